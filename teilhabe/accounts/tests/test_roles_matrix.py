@@ -1,0 +1,62 @@
+"""docs/roles.md is the role × permission matrix; this test proves the code does exactly what it says."""
+
+from pathlib import Path
+
+import pytest
+import rules
+from django.contrib.auth.models import AnonymousUser
+
+from teilhabe.conftest import PERSONA_ROLES
+from teilhabe.contributions.models import Contribution, Status
+
+ROLES_MD = Path(__file__).resolve().parents[3] / "docs" / "roles.md"
+COLUMNS = ["anonymous", *PERSONA_ROLES]
+
+
+def read_matrix() -> dict[str, dict]:
+    rows = {}
+    for line in ROLES_MD.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) < 3 or "." not in cells[0] or cells[0].startswith("-"):
+            continue
+        header = cells[2:]
+        assert len(header) == len(COLUMNS), f"row {cells[0]} has {len(header)} role cells, expected {len(COLUMNS)}"
+        rows[cells[0]] = {"object": cells[1], "cells": dict(zip(COLUMNS, header, strict=True))}
+    return rows
+
+
+def project_permissions() -> set[str]:
+    return {name for name in rules.permissions.permissions if name.split(".")[0] in {
+        "contributions", "processes", "accounts", "places", "stakeholders", "administration", "councils",
+        "competitions", "monitoring", "reports", "events", "plan",
+    }}
+
+
+def test_every_permission_in_code_is_documented_and_vice_versa():
+    documented = set(read_matrix())
+    assert documented == project_permissions()
+
+
+def published_in(process, author):
+    return Contribution.objects.create(
+        process=process, title="Titel", body="Text", author=author, status=Status.PUBLISHED, publication_consent=True,
+    )
+
+
+@pytest.mark.parametrize("permission", sorted(read_matrix()))
+def test_matrix_row_matches_rules(permission, personas, process, closed_process):
+    row = read_matrix()[permission]
+    objects = {}
+    for phase, proc in (("open", process), ("closed", closed_process)):
+        objects[phase] = proc if row["object"] == "process" else published_in(proc, personas["participant"])
+    disagreements = []
+    for column in COLUMNS:
+        user = AnonymousUser() if column == "anonymous" else personas[column]
+        expected = row["cells"][column]
+        assert expected in {"yes", "no", "phase"}, f"unknown cell {expected!r}"
+        want = {"open": expected in {"yes", "phase"}, "closed": expected == "yes"}
+        for phase, obj in objects.items():
+            got = rules.has_perm(permission, user, obj)
+            if got != want[phase]:
+                disagreements.append(f"{column} in {phase} phase: table says {want[phase]}, code says {got}")
+    assert not disagreements, f"{permission}: " + "; ".join(disagreements)

@@ -1,0 +1,126 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from teilhabe.contributions.models import (
+    BODY_MAX,
+    COMMENT_MAX,
+    TITLE_MAX,
+    Channel,
+    FlagReason,
+    Language,
+    RemovalReason,
+    Status,
+)
+from teilhabe.contributions.selectors import SORTS
+from teilhabe.places.models import District, Neighbourhood
+from teilhabe.processes.models import FieldOfAction, TargetGroup
+from teilhabe.stakeholders.models import Organisation
+
+SORT_LABELS = {"newest": _("Newest"), "supported": _("Most supported"), "discussed": _("Most discussed")}
+
+
+class ContributionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    field = forms.ChoiceField(label=_("Field of action"), required=False)
+    district = forms.TypedChoiceField(label=_("District"), required=False, coerce=int, empty_value=None)
+    target_group = forms.ChoiceField(label=_("Target group"), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All channels")), *Channel.choices])
+    language = forms.ChoiceField(label=_("Language"), required=False, choices=[("", _("All languages")), *Language.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[(key, SORT_LABELS[key]) for key in SORTS])
+
+    def __init__(self, *args, process, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [("", _("All fields of action"))] + [
+            (item.slug, item.name) for item in process.fields_of_action.all()
+        ]
+        self.fields["target_group"].choices = [("", _("All target groups"))] + [
+            (item.slug, item.name) for item in process.target_groups.all()
+        ]
+        self.fields["district"].choices = [("", _("All districts"))] + [
+            (district.number, district.name) for district in District.objects.filter(city_id=process.city_id)
+        ]
+        self.fields["status"].choices = [(value, label) for value, label in Status.choices if value in statuses]
+
+
+class ContributionForm(forms.Form):
+    title = forms.CharField(
+        label=_("Title"), max_length=TITLE_MAX, help_text=_("A short summary of your idea or concern.")
+    )
+    body = forms.CharField(
+        label=_("Your contribution"),
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Describe what should change and why. At most %(max)s characters.") % {"max": BODY_MAX},
+    )
+    fields_of_action = forms.ModelMultipleChoiceField(
+        label=_("Fields of action"), queryset=FieldOfAction.objects.none(), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose one or more topics."),
+    )
+    target_groups = forms.ModelMultipleChoiceField(
+        label=_("Target groups"), queryset=TargetGroup.objects.none(), widget=forms.CheckboxSelectMultiple,
+        required=False, help_text=_("Optional: whom does your contribution concern most?"),
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.none(), required=False, empty_label=_("Whole city"),
+    )
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(), required=False,
+        empty_label=_("No particular neighbourhood"),
+    )
+    language = forms.ChoiceField(label=_("Language of your text"), choices=Language.choices, initial="de")
+    organisation = forms.ModelChoiceField(
+        label=_("On behalf of"), queryset=Organisation.objects.none(), required=False,
+        empty_label=_("Myself"),
+    )
+    author_email = forms.EmailField(
+        label=_("Your e-mail address"), required=False, max_length=254,
+        help_text=_("Without an account: we send you a link to confirm your contribution. It is not published."),
+    )
+    publication_consent = forms.BooleanField(
+        label=_("I agree that my contribution is published on this platform."), required=True,
+    )
+    # A field people never see; bots fill it in.
+    website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
+
+    def __init__(self, *args, process, user, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fields_of_action"].queryset = process.fields_of_action.all()
+        self.fields["target_groups"].queryset = process.target_groups.all()
+        self.fields["district"].queryset = District.objects.filter(city_id=process.city_id)
+        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(
+            district__city_id=process.city_id
+        ).select_related("district")
+        self.fields["publication_consent"].help_text = _(
+            "Published contributions are shown under the licence %(licence)s."
+        ) % {"licence": process.contribution_licence}
+        if user.is_authenticated:
+            del self.fields["author_email"]
+        else:
+            self.fields["author_email"].required = True
+        if organisations:
+            self.fields["organisation"].queryset = organisations
+        else:
+            del self.fields["organisation"]
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Please leave this field empty."))
+        return ""
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Your comment"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial="de")
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Why are you reporting this?"), choices=FlagReason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Note for the moderators (optional)"), required=False, max_length=500)
+    comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("publish", _("Publish")), ("remove", _("Remove"))])
+    reason = forms.ChoiceField(label=_("Reason for removal"), choices=[("", "—"), *RemovalReason.choices], required=False)

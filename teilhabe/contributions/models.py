@@ -1,0 +1,218 @@
+"""Contributions (Beiträge) from every channel, with their comments, supports and flags."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from teilhabe.core.models import TimeStampedModel
+
+TITLE_MAX = 160
+BODY_MAX = 5000
+COMMENT_MAX = 2000
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    WORKSHOP = "workshop", _("Workshop")
+    PAPER_FORM = "paper_form", _("Paper form")
+    LETTER = "letter", _("Letter")
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    INFO_STAND = "info_stand", _("Info stand")
+    DISTRICT_COUNCIL = "district_council", _("District integration council")
+    EXPERT_GROUP = "expert_group", _("Expert group")
+    OTHER = "other", _("Other")
+
+
+class Status(models.TextChoices):
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting e-mail confirmation")
+    IN_MODERATION = "in_moderation", _("In moderation")
+    PUBLISHED = "published", _("Published")
+    REMOVED = "removed", _("Removed")
+
+
+class RemovalReason(models.TextChoices):
+    """Public reason categories shown on the placeholder of a removed item."""
+
+    OFF_TOPIC = "off_topic", _("Not about this process")
+    INSULTING = "insulting", _("Insulting or discriminatory")
+    PERSONAL_DATA = "personal_data", _("Contains personal data of others")
+    ADVERTISING = "advertising", _("Advertising or spam")
+    ILLEGAL = "illegal", _("Possibly illegal content")
+    DUPLICATE = "duplicate", _("Duplicate")
+    AUTHOR_REQUEST = "author_request", _("Withdrawn at the author's request")
+
+
+class Language(models.TextChoices):
+    GERMAN = "de", "Deutsch"
+    ENGLISH = "en", "English"
+    TURKISH = "tr", "Türkçe"
+    ARABIC = "ar", "العربية"
+    POLISH = "pl", "Polski"
+    RUSSIAN = "ru", "Русский"
+    PERSIAN = "fa", "فارسی"
+    UKRAINIAN = "uk", "Українська"
+    OTHER = "other", _("Other language")
+
+
+class Contribution(TimeStampedModel):
+    """One contribution, whatever channel it came in by — Beitrag."""
+
+    process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="contributions")
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    body = models.TextField(_("text"), max_length=BODY_MAX)
+    fields_of_action = models.ManyToManyField(
+        "processes.FieldOfAction", related_name="contributions", verbose_name=_("fields of action")
+    )
+    target_groups = models.ManyToManyField(
+        "processes.TargetGroup", blank=True, related_name="contributions", verbose_name=_("target groups")
+    )
+    district = models.ForeignKey(
+        "places.District", null=True, blank=True, on_delete=models.PROTECT, related_name="contributions",
+        verbose_name=_("district"),
+    )
+    neighbourhood = models.ForeignKey(
+        "places.Neighbourhood", null=True, blank=True, on_delete=models.PROTECT, related_name="contributions",
+        verbose_name=_("neighbourhood"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.GERMAN)
+
+    # Authorship: an account, optionally on behalf of an organisation, or an anonymous confirmed e-mail.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contributions"
+    )
+    organisation = models.ForeignKey(
+        "stakeholders.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="contributions", verbose_name=_("on behalf of"),
+    )
+    author_email = models.EmailField(_("e-mail address"), blank=True)
+    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    # Channel and provenance: analog input carries who entered it and from what original.
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    original_date = models.DateField(_("date on the original"), null=True, blank=True)
+    form_serial = models.CharField(_("form serial number"), max_length=40, blank=True)
+    scan = models.FileField(_("scan of the original"), upload_to="scans/%Y/%m/", blank=True)
+    group_size = models.PositiveIntegerField(_("group size"), null=True, blank=True)
+    publication_consent = models.BooleanField(_("consent to publication"), default=False)
+    licence = models.CharField(_("licence"), max_length=120, blank=True)
+
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.IN_MODERATION)
+    removal_reason = models.CharField(
+        _("reason for removal"), max_length=20, choices=RemovalReason.choices, blank=True
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    # Denormalised counters, changed only by services with F() updates.
+    support_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    open_flag_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["process", "status", "-created_at"], name="contrib_list_newest"),
+            models.Index(fields=["process", "status", "-support_count"], name="contrib_list_supported"),
+            models.Index(fields=["process", "status", "-comment_count"], name="contrib_list_discussed"),
+            models.Index(fields=["process", "status", "channel"], name="contrib_list_channel"),
+            models.Index(fields=["process", "status", "language"], name="contrib_list_language"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="removed") | ~models.Q(removal_reason=""),
+                name="contribution_removed_has_reason",
+            ),
+        ]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_removed(self) -> bool:
+        return self.status == Status.REMOVED
+
+
+class Comment(TimeStampedModel):
+    """A comment on a contribution; replies go one level deep — Kommentar."""
+
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments")
+    body = models.TextField(_("comment"), max_length=COMMENT_MAX)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.GERMAN)
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.PUBLISHED)
+    removal_reason = models.CharField(
+        _("reason for removal"), max_length=20, choices=RemovalReason.choices, blank=True
+    )
+    open_flag_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["contribution", "created_at"], name="comment_by_contribution")]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self):
+        return self.body[:60]
+
+
+class Support(models.Model):
+    """One person's support for a contribution (Unterstützung); at most one each."""
+
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contribution", "user"], name="support_once_per_person")]
+        indexes = [models.Index(fields=["user", "contribution"], name="support_by_user")]
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+
+
+class FlagReason(models.TextChoices):
+    OFF_TOPIC = "off_topic", _("Not about this process")
+    INSULTING = "insulting", _("Insulting or discriminatory")
+    PERSONAL_DATA = "personal_data", _("Contains personal data of others")
+    ADVERTISING = "advertising", _("Advertising or spam")
+    ILLEGAL = "illegal", _("Possibly illegal content")
+    OTHER = "other", _("Other")
+
+
+class Flag(TimeStampedModel):
+    """A report of a contribution or comment to the moderators (Meldung)."""
+
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="flags")
+    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=20, choices=FlagReason.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contribution", "reporter"], condition=models.Q(comment__isnull=True),
+                name="flag_contribution_once_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["comment", "reporter"], condition=models.Q(comment__isnull=False),
+                name="flag_comment_once_per_person",
+            ),
+        ]
+        verbose_name = _("flag")
+        verbose_name_plural = _("flags")

@@ -1,0 +1,142 @@
+"""Reads for contributions: the public list with filters, search and sorting; pages; the queue."""
+
+import re
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+
+import rules
+
+from teilhabe.contributions.models import Comment, Contribution, Status, Support
+
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "supported": ("-support_count", "-id"),
+    "discussed": ("-comment_count", "-id"),
+}
+PUBLIC_STATUSES = (Status.PUBLISHED, Status.REMOVED)
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class ContributionFilters:
+    field: str = ""
+    district: int | None = None
+    target_group: str = ""
+    channel: str = ""
+    status: str = Status.PUBLISHED
+    language: str = ""
+    q: str = ""
+    sort: str = "newest"
+
+
+def search_terms(q: str) -> list[str]:
+    return [word.lower() for word in _WORD.findall(q or "")][:8]
+
+
+def _apply_search(queryset: QuerySet, q: str) -> QuerySet:
+    """Full-text search: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL (see migration 0002)."""
+    terms = search_terms(q)
+    if not terms:
+        return queryset
+    if connection.vendor == "sqlite":
+        match = " ".join('"' + term.replace('"', "") + '"*' for term in terms)
+        return queryset.extra(
+            where=[
+                "contributions_contribution.id IN (SELECT rowid FROM contributions_contribution_fts "
+                "WHERE contributions_contribution_fts MATCH %s)"
+            ],
+            params=[match],
+        )
+    if connection.vendor == "postgresql":
+        query = " & ".join(f"{term}:*" for term in terms)
+        return queryset.extra(
+            where=[
+                "to_tsvector('simple'::regconfig, contributions_contribution.title || ' ' || "
+                "contributions_contribution.body) @@ to_tsquery('simple'::regconfig, %s)"
+            ],
+            params=[query],
+        )
+    condition = Q()
+    for term in terms:
+        condition &= Q(title__icontains=term) | Q(body__icontains=term)
+    return queryset.filter(condition)
+
+
+def visible_statuses(user, process) -> tuple[str, ...]:
+    if rules.has_perm("contributions.moderate_contribution", user, process):
+        return tuple(Status.values)
+    return PUBLIC_STATUSES
+
+
+def contribution_list(*, process, filters: ContributionFilters, user) -> QuerySet:
+    """Contributions of a process as the list page shows them: filtered, searched, sorted."""
+    status = filters.status if filters.status in visible_statuses(user, process) else Status.PUBLISHED
+    queryset = Contribution.objects.filter(process=process, status=status)
+    if filters.field:
+        queryset = queryset.filter(fields_of_action__slug=filters.field)
+    if filters.district:
+        queryset = queryset.filter(district__number=filters.district)
+    if filters.target_group:
+        queryset = queryset.filter(target_groups__slug=filters.target_group)
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.language:
+        queryset = queryset.filter(language=filters.language)
+    queryset = _apply_search(queryset, filters.q)
+    return (
+        queryset.select_related("district", "organisation", "author")
+        .prefetch_related("fields_of_action", "target_groups")
+        .order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+    )
+
+
+def contribution_get(*, pk: int) -> Contribution | None:
+    return (
+        Contribution.objects.filter(pk=pk)
+        .select_related("process", "process__city", "district", "neighbourhood", "organisation", "author")
+        .prefetch_related("fields_of_action", "target_groups", "process__phases")
+        .first()
+    )
+
+
+def comment_thread(*, contribution, user) -> list[Comment]:
+    """Top-level comments with their replies; removed ones stay as placeholders, unpublished are hidden."""
+    shown = Q(status__in=PUBLIC_STATUSES)
+    if rules.has_perm("contributions.moderate_contribution", user, contribution):
+        shown = Q()
+    elif getattr(user, "is_authenticated", False):
+        shown |= Q(author=user)
+    replies = Comment.objects.filter(shown).select_related("author").order_by("created_at")
+    return list(
+        Comment.objects.filter(shown, contribution=contribution, parent__isnull=True)
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("created_at")
+    )
+
+
+def user_supports(*, user, contribution) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Support.objects.filter(user=user, contribution=contribution).exists()
+
+
+def moderation_queue(*, process) -> dict:
+    """What waits for a coordinator: unreviewed contributions and comments, and open flags."""
+    pending = Q(status=Status.IN_MODERATION) | Q(open_flag_count__gt=0, status=Status.PUBLISHED)
+    return {
+        "contributions": list(
+            Contribution.objects.filter(pending, process=process)
+            .select_related("author", "organisation")
+            .prefetch_related("flags")
+            .order_by("created_at")[:200]
+        ),
+        "comments": list(
+            Comment.objects.filter(pending, contribution__process=process)
+            .select_related("author", "contribution")
+            .prefetch_related("flags")
+            .order_by("created_at")[:200]
+        ),
+    }

@@ -1,0 +1,11 @@
+"""System checks for configuration that would otherwise fail late."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+
+@register(Tags.security, deploy=True)
+def secret_key_configured(app_configs, **kwargs):
+    if getattr(settings, "SECRET_KEY_MISSING", False) and not settings.DEBUG:
+        return [Error("SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off.", id="teilhabe.E001")]
+    return []

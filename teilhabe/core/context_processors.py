@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def site(request):
+    return {"TEILHABE_DEMO": settings.TEILHABE_DEMO}

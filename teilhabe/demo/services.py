@@ -1,0 +1,243 @@
+"""Builds the Hannover LIP 4.0 demo. Every text here and in data/ was written for this project."""
+
+import datetime
+import json
+import random
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from teilhabe.accounts.models import Role
+from teilhabe.accounts.services import role_groups_sync, user_create_verified
+from teilhabe.administration.models import Department, DepartmentMembership
+from teilhabe.contributions import services as contribution_services
+from teilhabe.contributions.models import Channel, Contribution
+from teilhabe.councils.models import CouncilMembership, DistrictSpace
+from teilhabe.places.models import District
+from teilhabe.places.services import city_load_from_csv
+from teilhabe.processes.models import FieldOfAction, Phase, Process, ProcessMembership, ProcessRole, TargetGroup
+from teilhabe.stakeholders.models import Organisation, OrganisationType, Representative
+
+DATA = Path(__file__).resolve().parent / "data"
+DEMO_PASSWORD = "teilhabe-demo"
+PROCESS_SLUG = "lip-4"
+
+FIELDS = [
+    ("bildung", "Bildung", "Kita, Schule, Ausbildung, Hochschule und Sprachförderung für alle Altersgruppen."),
+    ("soziales", "Soziales", "Gesundheit, Pflege, Wohnen, Beratung und soziale Sicherung."),
+    ("demokratie", "Demokratie", "Politische Teilhabe, Beiräte, Engagement und Schutz vor Diskriminierung."),
+    ("stadtleben-kultur", "Stadtleben und Kultur", "Nachbarschaft, Sport, Kultur, Religion und öffentlicher Raum."),
+    ("wirtschaft", "Wirtschaft", "Arbeit, Anerkennung von Abschlüssen, Gründung und Fachkräfte."),
+    ("stadtverwaltung", "Stadtverwaltung und interkulturelle Öffnung", "Zugang zu Ämtern, Mehrsprachigkeit und Vielfalt im Personal."),
+]
+TARGET_GROUPS = [
+    ("studierende", "Studierende"),
+    ("eu-zugewanderte", "EU-Zugewanderte"),
+    ("fachkraefte", "Fachkräfte"),
+    ("gefluechtete", "Geflüchtete"),
+    ("familien", "Familien"),
+    ("jugendliche", "Jugendliche"),
+    ("aeltere", "Ältere Menschen"),
+]
+# (name, days from now to start, days to end, contribute, comment, support, description)
+PHASES = [
+    ("Auftakt und Information", -60, -30, False, False, False,
+     "Auftaktveranstaltung, Information über den Lokalen Integrationsplan und die Wege der Beteiligung."),
+    ("Ideensammlung online und vor Ort", -30, 45, True, True, True,
+     "Beiträge online, in Werkstätten, an Infoständen und auf Papier; Integrationsbeiräte beraten in den Stadtbezirken."),
+    ("Fachgruppen schreiben Positionspapiere", 45, 120, False, True, True,
+     "Je Handlungsfeld eine Fachgruppe aus Verwaltung und Stadtgesellschaft wertet die Beiträge aus."),
+    ("Stellungnahmen der Integrationsbeiräte", 120, 165, False, True, False,
+     "Der Entwurf geht an die 13 Integrationsbeiräte und den Runden Tisch zur schriftlichen Stellungnahme."),
+    ("Beratung und Ratsbeschluss", 165, 240, False, False, False,
+     "Der Internationale Ausschuss berät, der Rat beschließt den Lokalen Integrationsplan."),
+    ("Umsetzung und Monitoring", 240, 1000, False, False, False,
+     "Die Fachbereiche setzen die Maßnahmen um; ein Monitoring berichtet den Ratsgremien regelmäßig."),
+]
+DEPARTMENTS = [
+    ("18", "Personal und Organisation"),
+    ("32", "Öffentliche Ordnung"),
+    ("40", "Schule"),
+    ("41", "Kultur"),
+    ("50", "Soziales"),
+    ("51", "Jugend und Familie"),
+    ("23", "Wirtschaft"),
+]
+ORGANISATIONS = [
+    ("Migrantenforum Nord (Demo)", OrganisationType.MIGRANT_ORGANISATION),
+    ("Eltern-Netzwerk Linden (Demo)", OrganisationType.MIGRANT_ORGANISATION),
+    ("Wohlfahrtsverband Mitte (Demo)", OrganisationType.WELFARE),
+    ("Gewerkschaftsjugend Hannover (Demo)", OrganisationType.UNION),
+    ("Dialogkreis der Religionen (Demo)", OrganisationType.RELIGIOUS),
+    ("Unterstützerkreis Geflüchtete Südstadt (Demo)", OrganisationType.SUPPORTER_CIRCLE),
+]
+PERSONAS = [
+    (Role.PARTICIPANT, "teilnehmerin@demo.teilhabe.test", "Amina (Teilnehmerin)"),
+    (Role.ORGANISATION_REPRESENTATIVE, "organisation@demo.teilhabe.test", "Deniz (Migrantenforum)"),
+    (Role.DISTRICT_COUNCIL_MEMBER, "beirat@demo.teilhabe.test", "Olga (Integrationsbeirat)"),
+    (Role.DEPARTMENT_STAFF, "fachbereich@demo.teilhabe.test", "Jonas (Fachbereich Soziales)"),
+    (Role.DEPARTMENT_HEAD, "fachbereichsleitung@demo.teilhabe.test", "Dr. Petra (Leitung Soziales)"),
+    (Role.COORDINATOR, "koordination@demo.teilhabe.test", "Sami (Koordinierungsstelle)"),
+    (Role.JURY_MEMBER, "jury@demo.teilhabe.test", "Mira (Jury)"),
+    (Role.EVALUATOR, "evaluation@demo.teilhabe.test", "Lukas (Evaluation)"),
+    (Role.COMMITTEE_MEMBER, "ausschuss@demo.teilhabe.test", "Hülya (Ausschuss)"),
+    (Role.ADMINISTRATOR, "admin@demo.teilhabe.test", "Kai (IT-Betrieb)"),
+]
+ANALOG_CHANNELS = [Channel.WORKSHOP, Channel.PAPER_FORM, Channel.INFO_STAND, Channel.DISTRICT_COUNCIL, Channel.LETTER]
+RESIDENTS = 150
+
+
+def demo_seed(*, log=print) -> dict:
+    """Build (or complete) the demo; running it again adds nothing twice."""
+    role_groups_sync()
+    city = city_load_from_csv(name="Hannover", slug="hannover")
+    process = _process(city)
+    personas = _personas(city, process)
+    if not Contribution.objects.filter(process=process).exists():
+        residents = [
+            user_create_verified(
+                email=f"bewohner{number:03d}@demo.teilhabe.test", password=DEMO_PASSWORD,
+                display_name=f"Nachbar·in {number}",
+            )
+            for number in range(1, RESIDENTS + 1)
+        ]
+        _contributions(process, residents, personas)
+    log(f"Demo ready: {Contribution.objects.filter(process=process).count()} contributions in “{process.title}”.")
+    return {"process": process, "personas": personas}
+
+
+@transaction.atomic
+def _process(city) -> Process:
+    process, _ = Process.objects.update_or_create(
+        slug=PROCESS_SLUG,
+        defaults={
+            "city": city,
+            "title": "Lokaler Integrationsplan 4.0 – Hannover gemeinsam gestalten",
+            "summary": (
+                "Die Stadt schreibt ihren Lokalen Integrationsplan neu – mit Migrant*innenorganisationen, "
+                "Gewerkschaften, Wohlfahrtsverbänden, Religionsgemeinschaften, den Integrationsbeiräten der "
+                "13 Stadtbezirke und allen, die hier leben. Online und vor Ort, in Ihrer Sprache."
+            ),
+            "description": (
+                "<p>Der Rat hat die Verwaltung beauftragt, den Lokalen Integrationsplan neu aufzulegen "
+                "(Antrag 2136/2018). Zivilgesellschaft, Politik und Verwaltung handeln die Ergebnisse gemeinsam "
+                "aus; jeder Schritt wird dokumentiert.</p><p>Jeder Beitrag wird gelesen, an den zuständigen "
+                "Fachbereich weitergegeben und beantwortet. Was aus Ihrem Beitrag geworden ist, sehen Sie auf "
+                "seiner Seite.</p>"
+            ),
+            "how_to_take_part_offline": (
+                "<p>Beitragskarten liegen in den Bürgerämtern und Stadtteilbibliotheken aus. Die "
+                "Integrationsbeiräte laden zu öffentlichen Sitzungen ein, und in allen 13 Stadtbezirken finden "
+                "Werkstätten statt. Alle Ergebnisse erscheinen hier – gekennzeichnet mit ihrer Herkunft.</p>"
+            ),
+            "is_published": True,
+        },
+    )
+    today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    for name, start, end, contribute, comment, support, description in PHASES:
+        Phase.objects.update_or_create(
+            process=process,
+            name=name,
+            defaults={
+                "start": today + datetime.timedelta(days=start),
+                "end": today + datetime.timedelta(days=end),
+                "allows_contribute": contribute,
+                "allows_comment": comment,
+                "allows_support": support,
+                "description": description,
+            },
+        )
+    for order, (slug, name, description) in enumerate(FIELDS, start=1):
+        FieldOfAction.objects.update_or_create(
+            process=process, slug=slug, defaults={"name": name, "description": description, "order": order}
+        )
+    for order, (slug, name) in enumerate(TARGET_GROUPS, start=1):
+        TargetGroup.objects.update_or_create(process=process, slug=slug, defaults={"name": name, "order": order})
+    for code, name in DEPARTMENTS:
+        Department.objects.update_or_create(city=city, code=code, defaults={"name": name})
+    for district in District.objects.filter(city=city):
+        DistrictSpace.objects.update_or_create(
+            district=district, defaults={"name": f"Integrationsbeirat {district.name}"}
+        )
+    for name, kind in ORGANISATIONS:
+        Organisation.objects.update_or_create(name=name, defaults={"type": kind})
+    return process
+
+
+@transaction.atomic
+def _personas(city, process) -> dict:
+    personas = {}
+    for role, email, name in PERSONAS:
+        personas[role] = user_create_verified(email=email, password=DEMO_PASSWORD, display_name=name, roles=[role])
+    Representative.objects.update_or_create(
+        organisation=Organisation.objects.get(name=ORGANISATIONS[0][0]),
+        user=personas[Role.ORGANISATION_REPRESENTATIVE],
+        defaults={"verified_at": timezone.now()},
+    )
+    space = DistrictSpace.objects.get(district__city=city, district__number=10)
+    CouncilMembership.objects.get_or_create(space=space, user=personas[Role.DISTRICT_COUNCIL_MEMBER])
+    social = Department.objects.get(city=city, code="50")
+    DepartmentMembership.objects.update_or_create(
+        department=social, user=personas[Role.DEPARTMENT_STAFF], defaults={"is_head": False}
+    )
+    DepartmentMembership.objects.update_or_create(
+        department=social, user=personas[Role.DEPARTMENT_HEAD], defaults={"is_head": True}
+    )
+    ProcessMembership.objects.get_or_create(
+        process=process, user=personas[Role.COORDINATOR], role=ProcessRole.COORDINATOR
+    )
+    ProcessMembership.objects.get_or_create(process=process, user=personas[Role.EVALUATOR], role=ProcessRole.EVALUATOR)
+    return personas
+
+
+def _contributions(process, residents, personas) -> None:
+    rng = random.Random(2136)
+    data = json.loads((DATA / "contributions.json").read_text(encoding="utf-8"))
+    fields = {field.slug: field for field in process.fields_of_action.all()}
+    groups = {group.slug: group for group in process.target_groups.all()}
+    districts = {district.number: district for district in District.objects.filter(city=process.city)}
+    organisation = Organisation.objects.get(name=ORGANISATIONS[0][0])
+    representative = personas[Role.ORGANISATION_REPRESENTATIVE]
+    coordinator = personas[Role.COORDINATOR]
+    now = timezone.now()
+    for index, item in enumerate(data["contributions"]):
+        on_behalf = index % 23 == 0
+        author = representative if on_behalf else rng.choice(residents)
+        with transaction.atomic():
+            contribution = contribution_services.contribution_create(
+                process=process,
+                user=author,
+                title=item["title"],
+                body=item["body"],
+                fields_of_action=[fields[slug] for slug in item["fields"]],
+                target_groups=[groups[slug] for slug in item.get("target_groups", [])],
+                district=districts.get(item.get("district")),
+                language=item["language"],
+                organisation=organisation if on_behalf else None,
+                publication_consent=True,
+            )
+            created = now - datetime.timedelta(days=rng.uniform(0.2, 29), minutes=rng.randint(0, 600))
+            provenance = {"created_at": created, "published_at": created}
+            if index % 5 == 2:
+                # Analog input: entered by the coordinators from a workshop, form or council session.
+                provenance.update(
+                    channel=ANALOG_CHANNELS[index % len(ANALOG_CHANNELS)],
+                    entered_by=coordinator,
+                    author=None,
+                    original_date=(created - datetime.timedelta(days=rng.randint(1, 6))).date(),
+                    group_size=rng.randint(4, 18) if index % 10 == 2 else None,
+                )
+            Contribution.objects.filter(pk=contribution.pk).update(**provenance)
+            for comment_item in item.get("comments", []):
+                comment = contribution_services.comment_create(
+                    contribution=contribution, user=rng.choice(residents), body=comment_item["body"],
+                    language=comment_item.get("language", "de"),
+                )
+                for reply in comment_item.get("replies", []):
+                    contribution_services.comment_create(
+                        contribution=contribution, user=rng.choice(residents), body=reply["body"],
+                        parent=comment, language=reply.get("language", "de"),
+                    )
+            for supporter in rng.sample(residents, k=min(len(residents), max(0, int(rng.paretovariate(1.3) * 3) - 2))):
+                contribution_services.support_add(contribution=contribution, user=supporter)

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from teilhabe.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("konto/", include("allauth.urls")),
+    path("", include("teilhabe.core.urls")),
+    path("", include("teilhabe.processes.urls")),
+    path("", include("teilhabe.contributions.urls")),
+]
+
+handler400 = core_views.error_400
+handler403 = core_views.error_403
+handler404 = core_views.error_404
+handler500 = core_views.error_500
