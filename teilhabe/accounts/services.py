@@ -60,10 +60,15 @@ def role_groups_sync() -> dict[str, Group]:
 
 
 @transaction.atomic
-def user_create_verified(*, email: str, password: str, display_name: str = "", roles=()) -> User:
-    """Create (or update) an account whose e-mail address counts as verified, with role groups."""
+def user_create_verified(*, email: str, password: str | None, display_name: str = "", roles=()) -> User:
+    """Create (or update) an account whose e-mail address counts as verified, with role groups.
+
+    Without a password the account cannot sign in (demo authors, imported people).
+    """
     user, created = User.objects.get_or_create(email=email.lower(), defaults={"display_name": display_name})
-    if created or not user.has_usable_password():
+    if password is None:
+        user.set_unusable_password()
+    elif created or not user.check_password(password):
         user.set_password(password)
     user.display_name = display_name or user.display_name
     user.is_staff = bool(set(roles) & STAFF_ROLES)

@@ -97,7 +97,7 @@ def demo_seed(*, log=print) -> dict:
     if not Contribution.objects.filter(process=process).exists():
         residents = [
             user_create_verified(
-                email=f"bewohner{number:03d}@demo.teilhabe.test", password=DEMO_PASSWORD,
+                email=f"bewohner{number:03d}@demo.teilhabe.test", password=None,
                 display_name=f"Nachbar·in {number}",
             )
             for number in range(1, RESIDENTS + 1)
