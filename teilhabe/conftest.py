@@ -21,7 +21,10 @@ PERSONA_ROLES = [role.value for role in Role]
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     # Tests render templates without a collectstatic manifest.
-    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     settings.RATELIMIT_ENABLE = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -38,14 +41,23 @@ def city(db):
 def make_process(city, *, slug="lip", phase="open", moderation="post"):
     """A published process whose current phase allows everything ('open') or nothing ('closed')."""
     process = Process.objects.create(
-        city=city, slug=slug, title=f"Prozess {slug}", summary="Worum es geht.", is_published=True,
+        city=city,
+        slug=slug,
+        title=f"Prozess {slug}",
+        summary="Worum es geht.",
+        is_published=True,
         moderation=moderation,
     )
     now = timezone.now()
     allows = phase == "open"
     Phase.objects.create(
-        process=process, name="Jetzt", start=now - datetime.timedelta(days=1), end=now + datetime.timedelta(days=1),
-        allows_contribute=allows, allows_comment=allows, allows_support=allows,
+        process=process,
+        name="Jetzt",
+        start=now - datetime.timedelta(days=1),
+        end=now + datetime.timedelta(days=1),
+        allows_contribute=allows,
+        allows_comment=allows,
+        allows_support=allows,
     )
     FieldOfAction.objects.create(process=process, slug="bildung", name="Bildung", order=1)
     FieldOfAction.objects.create(process=process, slug="soziales", name="Soziales", order=2)

@@ -166,20 +166,35 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[teilhabe] "
 ACCOUNT_RATE_LIMITS = {} if not RATELIMIT_ENABLE else {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "teilhabe <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 LANGUAGE_CODE = "de"
+# German first; Leichte Sprache (easy German) is offered like a language of its own ("de-ls").
 LANGUAGES = [
     ("de", _("German")),
+    ("de-ls", _("Easy German")),
     ("en", _("English")),
+    ("tr", _("Turkish")),
+    ("ar", _("Arabic")),
+    ("pl", _("Polish")),
+    ("ru", _("Russian")),
+    ("fa", _("Persian")),
+    ("uk", _("Ukrainian")),
 ]
+EXTRA_LANG_INFO = {
+    "de-ls": {"bidi": False, "code": "de-ls", "name": "Easy German", "name_local": "Leichte Sprache"},
+}
 LOCALE_PATHS = [BASE_DIR / "teilhabe" / "locale"]
 TIME_ZONE = env("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
@@ -212,6 +227,12 @@ SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Optional machine translation of contributions (off by default): "libretranslate" or "deepl".
+MT_BACKEND = env("MT_BACKEND")
+MT_URL = env("MT_URL")
+MT_API_KEY = envsecret("MT_API_KEY")
+MT_TIMEOUT = envint("MT_TIMEOUT", 5)
 
 # Demo mode marks the demo texts as written for the project in the footer.
 TEILHABE_DEMO = envbool("TEILHABE_DEMO", False)

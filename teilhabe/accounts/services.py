@@ -73,9 +73,7 @@ def user_create_verified(*, email: str, password: str | None, display_name: str 
     user.display_name = display_name or user.display_name
     user.is_staff = bool(set(roles) & STAFF_ROLES)
     user.save()
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     if roles:
         user.groups.add(*Group.objects.filter(name__in=[Role(role).value for role in roles]))
     return user

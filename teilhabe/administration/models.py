@@ -26,9 +26,7 @@ class DepartmentMembership(models.Model):
     """Staff of a department; heads sign off statements."""
 
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="department_memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="department_memberships")
     is_head = models.BooleanField(_("head of department"), default=False)
 
     class Meta:

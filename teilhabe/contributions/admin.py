@@ -9,7 +9,15 @@ class ContributionAdmin(admin.ModelAdmin):
     list_filter = ["process", "status", "channel", "language"]
     search_fields = ["title", "body"]
     # Counters and status change only through services, so they stay exact and audited.
-    readonly_fields = ["status", "removal_reason", "support_count", "comment_count", "open_flag_count", "author", "published_at"]
+    readonly_fields = [
+        "status",
+        "removal_reason",
+        "support_count",
+        "comment_count",
+        "open_flag_count",
+        "author",
+        "published_at",
+    ]
     raw_id_fields = ["entered_by"]
 
 

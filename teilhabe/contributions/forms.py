@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.contributions.models import (
@@ -12,9 +13,18 @@ from teilhabe.contributions.models import (
     Status,
 )
 from teilhabe.contributions.selectors import SORTS
+from teilhabe.core.selectors import content_translation_table, localise
 from teilhabe.places.models import District, Neighbourhood
 from teilhabe.processes.models import FieldOfAction, TargetGroup
 from teilhabe.stakeholders.models import Organisation
+
+
+def localised_label(model):
+    """A label function that shows a staff-written name in the reader's language (one query per form)."""
+    language = translation.get_language()
+    table = content_translation_table(model, language)
+    return lambda obj: localise(obj, "name", language, table).text
+
 
 SORT_LABELS = {"newest": _("Newest"), "supported": _("Most supported"), "discussed": _("Most discussed")}
 
@@ -25,17 +35,20 @@ class ContributionFilterForm(forms.Form):
     district = forms.TypedChoiceField(label=_("District"), required=False, coerce=int, empty_value=None)
     target_group = forms.ChoiceField(label=_("Target group"), required=False)
     channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All channels")), *Channel.choices])
-    language = forms.ChoiceField(label=_("Language"), required=False, choices=[("", _("All languages")), *Language.choices])
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("All languages")), *Language.choices]
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[(key, SORT_LABELS[key]) for key in SORTS])
 
     def __init__(self, *args, process, statuses, **kwargs):
         super().__init__(*args, **kwargs)
+        field_label, group_label = localised_label(FieldOfAction), localised_label(TargetGroup)
         self.fields["field"].choices = [("", _("All fields of action"))] + [
-            (item.slug, item.name) for item in process.fields_of_action.all()
+            (item.slug, field_label(item)) for item in process.fields_of_action.all()
         ]
         self.fields["target_group"].choices = [("", _("All target groups"))] + [
-            (item.slug, item.name) for item in process.target_groups.all()
+            (item.slug, group_label(item)) for item in process.target_groups.all()
         ]
         self.fields["district"].choices = [("", _("All districts"))] + [
             (district.number, district.name) for district in District.objects.filter(city_id=process.city_id)
@@ -54,31 +67,51 @@ class ContributionForm(forms.Form):
         help_text=_("Describe what should change and why. At most %(max)s characters.") % {"max": BODY_MAX},
     )
     fields_of_action = forms.ModelMultipleChoiceField(
-        label=_("Fields of action"), queryset=FieldOfAction.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label=_("Fields of action"),
+        queryset=FieldOfAction.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose one or more topics."),
     )
     target_groups = forms.ModelMultipleChoiceField(
-        label=_("Target groups"), queryset=TargetGroup.objects.none(), widget=forms.CheckboxSelectMultiple,
-        required=False, help_text=_("Optional: whom does your contribution concern most?"),
+        label=_("Target groups"),
+        queryset=TargetGroup.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("Optional: whom does your contribution concern most?"),
     )
     district = forms.ModelChoiceField(
-        label=_("District"), queryset=District.objects.none(), required=False, empty_label=_("Whole city"),
+        label=_("District"),
+        queryset=District.objects.none(),
+        required=False,
+        empty_label=_("Whole city"),
     )
     neighbourhood = forms.ModelChoiceField(
-        label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(), required=False,
+        label=_("Neighbourhood"),
+        queryset=Neighbourhood.objects.none(),
+        required=False,
         empty_label=_("No particular neighbourhood"),
     )
-    language = forms.ChoiceField(label=_("Language of your text"), choices=Language.choices, initial="de")
+    language = forms.ChoiceField(
+        label=_("Language of your text"),
+        choices=[("", _("Detect automatically")), *Language.choices],
+        required=False,
+        help_text=_("You may write in any language. We recognise the language if you leave this open."),
+    )
     organisation = forms.ModelChoiceField(
-        label=_("On behalf of"), queryset=Organisation.objects.none(), required=False,
+        label=_("On behalf of"),
+        queryset=Organisation.objects.none(),
+        required=False,
         empty_label=_("Myself"),
     )
     author_email = forms.EmailField(
-        label=_("Your e-mail address"), required=False, max_length=254,
+        label=_("Your e-mail address"),
+        required=False,
+        max_length=254,
         help_text=_("Without an account: we send you a link to confirm your contribution. It is not published."),
     )
     publication_consent = forms.BooleanField(
-        label=_("I agree that my contribution is published on this platform."), required=True,
+        label=_("I agree that my contribution is published on this platform."),
+        required=True,
     )
     # A field people never see; bots fill it in.
     website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
@@ -86,7 +119,9 @@ class ContributionForm(forms.Form):
     def __init__(self, *args, process, user, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fields_of_action"].queryset = process.fields_of_action.all()
+        self.fields["fields_of_action"].label_from_instance = localised_label(FieldOfAction)
         self.fields["target_groups"].queryset = process.target_groups.all()
+        self.fields["target_groups"].label_from_instance = localised_label(TargetGroup)
         self.fields["district"].queryset = District.objects.filter(city_id=process.city_id)
         self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(
             district__city_id=process.city_id
@@ -116,11 +151,15 @@ class CommentForm(forms.Form):
 
 
 class FlagForm(forms.Form):
-    reason = forms.ChoiceField(label=_("Why are you reporting this?"), choices=FlagReason.choices, widget=forms.RadioSelect)
+    reason = forms.ChoiceField(
+        label=_("Why are you reporting this?"), choices=FlagReason.choices, widget=forms.RadioSelect
+    )
     note = forms.CharField(label=_("Note for the moderators (optional)"), required=False, max_length=500)
     comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class ModerationForm(forms.Form):
     decision = forms.ChoiceField(choices=[("publish", _("Publish")), ("remove", _("Remove"))])
-    reason = forms.ChoiceField(label=_("Reason for removal"), choices=[("", "—"), *RemovalReason.choices], required=False)
+    reason = forms.ChoiceField(
+        label=_("Reason for removal"), choices=[("", "—"), *RemovalReason.choices], required=False
+    )

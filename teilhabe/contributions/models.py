@@ -55,6 +55,12 @@ class Language(models.TextChoices):
     OTHER = "other", _("Other language")
 
 
+class LanguageSource(models.TextChoices):
+    AUTHOR = "author", _("Chosen by the author")
+    DETECTED = "detected", _("Detected automatically")
+    STAFF = "staff", _("Corrected by staff")
+
+
 class Contribution(TimeStampedModel):
     """One contribution, whatever channel it came in by — Beitrag."""
 
@@ -68,22 +74,39 @@ class Contribution(TimeStampedModel):
         "processes.TargetGroup", blank=True, related_name="contributions", verbose_name=_("target groups")
     )
     district = models.ForeignKey(
-        "places.District", null=True, blank=True, on_delete=models.PROTECT, related_name="contributions",
+        "places.District",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
         verbose_name=_("district"),
     )
     neighbourhood = models.ForeignKey(
-        "places.Neighbourhood", null=True, blank=True, on_delete=models.PROTECT, related_name="contributions",
+        "places.Neighbourhood",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
         verbose_name=_("neighbourhood"),
     )
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.GERMAN)
+    language_source = models.CharField(
+        _("language set by"), max_length=10, choices=LanguageSource.choices, default=LanguageSource.AUTHOR
+    )
+    # The language the author used the site in: mails to an anonymous author go out in it.
+    author_language = models.CharField(_("language of the author's interface"), max_length=8, blank=True)
 
     # Authorship: an account, optionally on behalf of an organisation, or an anonymous confirmed e-mail.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contributions"
     )
     organisation = models.ForeignKey(
-        "stakeholders.Organisation", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="contributions", verbose_name=_("on behalf of"),
+        "stakeholders.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contributions",
+        verbose_name=_("on behalf of"),
     )
     author_email = models.EmailField(_("e-mail address"), blank=True)
     email_confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -101,9 +124,7 @@ class Contribution(TimeStampedModel):
     licence = models.CharField(_("licence"), max_length=120, blank=True)
 
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.IN_MODERATION)
-    removal_reason = models.CharField(
-        _("reason for removal"), max_length=20, choices=RemovalReason.choices, blank=True
-    )
+    removal_reason = models.CharField(_("reason for removal"), max_length=20, choices=RemovalReason.choices, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     # Denormalised counters, changed only by services with F() updates.
@@ -145,16 +166,12 @@ class Comment(TimeStampedModel):
     """A comment on a contribution; replies go one level deep — Kommentar."""
 
     contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="comments")
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
-    )
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments")
     body = models.TextField(_("comment"), max_length=COMMENT_MAX)
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.GERMAN)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.PUBLISHED)
-    removal_reason = models.CharField(
-        _("reason for removal"), max_length=20, choices=RemovalReason.choices, blank=True
-    )
+    removal_reason = models.CharField(_("reason for removal"), max_length=20, choices=RemovalReason.choices, blank=True)
     open_flag_count = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -206,13 +223,33 @@ class Flag(TimeStampedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["contribution", "reporter"], condition=models.Q(comment__isnull=True),
+                fields=["contribution", "reporter"],
+                condition=models.Q(comment__isnull=True),
                 name="flag_contribution_once_per_person",
             ),
             models.UniqueConstraint(
-                fields=["comment", "reporter"], condition=models.Q(comment__isnull=False),
+                fields=["comment", "reporter"],
+                condition=models.Q(comment__isnull=False),
                 name="flag_comment_once_per_person",
             ),
         ]
         verbose_name = _("flag")
         verbose_name_plural = _("flags")
+
+
+class ContributionTranslation(TimeStampedModel):
+    """A machine translation of a contribution, kept apart from the original (maschinelle Übersetzung)."""
+
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=8)
+    title = models.CharField(_("title"), max_length=TITLE_MAX * 3)
+    body = models.TextField(_("text"))
+    source_hash = models.CharField(max_length=64)
+    engine = models.CharField(_("translated by"), max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contribution", "language"], name="contribution_translation_unique")
+        ]
+        verbose_name = _("machine translation")
+        verbose_name_plural = _("machine translations")

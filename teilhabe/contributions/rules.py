@@ -24,9 +24,7 @@ def is_author(user, contribution):
 is_authenticated = rules.is_authenticated
 
 rules.add_perm("contributions.add_contribution", phase_allows_contribute)
-rules.add_perm(
-    "contributions.add_contribution_for_organisation", phase_allows_contribute & is_verified_representative
-)
+rules.add_perm("contributions.add_contribution_for_organisation", phase_allows_contribute & is_verified_representative)
 rules.add_perm("contributions.add_comment", is_authenticated & is_published & phase_allows_comment)
 rules.add_perm("contributions.add_support", is_authenticated & is_published & phase_allows_support)
 rules.add_perm("contributions.flag_contribution", is_authenticated & is_published)

@@ -3,10 +3,9 @@
 import re
 from dataclasses import dataclass
 
+import rules
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
-
-import rules
 
 from teilhabe.contributions.models import Comment, Contribution, Status, Support
 

@@ -1,27 +1,33 @@
 """Writes for contributions, comments, supports and flags: keyword-only, atomic and audited."""
 
+import hashlib
+
+import rules
 from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-
-import rules
+from django.utils.translation import gettext_lazy
 
 from teilhabe.contributions.models import (
     Comment,
     Contribution,
+    ContributionTranslation,
     Flag,
     FlagReason,
+    Language,
+    LanguageSource,
     RemovalReason,
     Status,
     Support,
 )
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
+from teilhabe.core.languages import detect_language
+from teilhabe.core.machine_translation import TranslationUnavailable, machine_translate, machine_translation_enabled
+from teilhabe.core.mail import send_localised_mail
 from teilhabe.core.services import audit_record
 from teilhabe.core.text import clean_plain_text
 from teilhabe.processes.models import ModerationMode
@@ -51,12 +57,16 @@ def contribution_create(
     target_groups=(),
     district=None,
     neighbourhood=None,
-    language: str = "de",
+    language: str = "",
     organisation=None,
     author_email: str = "",
     publication_consent: bool,
+    author_language: str = "",
 ) -> Contribution:
-    """Create an online contribution. Anonymous authors must confirm their e-mail address first."""
+    """Create an online contribution. Anonymous authors must confirm their e-mail address first.
+
+    Without a ``language`` the language of the text is detected offline.
+    """
     _require(user, "contributions.add_contribution", process)
     if organisation is not None:
         _require(user, "contributions.add_contribution_for_organisation", process)
@@ -85,6 +95,14 @@ def contribution_create(
         raise ApplicationError(_("Please correct the marked fields."), field_errors=errors)
     if neighbourhood is not None and district is None:
         district = neighbourhood.district
+    language_source = LanguageSource.AUTHOR
+    if not language:
+        language = detect_language(f"{title}\n{body}") or Language.OTHER
+        language_source = LanguageSource.DETECTED
+    if language not in Language.values:
+        raise ApplicationError(
+            _("Please choose a language from the list."), field_errors={"language": _("Unknown language.")}
+        )
 
     status = Status.AWAITING_CONFIRMATION if anonymous else _initial_status(process)
     contribution = Contribution.objects.create(
@@ -94,6 +112,8 @@ def contribution_create(
         district=district,
         neighbourhood=neighbourhood,
         language=language,
+        language_source=language_source,
+        author_language=author_language or translation.get_language() or "",
         author=None if anonymous else user,
         organisation=organisation,
         author_email=author_email.strip().lower() if anonymous else "",
@@ -118,14 +138,30 @@ def _send_confirmation_mail(contribution: Contribution) -> None:
     link = settings.SITE_URL + reverse(
         "contributions:confirm", kwargs={"token": contribution_confirmation_token(contribution)}
     )
-    context = {"contribution": contribution, "link": link}
-    with translation.override(translation.get_language()):
-        send_mail(
-            subject=_("Please confirm your contribution"),
-            message=render_to_string("contributions/email/confirm.txt", context),
-            from_email=None,
-            recipient_list=[contribution.author_email],
+    send_localised_mail(
+        to=[contribution.author_email],
+        language=contribution.author_language,
+        subject=gettext_lazy("Please confirm your contribution"),
+        template="contributions/email/confirm",
+        context={"contribution": contribution, "link": link},
+    )
+
+
+@transaction.atomic
+def contribution_set_language(*, contribution: Contribution, user, language: str) -> Contribution:
+    """Staff correct the language of a contribution (for example when detection was wrong)."""
+    _require(user, "contributions.moderate_contribution", contribution)
+    if language not in Language.values:
+        raise ApplicationError(
+            _("Please choose a language from the list."), field_errors={"language": _("Unknown language.")}
         )
+    previous = contribution.language
+    contribution.language, contribution.language_source = language, LanguageSource.STAFF
+    contribution.save(update_fields=["language", "language_source", "updated_at"])
+    audit_record(
+        actor=user, action="contribution.language_set", obj=contribution, data={"from": previous, "to": language}
+    )
+    return contribution
 
 
 @transaction.atomic
@@ -151,7 +187,9 @@ def contribution_confirm_email(*, token: str) -> Contribution:
     if contribution.status == Status.PUBLISHED:
         contribution.published_at = timezone.now()
     contribution.save(update_fields=["email_confirmed_at", "status", "published_at", "updated_at"])
-    audit_record(actor=None, action="contribution.email_confirmed", obj=contribution, data={"status": contribution.status})
+    audit_record(
+        actor=None, action="contribution.email_confirmed", obj=contribution, data={"status": contribution.status}
+    )
     return contribution
 
 
@@ -168,7 +206,9 @@ def contribution_moderate(*, contribution: Contribution, user, publish: bool, re
         contribution.published_at = contribution.published_at or timezone.now()
     else:
         if reason not in RemovalReason.values:
-            raise ApplicationError(_("Please choose a reason for the removal."), field_errors={"reason": _("Please choose a reason.")})
+            raise ApplicationError(
+                _("Please choose a reason for the removal."), field_errors={"reason": _("Please choose a reason.")}
+            )
         contribution.status = Status.REMOVED
         contribution.removal_reason = reason
     contribution.save(update_fields=["status", "removal_reason", "published_at", "updated_at"])
@@ -187,7 +227,9 @@ def contribution_moderate(*, contribution: Contribution, user, publish: bool, re
 
 
 @transaction.atomic
-def comment_create(*, contribution: Contribution, user, body: str, parent: Comment | None = None, language: str = "de") -> Comment:
+def comment_create(
+    *, contribution: Contribution, user, body: str, parent: Comment | None = None, language: str = "de"
+) -> Comment:
     _require(user, "contributions.add_comment", contribution)
     body = clean_plain_text(body)
     if not body:
@@ -216,7 +258,9 @@ def comment_moderate(*, comment: Comment, user, publish: bool, reason: str = "")
         comment.status, comment.removal_reason = Status.PUBLISHED, ""
     else:
         if reason not in RemovalReason.values:
-            raise ApplicationError(_("Please choose a reason for the removal."), field_errors={"reason": _("Please choose a reason.")})
+            raise ApplicationError(
+                _("Please choose a reason for the removal."), field_errors={"reason": _("Please choose a reason.")}
+            )
         comment.status, comment.removal_reason = Status.REMOVED, reason
     comment.open_flag_count = 0
     comment.save(update_fields=["status", "removal_reason", "open_flag_count", "updated_at"])
@@ -225,7 +269,9 @@ def comment_moderate(*, comment: Comment, user, publish: bool, reason: str = "")
         Contribution.objects.filter(pk=comment.contribution_id).update(comment_count=F("comment_count") + delta)
     Flag.objects.filter(comment=comment, resolved_at__isnull=True).update(resolved_at=timezone.now(), resolved_by=user)
     audit_record(
-        actor=user, action="comment.published" if publish else "comment.removed", obj=comment,
+        actor=user,
+        action="comment.published" if publish else "comment.removed",
+        obj=comment,
         data={"reason": comment.removal_reason},
     )
     return comment
@@ -256,7 +302,9 @@ def support_withdraw(*, contribution: Contribution, user) -> bool:
     return True
 
 
-def flag_create(*, contribution: Contribution, user, reason: str, note: str = "", comment: Comment | None = None) -> bool:
+def flag_create(
+    *, contribution: Contribution, user, reason: str, note: str = "", comment: Comment | None = None
+) -> bool:
     """Report a contribution or comment to the moderators. Returns False for a repeated report."""
     _require(user, "contributions.flag_contribution", contribution)
     if reason not in FlagReason.values:
@@ -266,12 +314,49 @@ def flag_create(*, contribution: Contribution, user, reason: str, note: str = ""
     try:
         with transaction.atomic():
             flag = Flag.objects.create(
-                contribution=contribution, comment=comment, reporter=user, reason=reason,
+                contribution=contribution,
+                comment=comment,
+                reporter=user,
+                reason=reason,
                 note=clean_plain_text(note)[:500],
             )
-            target = Comment.objects.filter(pk=comment.pk) if comment else Contribution.objects.filter(pk=contribution.pk)
+            target = (
+                Comment.objects.filter(pk=comment.pk) if comment else Contribution.objects.filter(pk=contribution.pk)
+            )
             target.update(open_flag_count=F("open_flag_count") + 1)
             audit_record(actor=user, action="flag.created", obj=flag, data={"reason": reason})
     except IntegrityError:
         return False
     return True
+
+
+def contribution_translation_get(*, contribution: Contribution, language: str):
+    """A machine translation of the contribution into ``language``, made once and stored apart.
+
+    Returns None when no translation is needed or possible; the page then shows the original.
+    """
+    target = language.split("-")[0]
+    if target == contribution.language or contribution.language == Language.OTHER and not machine_translation_enabled():
+        return None
+    source_hash = hashlib.sha256(f"{contribution.title}\n{contribution.body}".encode()).hexdigest()
+    stored = ContributionTranslation.objects.filter(
+        contribution=contribution, language=target, source_hash=source_hash
+    ).first()
+    if stored is not None or not machine_translation_enabled():
+        return stored
+    source = "" if contribution.language == Language.OTHER else contribution.language
+    try:
+        title, body = machine_translate([contribution.title, contribution.body], source=source or "auto", target=target)
+    except TranslationUnavailable:
+        return None
+    stored, _created = ContributionTranslation.objects.update_or_create(
+        contribution=contribution,
+        language=target,
+        defaults={
+            "title": clean_plain_text(title)[:480],
+            "body": clean_plain_text(body),
+            "source_hash": source_hash,
+            "engine": settings.MT_BACKEND,
+        },
+    )
+    return stored

@@ -1,3 +1,4 @@
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -6,8 +7,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
-
-import rules
 
 from teilhabe.contributions import services
 from teilhabe.contributions.forms import (
@@ -59,7 +58,9 @@ def contribution_list_view(request, slug):
     if form.is_bound and not form.is_valid():
         filters, status = ContributionFilters(), 400
     else:
-        data = {key: value for key, value in (form.cleaned_data if form.is_bound else {}).items() if value not in (None, "")}
+        data = {
+            key: value for key, value in (form.cleaned_data if form.is_bound else {}).items() if value not in (None, "")
+        }
         filters = ContributionFilters(**data)
     page = paginate(
         contribution_list(process=process, filters=filters, user=request.user),
@@ -81,8 +82,10 @@ def contribution_create_view(request, slug):
     process = _process_or_404(slug)
     if not rules.has_perm("contributions.add_contribution", request.user, process):
         return render(
-            request, "contributions/contribution_closed.html",
-            {"process": process, "current_phase": phase_current(process)}, status=403,
+            request,
+            "contributions/contribution_closed.html",
+            {"process": process, "current_phase": phase_current(process)},
+            status=403,
         )
     organisations = organisations_represented_by(request.user) if request.user.is_authenticated else None
     if organisations is not None and not organisations.exists():
@@ -112,8 +115,10 @@ def contribution_create_view(request, slug):
                     raise
                 apply_errors(form, error)
             else:
-                return redirect("contributions:submitted", pk=contribution.pk) if not contribution.author_id else redirect(
-                    "contributions:detail", pk=contribution.pk
+                return (
+                    redirect("contributions:submitted", pk=contribution.pk)
+                    if not contribution.author_id
+                    else redirect("contributions:detail", pk=contribution.pk)
                 )
         status = 400
     return render(request, "contributions/contribution_form.html", {"process": process, "form": form}, status=status)
@@ -183,8 +188,11 @@ def comment_view(request, pk):
                 raise NotFound(_("The comment you replied to does not exist."))
         try:
             comment = services.comment_create(
-                contribution=contribution, user=request.user, body=form.cleaned_data["body"],
-                parent=parent, language=form.cleaned_data["language"],
+                contribution=contribution,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                language=form.cleaned_data["language"],
             )
         except ApplicationError as error:
             if error.status_code != 400:
@@ -204,7 +212,11 @@ def comment_view(request, pk):
 def flag_view(request, pk):
     contribution = _contribution_or_404(pk, request.user)
     if request.method != "POST":
-        return render(request, "contributions/flag_form.html", {"contribution": contribution, "form": FlagForm(initial={"comment": request.GET.get("comment")})})
+        return render(
+            request,
+            "contributions/flag_form.html",
+            {"contribution": contribution, "form": FlagForm(initial={"comment": request.GET.get("comment")})},
+        )
     form = FlagForm(request.POST)
     if form.is_valid():
         comment = None
@@ -213,8 +225,11 @@ def flag_view(request, pk):
             if comment is None:
                 raise NotFound()
         services.flag_create(
-            contribution=contribution, user=request.user, reason=form.cleaned_data["reason"],
-            note=form.cleaned_data["note"], comment=comment,
+            contribution=contribution,
+            user=request.user,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+            comment=comment,
         )
         messages.success(request, _("Thank you. The moderators will look at your report."))
         return redirect(contribution_url(contribution))
@@ -229,7 +244,8 @@ def moderation_view(request, slug):
     if request.method == "POST":
         return _moderate(request, process)
     return render(
-        request, "contributions/moderation_queue.html",
+        request,
+        "contributions/moderation_queue.html",
         {"process": process, "queue": moderation_queue(process=process), "form": ModerationForm()},
     )
 
@@ -250,9 +266,11 @@ def _moderate(request, process):
                 raise NotFound()
             services.contribution_moderate(contribution=contribution, user=request.user, publish=publish, reason=reason)
         else:
-            comment = Comment.objects.select_related("contribution__process").filter(
-                pk=target_id, contribution__process=process
-            ).first()
+            comment = (
+                Comment.objects.select_related("contribution__process")
+                .filter(pk=target_id, contribution__process=process)
+                .first()
+            )
             if comment is None:
                 raise NotFound()
             services.comment_moderate(comment=comment, user=request.user, publish=publish, reason=reason)
@@ -261,8 +279,10 @@ def _moderate(request, process):
             raise
         messages.error(request, error.message)
         return render(
-            request, "contributions/moderation_queue.html",
-            {"process": process, "queue": moderation_queue(process=process), "form": form}, status=400,
+            request,
+            "contributions/moderation_queue.html",
+            {"process": process, "queue": moderation_queue(process=process), "form": form},
+            status=400,
         )
     messages.success(request, _("Decision saved."))
     return redirect("contributions:moderation", slug=process.slug)

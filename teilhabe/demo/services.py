@@ -29,7 +29,11 @@ FIELDS = [
     ("demokratie", "Demokratie", "Politische Teilhabe, Beiräte, Engagement und Schutz vor Diskriminierung."),
     ("stadtleben-kultur", "Stadtleben und Kultur", "Nachbarschaft, Sport, Kultur, Religion und öffentlicher Raum."),
     ("wirtschaft", "Wirtschaft", "Arbeit, Anerkennung von Abschlüssen, Gründung und Fachkräfte."),
-    ("stadtverwaltung", "Stadtverwaltung und interkulturelle Öffnung", "Zugang zu Ämtern, Mehrsprachigkeit und Vielfalt im Personal."),
+    (
+        "stadtverwaltung",
+        "Stadtverwaltung und interkulturelle Öffnung",
+        "Zugang zu Ämtern, Mehrsprachigkeit und Vielfalt im Personal.",
+    ),
 ]
 TARGET_GROUPS = [
     ("studierende", "Studierende"),
@@ -42,18 +46,61 @@ TARGET_GROUPS = [
 ]
 # (name, days from now to start, days to end, contribute, comment, support, description)
 PHASES = [
-    ("Auftakt und Information", -60, -30, False, False, False,
-     "Auftaktveranstaltung, Information über den Lokalen Integrationsplan und die Wege der Beteiligung."),
-    ("Ideensammlung online und vor Ort", -30, 45, True, True, True,
-     "Beiträge online, in Werkstätten, an Infoständen und auf Papier; Integrationsbeiräte beraten in den Stadtbezirken."),
-    ("Fachgruppen schreiben Positionspapiere", 45, 120, False, True, True,
-     "Je Handlungsfeld eine Fachgruppe aus Verwaltung und Stadtgesellschaft wertet die Beiträge aus."),
-    ("Stellungnahmen der Integrationsbeiräte", 120, 165, False, True, False,
-     "Der Entwurf geht an die 13 Integrationsbeiräte und den Runden Tisch zur schriftlichen Stellungnahme."),
-    ("Beratung und Ratsbeschluss", 165, 240, False, False, False,
-     "Der Internationale Ausschuss berät, der Rat beschließt den Lokalen Integrationsplan."),
-    ("Umsetzung und Monitoring", 240, 1000, False, False, False,
-     "Die Fachbereiche setzen die Maßnahmen um; ein Monitoring berichtet den Ratsgremien regelmäßig."),
+    (
+        "Auftakt und Information",
+        -60,
+        -30,
+        False,
+        False,
+        False,
+        "Auftaktveranstaltung, Information über den Lokalen Integrationsplan und die Wege der Beteiligung.",
+    ),
+    (
+        "Ideensammlung online und vor Ort",
+        -30,
+        45,
+        True,
+        True,
+        True,
+        "Beiträge online, in Werkstätten, an Infoständen und auf Papier; "
+        "Integrationsbeiräte beraten in den Stadtbezirken.",
+    ),
+    (
+        "Fachgruppen schreiben Positionspapiere",
+        45,
+        120,
+        False,
+        True,
+        True,
+        "Je Handlungsfeld eine Fachgruppe aus Verwaltung und Stadtgesellschaft wertet die Beiträge aus.",
+    ),
+    (
+        "Stellungnahmen der Integrationsbeiräte",
+        120,
+        165,
+        False,
+        True,
+        False,
+        "Der Entwurf geht an die 13 Integrationsbeiräte und den Runden Tisch zur schriftlichen Stellungnahme.",
+    ),
+    (
+        "Beratung und Ratsbeschluss",
+        165,
+        240,
+        False,
+        False,
+        False,
+        "Der Internationale Ausschuss berät, der Rat beschließt den Lokalen Integrationsplan.",
+    ),
+    (
+        "Umsetzung und Monitoring",
+        240,
+        1000,
+        False,
+        False,
+        False,
+        "Die Fachbereiche setzen die Maßnahmen um; ein Monitoring berichtet den Ratsgremien regelmäßig.",
+    ),
 ]
 DEPARTMENTS = [
     ("18", "Personal und Organisation"),
@@ -97,7 +144,8 @@ def demo_seed(*, log=print) -> dict:
     if not Contribution.objects.filter(process=process).exists():
         residents = [
             user_create_verified(
-                email=f"bewohner{number:03d}@demo.teilhabe.test", password=None,
+                email=f"bewohner{number:03d}@demo.teilhabe.test",
+                password=None,
                 display_name=f"Nachbar·in {number}",
             )
             for number in range(1, RESIDENTS + 1)
@@ -231,13 +279,18 @@ def _contributions(process, residents, personas) -> None:
             Contribution.objects.filter(pk=contribution.pk).update(**provenance)
             for comment_item in item.get("comments", []):
                 comment = contribution_services.comment_create(
-                    contribution=contribution, user=rng.choice(residents), body=comment_item["body"],
+                    contribution=contribution,
+                    user=rng.choice(residents),
+                    body=comment_item["body"],
                     language=comment_item.get("language", "de"),
                 )
                 for reply in comment_item.get("replies", []):
                     contribution_services.comment_create(
-                        contribution=contribution, user=rng.choice(residents), body=reply["body"],
-                        parent=comment, language=reply.get("language", "de"),
+                        contribution=contribution,
+                        user=rng.choice(residents),
+                        body=reply["body"],
+                        parent=comment,
+                        language=reply.get("language", "de"),
                     )
             for supporter in rng.sample(residents, k=min(len(residents), max(0, int(rng.paretovariate(1.3) * 3) - 2))):
                 contribution_services.support_add(contribution=contribution, user=supporter)

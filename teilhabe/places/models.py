@@ -46,9 +46,7 @@ class Neighbourhood(models.Model):
 
     class Meta:
         ordering = ["district__number", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["district", "number"], name="neighbourhood_unique_number")
-        ]
+        constraints = [models.UniqueConstraint(fields=["district", "number"], name="neighbourhood_unique_number")]
         verbose_name = _("neighbourhood")
         verbose_name_plural = _("neighbourhoods")
 

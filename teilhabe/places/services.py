@@ -18,7 +18,11 @@ HANNOVER_SOURCE = (
 
 @transaction.atomic
 def city_load_from_csv(
-    *, name: str, slug: str, path: Path = HANNOVER_CSV, population_date=datetime.date(2024, 12, 31),
+    *,
+    name: str,
+    slug: str,
+    path: Path = HANNOVER_CSV,
+    population_date=datetime.date(2024, 12, 31),
     source: str = HANNOVER_SOURCE,
 ) -> City:
     """Create or update a city with its districts and neighbourhoods; safe to run again."""

@@ -29,6 +29,8 @@ class Process(TimeStampedModel):
     )
     is_published = models.BooleanField(_("published"), default=False)
 
+    translatable_fields = ("title", "summary", "description", "how_to_take_part_offline")
+
     class Meta:
         verbose_name = _("process")
         verbose_name_plural = _("processes")
@@ -48,6 +50,8 @@ class Phase(models.Model):
     allows_contribute = models.BooleanField(_("contributions allowed"), default=False)
     allows_comment = models.BooleanField(_("comments allowed"), default=False)
     allows_support = models.BooleanField(_("supports allowed"), default=False)
+
+    translatable_fields = ("name", "description")
 
     class Meta:
         ordering = ["process", "start"]
@@ -70,6 +74,8 @@ class FieldOfAction(models.Model):
     description = models.TextField(_("description"), max_length=2000, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    translatable_fields = ("name", "description")
+
     class Meta:
         ordering = ["process", "order", "name"]
         constraints = [models.UniqueConstraint(fields=["process", "slug"], name="field_of_action_unique_slug")]
@@ -87,6 +93,8 @@ class TargetGroup(models.Model):
     slug = models.SlugField(_("short name"))
     name = models.CharField(_("name"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    translatable_fields = ("name",)
 
     class Meta:
         ordering = ["process", "order", "name"]
@@ -111,9 +119,7 @@ class ProcessMembership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=ProcessRole.choices)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["process", "user", "role"], name="process_membership_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["process", "user", "role"], name="process_membership_unique")]
         verbose_name = _("process membership")
         verbose_name_plural = _("process memberships")
 

@@ -1,8 +1,8 @@
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from teilhabe.monitoring.metrics import process_figures
 from teilhabe.core.errors import NotFound
+from teilhabe.monitoring.metrics import process_figures
 from teilhabe.processes.selectors import phase_current, process_get_published, process_list_published, process_phases
 
 

@@ -26,10 +26,25 @@ def read_matrix() -> dict[str, dict]:
 
 
 def project_permissions() -> set[str]:
-    return {name for name in rules.permissions.permissions if name.split(".")[0] in {
-        "contributions", "processes", "accounts", "places", "stakeholders", "administration", "councils",
-        "competitions", "monitoring", "reports", "events", "plan",
-    }}
+    return {
+        name
+        for name in rules.permissions.permissions
+        if name.split(".")[0]
+        in {
+            "contributions",
+            "processes",
+            "accounts",
+            "places",
+            "stakeholders",
+            "administration",
+            "councils",
+            "competitions",
+            "monitoring",
+            "reports",
+            "events",
+            "plan",
+        }
+    }
 
 
 def test_every_permission_in_code_is_documented_and_vice_versa():
@@ -39,7 +54,12 @@ def test_every_permission_in_code_is_documented_and_vice_versa():
 
 def published_in(process, author):
     return Contribution.objects.create(
-        process=process, title="Titel", body="Text", author=author, status=Status.PUBLISHED, publication_consent=True,
+        process=process,
+        title="Titel",
+        body="Text",
+        author=author,
+        status=Status.PUBLISHED,
+        publication_consent=True,
     )
 
 

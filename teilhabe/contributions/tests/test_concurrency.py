@@ -48,9 +48,7 @@ def run_in_parallel(requests):
 
 @pytest.fixture
 def crowd(personas):
-    return [
-        user_create_verified(email=f"person{n}@example.org", password="x-Long-password-1") for n in range(WORKERS)
-    ]
+    return [user_create_verified(email=f"person{n}@example.org", password="x-Long-password-1") for n in range(WORKERS)]
 
 
 def test_parallel_supports_and_double_clicks_count_exactly(process, crowd):

@@ -139,7 +139,9 @@ def test_moderation_removes_with_reason_and_restores_counts(contribution, person
     comment.refresh_from_db()
     assert comment.status == Status.REMOVED and comment.open_flag_count == 0
     assert contribution.comment_count == 0
-    removed = services.contribution_moderate(contribution=contribution, user=coordinator, publish=False, reason="off_topic")
+    removed = services.contribution_moderate(
+        contribution=contribution, user=coordinator, publish=False, reason="off_topic"
+    )
     assert removed.status == Status.REMOVED and removed.removal_reason == "off_topic"
     assert Comment.objects.filter(pk=comment.pk).exists()
 

@@ -25,9 +25,18 @@ def several(process, personas, city):
     bildung, soziales = process.fields_of_action.order_by("order")
     nord = city.districts.get(number=2)
     items = [
-        make_contribution(process, personas["participant"], title="Sprachcafé in der Bibliothek", fields_of_action=[bildung]),
-        make_contribution(process, personas["coordinator"], title="Pflege für ältere Migrantinnen",
-                          body="Kultursensible Pflege fehlt.", fields_of_action=[soziales], district=nord, language="tr"),
+        make_contribution(
+            process, personas["participant"], title="Sprachcafé in der Bibliothek", fields_of_action=[bildung]
+        ),
+        make_contribution(
+            process,
+            personas["coordinator"],
+            title="Pflege für ältere Migrantinnen",
+            body="Kultursensible Pflege fehlt.",
+            fields_of_action=[soziales],
+            district=nord,
+            language="tr",
+        ),
         make_contribution(process, personas["evaluator"], title="Übersetzung beim Arzt", fields_of_action=[soziales]),
     ]
     services.support_add(contribution=items[2], user=personas["participant"])
@@ -116,8 +125,13 @@ def test_submit_as_signed_in_user(client, process, participant):
     field = process.fields_of_action.first()
     response = client.post(
         reverse("contributions:create", kwargs={"slug": process.slug}),
-        {"title": "Mehr Bänke", "body": "Im Park fehlen Bänke.", "fields_of_action": [field.pk],
-         "language": "de", "publication_consent": "on"},
+        {
+            "title": "Mehr Bänke",
+            "body": "Im Park fehlen Bänke.",
+            "fields_of_action": [field.pk],
+            "language": "de",
+            "publication_consent": "on",
+        },
     )
     contribution = Contribution.objects.get(title="Mehr Bänke")
     assert response.status_code == 302 and response.url == detail_url(contribution)
@@ -129,8 +143,14 @@ def test_submit_anonymously_sends_confirmation_link(client, process, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("contributions:create", kwargs={"slug": process.slug}),
-            {"title": "Ohne Konto", "body": "Text", "fields_of_action": [field.pk], "language": "ar",
-             "author_email": "gast@example.org", "publication_consent": "on"},
+            {
+                "title": "Ohne Konto",
+                "body": "Text",
+                "fields_of_action": [field.pk],
+                "language": "ar",
+                "author_email": "gast@example.org",
+                "publication_consent": "on",
+            },
         )
     assert response.status_code == 302
     contribution = Contribution.objects.get(title="Ohne Konto")
@@ -164,8 +184,14 @@ def test_honeypot_rejects_bots(client, process, participant):
     field = process.fields_of_action.first()
     response = client.post(
         reverse("contributions:create", kwargs={"slug": process.slug}),
-        {"title": "Spam", "body": "Spam", "fields_of_action": [field.pk], "language": "de",
-         "publication_consent": "on", "website": "http://spam.example"},
+        {
+            "title": "Spam",
+            "body": "Spam",
+            "fields_of_action": [field.pk],
+            "language": "de",
+            "publication_consent": "on",
+            "website": "http://spam.example",
+        },
     )
     assert response.status_code == 400 and not Contribution.objects.exists()
 
@@ -226,7 +252,9 @@ def test_moderation_queue_for_coordinators_only(client, contribution, personas):
     client.force_login(personas["coordinator"])
     response = client.get(url)
     assert response.status_code == 200 and contribution.title in response.content.decode()
-    assert client.post(url, {"kind": "contribution", "target": contribution.pk, "decision": "remove"}).status_code == 400
+    assert (
+        client.post(url, {"kind": "contribution", "target": contribution.pk, "decision": "remove"}).status_code == 400
+    )
     response = client.post(
         url, {"kind": "contribution", "target": contribution.pk, "decision": "remove", "reason": "advertising"}
     )
@@ -251,8 +279,9 @@ def test_list_queries_do_not_grow_with_rows(client, process, personas, settings)
     make_contribution(process, personas["participant"])
     few = _query_count(client, list_url(process))
     for n in range(12):
-        c = make_contribution(process, personas["participant"], title=f"Beitrag {n}",
-                              target_groups=list(process.target_groups.all()))
+        c = make_contribution(
+            process, personas["participant"], title=f"Beitrag {n}", target_groups=list(process.target_groups.all())
+        )
         services.support_add(contribution=c, user=personas["coordinator"])
     assert _query_count(client, list_url(process)) == few
 

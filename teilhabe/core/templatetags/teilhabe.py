@@ -1,7 +1,10 @@
 from django import template
+from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from teilhabe.core.selectors import content_translation_table, localise
 from teilhabe.core.text import sanitise_html
 
 register = template.Library()
@@ -10,7 +13,53 @@ register = template.Library()
 @register.filter
 def sanitised(value):
     """Staff-written markup, cleaned by nh3 to the allowed tags."""
-    return mark_safe(sanitise_html(value))  # noqa: S308 - nh3 has removed everything unsafe
+    return mark_safe(sanitise_html(str(value)))  # noqa: S308 - nh3 has removed everything unsafe
+
+
+def _table(context, model, language):
+    # One query per model and language per request, however many objects a page shows.
+    request = context.get("request")
+    cache = getattr(request, "_content_translations", None) if request is not None else None
+    if cache is None:
+        cache = {}
+        if request is not None:
+            request._content_translations = cache
+    key = (model, language)
+    if key not in cache:
+        cache[key] = content_translation_table(model, language)
+    return cache[key]
+
+
+@register.simple_tag(takes_context=True)
+def localised(context, obj, field, html=False):
+    """A staff-written text in the reader's language, marked with its language and state.
+
+    Falls back to German (marked lang="de"); the page then shows one note in the reader's language.
+    """
+    language = translation.get_language()
+    text = localise(obj, field, language, _table(context, type(obj), language))
+    body = sanitise_html(text.text) if html else text.text
+    if text.is_fallback:
+        request = context.get("request")
+        if request is not None:
+            request._translation_fell_back = True
+    tag = "div" if html else "span"
+    rendered = format_html('<{} lang="{}">{}</{}>', tag, text.language, mark_safe(body) if html else body, tag)  # noqa: S308
+    if text.state == "machine":
+        rendered = format_html('{} <small class="machine-label">({})</small>', rendered, _("machine translation"))
+    return rendered
+
+
+@register.simple_tag(takes_context=True)
+def fallback_note(context):
+    """After the content: one note when some staff texts were not available in the reader's language."""
+    request = context.get("request")
+    if not getattr(request, "_translation_fell_back", False):
+        return ""
+    return format_html(
+        '<p class="fallback-note">{}</p>',
+        _("Some texts on this page are not yet available in your language and are shown in German."),
+    )
 
 
 @register.simple_tag

@@ -8,6 +8,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = demo_seed(log=self.stdout.write)
-        self.stdout.write("\nPersona logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"\nPersona logins (password for all: {DEMO_PASSWORD}):")
         for role, user in result["personas"].items():
             self.stdout.write(f"  {role.label:<32} {user.email}")
