@@ -7,8 +7,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: install demo serve test lint e2e bench messages clean
 
+# Debian packages: gettext (catalogues), Noto fonts and Pango (PDFs in every script), poppler (PDF checks).
+SYSTEM_PACKAGES := gettext fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+
 $(VENV)/.installed: requirements.txt requirements-dev.txt
-	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -r requirements-dev.txt

@@ -5,7 +5,7 @@ from teilhabe.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
     path("", include("teilhabe.core.urls")),

@@ -15,6 +15,8 @@ ADMIN_PERMISSIONS = {
         ("processes", "fieldofaction", ["view", "add", "change", "delete"]),
         ("processes", "targetgroup", ["view", "add", "change", "delete"]),
         ("processes", "processmembership", ["view", "add", "change", "delete"]),
+        ("core", "contenttranslation", ["view", "add", "change", "delete"]),
+        ("core", "accessibilityfeedback", ["view", "change"]),
         ("contributions", "contribution", ["view"]),
         ("contributions", "comment", ["view"]),
         ("contributions", "flag", ["view"]),

@@ -158,6 +158,10 @@ class FlagForm(forms.Form):
     comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the contribution"), choices=Language.choices)
+
+
 class ModerationForm(forms.Form):
     decision = forms.ChoiceField(choices=[("publish", _("Publish")), ("remove", _("Remove"))])
     reason = forms.ChoiceField(

@@ -13,5 +13,7 @@ urlpatterns = [
     path("beitraege/<str:pk>/unterstuetzen/", views.support_view, name="support"),
     path("beitraege/<str:pk>/kommentieren/", views.comment_view, name="comment"),
     path("beitraege/<str:pk>/melden/", views.flag_view, name="flag"),
+    path("beitraege/<str:pk>/sprache/", views.contribution_language_view, name="language"),
+    path("beitraege/<str:pk>/pdf/", views.contribution_pdf_view, name="pdf"),
     path("bestaetigen/<str:token>/", views.contribution_confirm_view, name="confirm"),
 ]

@@ -2,6 +2,7 @@ import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from teilhabe.contributions.forms import (
     ContributionFilterForm,
     ContributionForm,
     FlagForm,
+    LanguageForm,
     ModerationForm,
 )
 from teilhabe.contributions.models import Comment
@@ -27,6 +29,8 @@ from teilhabe.contributions.selectors import (
     visible_statuses,
 )
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
+from teilhabe.core.machine_translation import machine_translation_enabled
+from teilhabe.core.pdf import render_pdf
 from teilhabe.core.ui import apply_errors, int_or_404, paginate
 from teilhabe.processes.selectors import phase_current, process_get_published
 from teilhabe.stakeholders.selectors import organisations_represented_by
@@ -106,6 +110,7 @@ def contribution_create_view(request, slug):
                     district=data["district"],
                     neighbourhood=data["neighbourhood"],
                     language=data["language"],
+                    author_language=request.LANGUAGE_CODE,
                     organisation=data.get("organisation"),
                     author_email=data.get("author_email", ""),
                     publication_consent=data["publication_consent"],
@@ -131,6 +136,11 @@ def contribution_submitted_view(request, pk):
 
 def contribution_detail_view(request, pk, comment_form=None, flag_form=None, status=200):
     contribution = _contribution_or_404(pk, request.user)
+    reader_language = (request.LANGUAGE_CODE or "de").split("-")[0]
+    wants_translation = request.GET.get("uebersetzen") == "1" and not contribution.is_removed
+    translation = None
+    if wants_translation:
+        translation = services.contribution_translation_get(contribution=contribution, language=reader_language)
     context = {
         "contribution": contribution,
         "process": contribution.process,
@@ -139,6 +149,11 @@ def contribution_detail_view(request, pk, comment_form=None, flag_form=None, sta
         "comment_form": comment_form or CommentForm(initial={"language": request.LANGUAGE_CODE[:2]}),
         "flag_form": flag_form or FlagForm(),
         "current_phase": phase_current(contribution.process),
+        "reader_language": reader_language,
+        "can_translate": machine_translation_enabled() and contribution.language != reader_language,
+        "machine_translation": translation,
+        "translation_failed": wants_translation and translation is None and machine_translation_enabled(),
+        "language_form": LanguageForm(initial={"language": contribution.language}),
     }
     return render(request, "contributions/contribution_detail.html", context, status=status)
 
@@ -286,3 +301,38 @@ def _moderate(request, process):
         )
     messages.success(request, _("Decision saved."))
     return redirect("contributions:moderation", slug=process.slug)
+
+
+@require_POST
+@login_required
+def contribution_language_view(request, pk):
+    """Staff correct the detected language of a contribution."""
+    contribution = _contribution_or_404(pk, request.user)
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return contribution_detail_view(request, pk, status=400)
+    services.contribution_set_language(
+        contribution=contribution, user=request.user, language=form.cleaned_data["language"]
+    )
+    messages.success(request, _("The language was changed."))
+    return redirect(contribution_url(contribution))
+
+
+def contribution_pdf_view(request, pk):
+    """The contribution as a printable, tagged PDF in the reader's language."""
+    contribution = _contribution_or_404(pk, request.user)
+    if contribution.is_removed:
+        raise NotFound()
+    pdf = render_pdf(
+        template="contributions/contribution_pdf.html",
+        context={
+            "contribution": contribution,
+            "url": request.build_absolute_uri(contribution_url(contribution)),
+            "request": request,
+        },
+        language=request.LANGUAGE_CODE,
+        title=contribution.title,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="beitrag-{contribution.pk}.pdf"'
+    return response

@@ -13,6 +13,8 @@ from teilhabe.accounts.services import role_groups_sync, user_create_verified
 from teilhabe.administration.models import Department, DepartmentMembership
 from teilhabe.contributions import services as contribution_services
 from teilhabe.contributions.models import Channel, Contribution
+from teilhabe.core.models import TranslationState
+from teilhabe.core.services import content_translation_set
 from teilhabe.councils.models import CouncilMembership, DistrictSpace
 from teilhabe.places.models import District
 from teilhabe.places.services import city_load_from_csv
@@ -210,7 +212,23 @@ def _process(city) -> Process:
         )
     for name, kind in ORGANISATIONS:
         Organisation.objects.update_or_create(name=name, defaults={"type": kind})
+    _translations(process)
     return process
+
+
+def _translations(process) -> None:
+    """The process texts in every offered language (written for the demo, so marked as checked)."""
+    data = json.loads((DATA / "process_translations.json").read_text(encoding="utf-8"))
+    targets = [(process, data["process"])]
+    targets += [(process.phases.get(name=name), texts) for name, texts in data["phases"].items()]
+    targets += [(process.fields_of_action.get(slug=slug), texts) for slug, texts in data["fields"].items()]
+    targets += [(process.target_groups.get(slug=slug), texts) for slug, texts in data["target_groups"].items()]
+    for obj, fields in targets:
+        for field, by_language in fields.items():
+            for language, text in by_language.items():
+                content_translation_set(
+                    obj=obj, field=field, language=language, text=text, state=TranslationState.CHECKED
+                )
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from teilhabe.core.admin import ContentTranslationInline
 from teilhabe.processes.models import FieldOfAction, Phase, Process, ProcessMembership, TargetGroup
 from teilhabe.processes.selectors import process_ids_coordinated_by
 
@@ -33,10 +34,38 @@ class ProcessAdmin(admin.ModelAdmin):
 
     list_display = ["title", "city", "moderation", "is_published"]
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [PhaseInline, FieldOfActionInline, TargetGroupInline, MembershipInline]
+    inlines = [PhaseInline, FieldOfActionInline, TargetGroupInline, MembershipInline, ContentTranslationInline]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
         return queryset.filter(pk__in=process_ids_coordinated_by(request.user))
+
+
+class ScopedToCoordinatedProcess(admin.ModelAdmin):
+    """Phases, fields and groups of the processes the coordinator coordinates, with their translations."""
+
+    inlines = [ContentTranslationInline]
+    list_filter = ["process"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(process_id__in=process_ids_coordinated_by(request.user))
+
+
+@admin.register(Phase)
+class PhaseAdmin(ScopedToCoordinatedProcess):
+    list_display = ["name", "process", "start", "end", "allows_contribute", "allows_comment", "allows_support"]
+
+
+@admin.register(FieldOfAction)
+class FieldOfActionAdmin(ScopedToCoordinatedProcess):
+    list_display = ["name", "process", "order"]
+
+
+@admin.register(TargetGroup)
+class TargetGroupAdmin(ScopedToCoordinatedProcess):
+    list_display = ["name", "process", "order"]

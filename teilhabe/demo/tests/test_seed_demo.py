@@ -1,0 +1,35 @@
+from django.core.management import call_command
+
+from teilhabe.accounts.models import Role, User
+from teilhabe.contributions.models import Comment, Contribution, Support
+from teilhabe.core.models import ContentTranslation
+from teilhabe.core.services import audit_verify
+from teilhabe.places.models import District
+
+
+def test_seed_demo_builds_hannover_once(db, settings, capsys):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    counts = (Contribution.objects.count(), Comment.objects.count(), Support.objects.count(), User.objects.count())
+    assert counts[0] == 320 and counts[1] > 100 and counts[2] > 200
+    assert District.objects.count() == 13
+    languages = set(Contribution.objects.values_list("language", flat=True))
+    assert {"de", "tr", "ar", "en", "pl", "ru", "uk"} <= languages
+    assert Contribution.objects.exclude(channel="online").exists()  # analog input is part of the demo
+    for role in Role:
+        assert User.objects.filter(groups__name=role.value).exists(), role
+    assert "koordination@demo.teilhabe.test" in out
+    # Every process text exists in every offered language except German.
+    assert ContentTranslation.objects.values("language").distinct().count() == len(settings.LANGUAGES) - 1
+    assert audit_verify()[0]
+    call_command("seed_demo")
+    assert (
+        Contribution.objects.count(),
+        Comment.objects.count(),
+        Support.objects.count(),
+        User.objects.count(),
+    ) == counts
+    for contribution in Contribution.objects.all()[:50]:
+        assert contribution.support_count == contribution.supports.count()
+        assert contribution.comment_count == contribution.comments.filter(status="published").count()
