@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo serve test lint e2e bench messages clean
+.PHONY: install demo test lint e2e bench messages makemessages catalogues-check clean
 
 # Debian packages: gettext (catalogues), Noto fonts and Pango (PDFs in every script), poppler (PDF checks).
 SYSTEM_PACKAGES := gettext fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
@@ -20,8 +20,24 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
+LOCALES := de de_LS en tr ar pl ru fa uk
+
 messages: install
 	cd teilhabe && ../$(PY) ../manage.py compilemessages --ignore=.venv -v 0
+
+# Extract the project's strings into every catalogue (no line numbers, so only real changes show).
+makemessages: install
+	cd teilhabe && for locale in $(LOCALES); do \
+	  DEBUG=1 ../$(PY) ../manage.py makemessages -l $$locale --no-location --no-obsolete -v 0; done
+	$(PY) -m teilhabe.core.catalogues --fill-english
+
+# CI: catalogues match the code and every message of every shipped language is translated.
+catalogues-check: install
+	$(MAKE) makemessages
+	@if ! git diff --quiet -I 'POT-Creation-Date' -- teilhabe/locale; then \
+	  git --no-pager diff --stat -I 'POT-Creation-Date' -- teilhabe/locale; \
+	  echo "Catalogues are out of date: run 'make makemessages', translate, and commit."; exit 1; fi
+	$(PY) -m teilhabe.core.catalogues --check
 
 demo: messages
 	mkdir -p var
@@ -36,6 +52,13 @@ test: messages
 lint: install
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Browser tests (e2e/): Debian's headless Chromium driven by Playwright, axe-core from npm. Starts its own
+# server on a fresh temporary database; never run `playwright install` (it cannot download browsers here).
+e2e: messages
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core)
+	npm ci --no-audit --no-fund
+	$(PY) -m pytest -q e2e
 
 bench: messages
 	$(PY) -m teilhabe.bench
