@@ -153,6 +153,7 @@ def demo_seed(*, log=print) -> dict:
             for number in range(1, RESIDENTS + 1)
         ]
         _contributions(process, residents, personas)
+        _flags(process, residents)
     log(f"Demo ready: {Contribution.objects.filter(process=process).count()} contributions in “{process.title}”.")
     return {"process": process, "personas": personas}
 
@@ -255,6 +256,23 @@ def _personas(city, process) -> dict:
     )
     ProcessMembership.objects.get_or_create(process=process, user=personas[Role.EVALUATOR], role=ProcessRole.EVALUATOR)
     return personas
+
+
+def _flags(process, residents) -> None:
+    """A few reports, so that the coordinators' moderation queue has work in the demo."""
+    reasons = ["advertising", "off_topic", "insulting"]
+    for number, contribution in enumerate(Contribution.objects.filter(process=process).order_by("id")[5:40:12]):
+        contribution_services.flag_create(
+            contribution=contribution,
+            user=residents[number],
+            reason=reasons[number % len(reasons)],
+            note="Bitte prüfen.",
+        )
+        comment = contribution.comments.first()
+        if comment is not None:
+            contribution_services.flag_create(
+                contribution=contribution, user=residents[number + 10], reason="insulting", comment=comment
+            )
 
 
 def _contributions(process, residents, personas) -> None:
