@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from teilhabe.accounts.models import Role
@@ -20,6 +21,7 @@ PERSONA_ROLES = [role.value for role in Role]
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
+    cache.clear()  # versioned figures must not leak between tests that reuse ids
     # Tests render templates without a collectstatic manifest.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -135,9 +135,9 @@ class Contribution(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["process", "status", "-created_at"], name="contrib_list_newest"),
-            models.Index(fields=["process", "status", "-support_count"], name="contrib_list_supported"),
-            models.Index(fields=["process", "status", "-comment_count"], name="contrib_list_discussed"),
+            models.Index(fields=["process", "status", "-created_at", "-id"], name="contrib_list_newest"),
+            models.Index(fields=["process", "status", "-support_count", "-id"], name="contrib_list_supported"),
+            models.Index(fields=["process", "status", "-comment_count", "-id"], name="contrib_list_discussed"),
             models.Index(fields=["process", "status", "channel"], name="contrib_list_channel"),
             models.Index(fields=["process", "status", "language"], name="contrib_list_language"),
         ]

@@ -6,7 +6,7 @@ runs after every migrate (see apps.py) and restores triggers and index contents 
 
 SQLITE_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS contributions_contribution_fts USING fts5(
     title, body, content='contributions_contribution', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2')"""
+    tokenize='unicode61 remove_diacritics 2', prefix='3')"""
 SQLITE_TRIGGERS = [
     """CREATE TRIGGER IF NOT EXISTS contributions_fts_insert AFTER INSERT ON contributions_contribution BEGIN
         INSERT INTO contributions_contribution_fts(rowid, title, body) VALUES (new.id, new.title, new.body);

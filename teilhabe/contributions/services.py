@@ -24,6 +24,7 @@ from teilhabe.contributions.models import (
     Status,
     Support,
 )
+from teilhabe.core.cache_versions import cache_version_bump
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from teilhabe.core.languages import detect_language
 from teilhabe.core.machine_translation import TranslationUnavailable, machine_translate, machine_translation_enabled
@@ -33,8 +34,13 @@ from teilhabe.core.text import clean_plain_text
 from teilhabe.processes.models import ModerationMode
 from teilhabe.stakeholders.selectors import organisations_represented_by
 
+FIGURES_NAMESPACE = "process-figures"  # read by teilhabe.monitoring.metrics
 CONFIRM_SALT = "teilhabe.contribution-confirm"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+
+def _figures_changed(process_id: int) -> None:
+    cache_version_bump(FIGURES_NAMESPACE, process_id)
 
 
 def _require(user, perm: str, obj) -> None:
@@ -125,6 +131,7 @@ def contribution_create(
     contribution.fields_of_action.set(fields_of_action)
     contribution.target_groups.set(target_groups)
     audit_record(actor=user, action="contribution.created", obj=contribution, data={"status": status})
+    _figures_changed(process.pk)
     if anonymous:
         transaction.on_commit(lambda: _send_confirmation_mail(contribution))
     return contribution
@@ -190,6 +197,7 @@ def contribution_confirm_email(*, token: str) -> Contribution:
     audit_record(
         actor=None, action="contribution.email_confirmed", obj=contribution, data={"status": contribution.status}
     )
+    _figures_changed(contribution.process_id)
     return contribution
 
 
@@ -223,6 +231,7 @@ def contribution_moderate(*, contribution: Contribution, user, publish: bool, re
         obj=contribution,
         data={"reason": contribution.removal_reason},
     )
+    _figures_changed(contribution.process_id)
     return contribution
 
 
@@ -246,6 +255,7 @@ def comment_create(
     if status == Status.PUBLISHED:
         Contribution.objects.filter(pk=contribution.pk).update(comment_count=F("comment_count") + 1)
     audit_record(actor=user, action="comment.created", obj=comment, data={"status": status})
+    _figures_changed(contribution.process_id)
     return comment
 
 
@@ -274,6 +284,7 @@ def comment_moderate(*, comment: Comment, user, publish: bool, reason: str = "")
         obj=comment,
         data={"reason": comment.removal_reason},
     )
+    _figures_changed(comment.contribution.process_id)
     return comment
 
 
@@ -285,6 +296,7 @@ def support_add(*, contribution: Contribution, user) -> bool:
             support = Support.objects.create(contribution=contribution, user=user)
             Contribution.objects.filter(pk=contribution.pk).update(support_count=F("support_count") + 1)
             audit_record(actor=user, action="support.added", obj=contribution, data={"support": support.pk})
+            _figures_changed(contribution.process_id)
     except IntegrityError:
         return False
     return True
@@ -299,6 +311,7 @@ def support_withdraw(*, contribution: Contribution, user) -> bool:
         return False
     Contribution.objects.filter(pk=contribution.pk).update(support_count=F("support_count") - 1)
     audit_record(actor=user, action="support.withdrawn", obj=contribution)
+    _figures_changed(contribution.process_id)
     return True
 
 

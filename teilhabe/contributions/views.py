@@ -24,14 +24,16 @@ from teilhabe.contributions.selectors import (
     comment_thread,
     contribution_get,
     contribution_list,
+    contribution_rows,
     moderation_queue,
     user_supports,
     visible_statuses,
 )
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.machine_translation import machine_translation_enabled
+from teilhabe.core.pagination import paginate_ids
 from teilhabe.core.pdf import render_pdf
-from teilhabe.core.ui import apply_errors, int_or_404, paginate
+from teilhabe.core.ui import apply_errors, int_or_404
 from teilhabe.processes.selectors import phase_current, process_get_published
 from teilhabe.stakeholders.selectors import organisations_represented_by
 
@@ -66,10 +68,11 @@ def contribution_list_view(request, slug):
             key: value for key, value in (form.cleaned_data if form.is_bound else {}).items() if value not in (None, "")
         }
         filters = ContributionFilters(**data)
-    page = paginate(
+    page = paginate_ids(
         contribution_list(process=process, filters=filters, user=request.user),
         page_number=request.GET.get("page"),
         per_page=settings.TEILHABE_PAGE_SIZE,
+        load_rows=contribution_rows,
     )
     query = request.GET.copy()
     query.pop("page", None)

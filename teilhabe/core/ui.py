@@ -1,7 +1,4 @@
-"""Helpers views share: applying service errors to forms, reading ids, paginating."""
-
-from django.core.paginator import InvalidPage, Paginator
-from django.utils.translation import gettext as _
+"""Helpers views share: applying service errors to forms, reading ids."""
 
 from teilhabe.core.errors import ApplicationError, NotFound
 
@@ -12,14 +9,6 @@ def apply_errors(form, error: ApplicationError) -> None:
         form.add_error(field if field in form.fields else None, message)
     if not error.field_errors:
         form.add_error(None, error.message)
-
-
-def paginate(queryset, *, page_number, per_page: int):
-    paginator = Paginator(queryset, per_page)
-    try:
-        return paginator.page(page_number or 1)
-    except InvalidPage as exc:
-        raise NotFound(_("This page of the list does not exist.")) from exc
 
 
 def int_or_404(value) -> int:

@@ -79,7 +79,11 @@ def translator(settings):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     FakeTranslator.fail, FakeTranslator.requests = False, []
-    settings.MT_BACKEND, settings.MT_URL, settings.MT_API_KEY = "libretranslate", f"http://127.0.0.1:{server.server_port}", "k"
+    settings.MT_BACKEND, settings.MT_URL, settings.MT_API_KEY = (
+        "libretranslate",
+        f"http://127.0.0.1:{server.server_port}",
+        "k",
+    )
     yield FakeTranslator
     server.shutdown()
 

@@ -25,14 +25,28 @@ def urls(process, participant):
 
 
 GET_QUERIES = [
-    {"page": LONG}, {"q": LONG}, {"district": "1e9"}, {"field": "\x00"}, {"sort": ["newest", "x"]},
-    {"q": "\"*^(NEAR"}, {"q": "AND OR NOT"}, {"status": "removed"}, {"status": "in_moderation"},
-    {"uebersetzen": "1"}, {"page": "9" * 40},
+    {"page": LONG},
+    {"q": LONG},
+    {"district": "1e9"},
+    {"field": "\x00"},
+    {"sort": ["newest", "x"]},
+    {"q": '"*^(NEAR'},
+    {"q": "AND OR NOT"},
+    {"status": "removed"},
+    {"status": "in_moderation"},
+    {"uebersetzen": "1"},
+    {"page": "9" * 40},
 ]
 POST_BODIES = [
-    {}, {"title": LONG, "body": LONG}, {"body": "\x00\x01"}, {"parent": "abc", "body": "x"},
-    {"parent": "-5", "body": "x"}, {"reason": LONG}, {"kind": "comment", "target": "abc", "decision": "publish"},
-    {"kind": "contribution", "target": "999999", "decision": "publish"}, {"language": LONG},
+    {},
+    {"title": LONG, "body": LONG},
+    {"body": "\x00\x01"},
+    {"parent": "abc", "body": "x"},
+    {"parent": "-5", "body": "x"},
+    {"reason": LONG},
+    {"kind": "comment", "target": "abc", "decision": "publish"},
+    {"kind": "contribution", "target": "999999", "decision": "publish"},
+    {"language": LONG},
     {"fields_of_action": ["a", "b"], "district": "0", "neighbourhood": LONG, "publication_consent": "maybe"},
     {"message": LONG, "email": LONG},
 ]

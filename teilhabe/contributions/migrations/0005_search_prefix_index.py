@@ -1,0 +1,17 @@
+"""Rebuild the SQLite full-text table with a prefix index (fast 'word*' queries)."""
+
+from django.db import migrations
+
+from teilhabe.contributions.search import search_index_drop, search_index_ensure
+
+
+def rebuild(apps, schema_editor):
+    if schema_editor.connection.vendor == "sqlite":
+        search_index_drop(schema_editor.connection)
+    search_index_ensure(schema_editor.connection)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("contributions", "0004_list_indexes_with_tiebreak")]
+
+    operations = [migrations.RunPython(rebuild, migrations.RunPython.noop)]
