@@ -1,5 +1,7 @@
 from django import forms
 from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.contributions.models import (
@@ -64,7 +66,11 @@ class ContributionForm(forms.Form):
         label=_("Your contribution"),
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Describe what should change and why. At most %(max)s characters.") % {"max": BODY_MAX},
+        # Formatted when rendered, so in the reader's language (not at import time).
+        help_text=lazy(
+            lambda: gettext("Describe what should change and why. At most %(max)s characters.") % {"max": BODY_MAX},
+            str,
+        )(),
     )
     fields_of_action = forms.ModelMultipleChoiceField(
         label=_("Fields of action"),

@@ -303,3 +303,11 @@ def test_unpublished_contribution_visible_to_author_and_coordinator_only(client,
     assert client.get(detail_url(contribution)).status_code == 404
     client.force_login(personas["coordinator"])
     assert client.get(detail_url(contribution)).status_code == 200
+
+
+def test_form_help_texts_follow_the_readers_language(client, process):
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("contributions:create", kwargs={"slug": process.slug})).content.decode()
+    client.cookies["django_language"] = "de"
+    german = client.get(reverse("contributions:create", kwargs={"slug": process.slug})).content.decode()
+    assert "At most 5000 characters" in english and "5000" in german and "At most" not in german
