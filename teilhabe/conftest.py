@@ -9,6 +9,7 @@ from django.utils import timezone
 from teilhabe.accounts.models import Role
 from teilhabe.accounts.services import role_groups_sync, user_create_verified
 from teilhabe.administration.models import Department, DepartmentMembership
+from teilhabe.competitions.models import Call, Fund, JuryMembership
 from teilhabe.contributions import services as contribution_services
 from teilhabe.councils.models import CouncilMembership, DistrictSpace
 from teilhabe.places.models import City, District, Neighbourhood
@@ -93,6 +94,15 @@ def personas(db, city, process, closed_process):
     department = Department.objects.create(city=city, code="50", name="Soziales")
     DepartmentMembership.objects.create(department=department, user=users["department_staff"])
     DepartmentMembership.objects.create(department=department, user=users["department_head"], is_head=True)
+    fund = Fund.objects.create(city=city, name="Fonds")
+    call = Call.objects.create(
+        process=process,
+        fund=fund,
+        title="Ideenwettbewerb",
+        opens=timezone.now(),
+        closes=timezone.now() + datetime.timedelta(days=30),
+    )
+    JuryMembership.objects.create(call=call, user=users["jury_member"])
     for proc in (process, closed_process):
         ProcessMembership.objects.create(process=proc, user=users["coordinator"], role=ProcessRole.COORDINATOR)
         ProcessMembership.objects.create(process=proc, user=users["evaluator"], role=ProcessRole.EVALUATOR)

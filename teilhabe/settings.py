@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "teilhabe.stakeholders",
     "teilhabe.administration",
     "teilhabe.councils",
+    "teilhabe.competitions",
     "teilhabe.contributions",
     "teilhabe.demo",
 ]

@@ -1,11 +1,17 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from teilhabe.core.mail import supported_language
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Accounts remember their language; allauth's e-mails go out in the recipient's language."""
+    """Accounts remember their language; allauth's e-mails go out in the recipient's language.
+
+    Like every mail of the platform they carry an HTML part with the language's direction (right to left
+    for Arabic and Persian) around the plain text.
+    """
 
     def save_user(self, request, user, form, commit=True):
         user.preferred_language = supported_language(translation.get_language())
@@ -16,3 +22,17 @@ class AccountAdapter(DefaultAccountAdapter):
         language = getattr(user, "preferred_language", "") or translation.get_language()
         with translation.override(supported_language(language)):
             super().send_mail(template_prefix, email, context)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        language = supported_language(translation.get_language())
+        message.extra_headers["Content-Language"] = language
+        if isinstance(message, EmailMultiAlternatives) and not message.alternatives:
+            frame = {
+                "LANGUAGE_CODE": language,
+                "LANGUAGE_BIDI": translation.get_language_bidi(),
+                "text": message.body,
+                "subject": message.subject,
+            }
+            message.attach_alternative(render_to_string("email/frame.html", frame), "text/html")
+        return message

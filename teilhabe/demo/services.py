@@ -11,6 +11,7 @@ from django.utils import timezone
 from teilhabe.accounts.models import Role
 from teilhabe.accounts.services import role_groups_sync, user_create_verified
 from teilhabe.administration.models import Department, DepartmentMembership
+from teilhabe.competitions.models import Call, Fund, JuryMembership
 from teilhabe.contributions import services as contribution_services
 from teilhabe.contributions.models import Channel, Contribution
 from teilhabe.core.models import TranslationState
@@ -213,8 +214,31 @@ def _process(city) -> Process:
         )
     for name, kind in ORGANISATIONS:
         Organisation.objects.update_or_create(name=name, defaults={"type": kind})
+    _call(city, process, today)
     _translations(process)
     return process
+
+
+def _call(city, process, today) -> None:
+    """The ideas competition of the demo, funded by the Gesellschaftsfonds Zusammenleben.
+
+    Budget range and the grant limit follow data/hannover/README.md (GFZ: €135,000–150,000 a year;
+    2021 round: up to €20,000 per project).
+    """
+    fund, _ = Fund.objects.update_or_create(
+        city=city, name="Gesellschaftsfonds Zusammenleben", defaults={"annual_budget": 150_000}
+    )
+    Call.objects.update_or_create(
+        process=process,
+        title="Ideenwettbewerb „Zusammen Wirken“ zum LIP 4.0",
+        defaults={
+            "fund": fund,
+            "description": "Projektideen von Vereinen und Initiativen, die das Zusammenleben im Stadtteil stärken.",
+            "opens": today - datetime.timedelta(days=10),
+            "closes": today + datetime.timedelta(days=60),
+            "max_grant": 20_000,
+        },
+    )
 
 
 def _translations(process) -> None:
@@ -255,6 +279,7 @@ def _personas(city, process) -> dict:
         process=process, user=personas[Role.COORDINATOR], role=ProcessRole.COORDINATOR
     )
     ProcessMembership.objects.get_or_create(process=process, user=personas[Role.EVALUATOR], role=ProcessRole.EVALUATOR)
+    JuryMembership.objects.get_or_create(call=process.calls.get(), user=personas[Role.JURY_MEMBER])
     return personas
 
 

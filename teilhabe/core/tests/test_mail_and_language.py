@@ -38,4 +38,17 @@ def test_signup_mail_goes_out_in_the_chosen_language(client, db):
     from teilhabe.accounts.models import User
 
     assert User.objects.get(email="yeni@example.org").preferred_language == "tr"
-    assert mail.outbox and "E-posta" in mail.outbox[0].subject + mail.outbox[0].body
+    message = mail.outbox[0]
+    assert "E-posta" in message.subject + message.body
+    assert message.extra_headers["Content-Language"] == "tr"
+
+
+def test_signup_mail_in_arabic_is_right_to_left(client, db):
+    client.cookies["django_language"] = "ar"
+    client.post(
+        reverse("account_signup"),
+        {"email": "jadid@example.org", "password1": "a-Long-test-passw0rd", "password2": "a-Long-test-passw0rd"},
+    )
+    message = mail.outbox[0]
+    assert message.extra_headers["Content-Language"] == "ar"
+    assert '<html lang="ar" dir="rtl">' in message.alternatives[0][0]

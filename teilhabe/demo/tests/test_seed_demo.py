@@ -1,6 +1,7 @@
 from django.core.management import call_command
 
 from teilhabe.accounts.models import Role, User
+from teilhabe.competitions.models import Call
 from teilhabe.contributions.models import Comment, Contribution, Support
 from teilhabe.core.models import ContentTranslation
 from teilhabe.core.services import audit_verify
@@ -20,6 +21,8 @@ def test_seed_demo_builds_hannover_once(db, settings, capsys):
     for role in Role:
         assert User.objects.filter(groups__name=role.value).exists(), role
     assert "koordination@demo.teilhabe.test" in out
+    assert Call.objects.get().jury.get().user.email == "jury@demo.teilhabe.test"
+    assert Contribution.objects.filter(open_flag_count__gt=0).exists()  # the moderation queue has work
     # Every process text exists in every offered language except German.
     assert ContentTranslation.objects.values("language").distinct().count() == len(settings.LANGUAGES) - 1
     assert audit_verify()[0]
