@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from teilhabe.core.models import TimeStampedModel
 
+RIGHT_TO_LEFT = {"ar", "fa"}
 TITLE_MAX = 160
 BODY_MAX = 5000
 COMMENT_MAX = 2000
@@ -156,6 +157,11 @@ class Contribution(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def direction(self) -> str:
+        """Writing direction of the text, for dir="…" (PDF renderers do not support dir="auto")."""
+        return "rtl" if self.language in RIGHT_TO_LEFT else "ltr"
 
     @property
     def is_removed(self) -> bool:

@@ -52,3 +52,16 @@ def test_removed_contribution_has_no_pdf(client, contribution, coordinator):
 
     services.contribution_moderate(contribution=contribution, user=coordinator, publish=False, reason="off_topic")
     assert client.get(reverse("contributions:pdf", kwargs={"pk": contribution.pk})).status_code == 404
+
+
+@pytest.mark.parametrize("language,direction", [("tr", "ltr"), ("ar", "rtl"), ("fa", "rtl"), ("de", "ltr")])
+def test_pdf_text_keeps_its_own_direction_inside_a_page_of_the_other(process, participant, language, direction):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    title, body = TEXTS[language]
+    contribution = make_contribution(process, participant, title=title, body=body, language=language)
+    page_language = "fa" if direction == "ltr" else "de"
+    with translation.override(page_language):
+        html = render_to_string("contributions/contribution_pdf.html", {"contribution": contribution, "url": "/"})
+    assert f'<div class="text" lang="{language}" dir="{direction}">' in html
