@@ -136,7 +136,8 @@ class Contribution(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [
-            models.Index(fields=["process", "status", "-created_at", "-id"], name="contrib_list_newest"),
+            models.Index(fields=["process", "status", "-id"], name="contrib_list_newest"),
+            models.Index(fields=["process", "status", "district"], name="contrib_list_district"),
             models.Index(fields=["process", "status", "-support_count", "-id"], name="contrib_list_supported"),
             models.Index(fields=["process", "status", "-comment_count", "-id"], name="contrib_list_discussed"),
             models.Index(fields=["process", "status", "channel"], name="contrib_list_channel"),

@@ -1,21 +1,26 @@
 """Reads for contributions: the public list with filters, search and sorting; pages; the queue."""
 
+import hashlib
 import re
 from dataclasses import dataclass
 
 import rules
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 
 from teilhabe.contributions.models import Comment, Contribution, Status, Support
+from teilhabe.core.cache_versions import cache_version
 from teilhabe.places.models import District
 
+# "Newest" is the order of receipt: ids grow with time, and an id order is cheap for every filter and search.
 SORTS = {
-    "newest": ("-created_at", "-id"),
+    "newest": ("-id",),
     "supported": ("-support_count", "-id"),
     "discussed": ("-comment_count", "-id"),
 }
 PUBLIC_STATUSES = (Status.PUBLISHED, Status.REMOVED)
+LISTS_NAMESPACE = "contribution-lists"  # bumped by the services whenever a contribution enters or leaves a list
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -94,6 +99,17 @@ def contribution_list(*, process, filters: ContributionFilters, user) -> QuerySe
         queryset = queryset.filter(language=filters.language)
     queryset = _apply_search(queryset, filters.q)
     return queryset.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+
+
+def contribution_list_count(*, process, queryset) -> int:
+    """How many contributions a list shows, cached until a contribution enters or leaves a list."""
+    query = hashlib.sha256(str(queryset.query).encode()).hexdigest()
+    key = f"contribution-count:{process.pk}:{cache_version(LISTS_NAMESPACE, process.pk)}:{query}"
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, 300)
+    return count
 
 
 def contribution_rows(ids) -> list[Contribution]:

@@ -24,6 +24,7 @@ from teilhabe.contributions.models import (
     Status,
     Support,
 )
+from teilhabe.contributions.selectors import LISTS_NAMESPACE
 from teilhabe.core.cache_versions import cache_version_bump
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from teilhabe.core.languages import detect_language
@@ -39,8 +40,11 @@ CONFIRM_SALT = "teilhabe.contribution-confirm"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 
 
-def _figures_changed(process_id: int) -> None:
+def _figures_changed(process_id: int, *, lists: bool = False) -> None:
+    """Cached figures (and, when contributions enter or leave lists, cached list counts) become stale."""
     cache_version_bump(FIGURES_NAMESPACE, process_id)
+    if lists:
+        cache_version_bump(LISTS_NAMESPACE, process_id)
 
 
 def _require(user, perm: str, obj) -> None:
@@ -131,7 +135,7 @@ def contribution_create(
     contribution.fields_of_action.set(fields_of_action)
     contribution.target_groups.set(target_groups)
     audit_record(actor=user, action="contribution.created", obj=contribution, data={"status": status})
-    _figures_changed(process.pk)
+    _figures_changed(process.pk, lists=True)
     if anonymous:
         transaction.on_commit(lambda: _send_confirmation_mail(contribution))
     return contribution
@@ -168,6 +172,7 @@ def contribution_set_language(*, contribution: Contribution, user, language: str
     audit_record(
         actor=user, action="contribution.language_set", obj=contribution, data={"from": previous, "to": language}
     )
+    _figures_changed(contribution.process_id, lists=True)
     return contribution
 
 
@@ -197,7 +202,7 @@ def contribution_confirm_email(*, token: str) -> Contribution:
     audit_record(
         actor=None, action="contribution.email_confirmed", obj=contribution, data={"status": contribution.status}
     )
-    _figures_changed(contribution.process_id)
+    _figures_changed(contribution.process_id, lists=True)
     return contribution
 
 
@@ -231,7 +236,7 @@ def contribution_moderate(*, contribution: Contribution, user, publish: bool, re
         obj=contribution,
         data={"reason": contribution.removal_reason},
     )
-    _figures_changed(contribution.process_id)
+    _figures_changed(contribution.process_id, lists=True)
     return contribution
 
 

@@ -24,6 +24,7 @@ from teilhabe.contributions.selectors import (
     comment_thread,
     contribution_get,
     contribution_list,
+    contribution_list_count,
     contribution_rows,
     moderation_queue,
     user_supports,
@@ -68,11 +69,13 @@ def contribution_list_view(request, slug):
             key: value for key, value in (form.cleaned_data if form.is_bound else {}).items() if value not in (None, "")
         }
         filters = ContributionFilters(**data)
+    contributions = contribution_list(process=process, filters=filters, user=request.user)
     page = paginate_ids(
-        contribution_list(process=process, filters=filters, user=request.user),
+        contributions,
         page_number=request.GET.get("page"),
         per_page=settings.TEILHABE_PAGE_SIZE,
         load_rows=contribution_rows,
+        count=contribution_list_count(process=process, queryset=contributions),
     )
     query = request.GET.copy()
     query.pop("page", None)

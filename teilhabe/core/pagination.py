@@ -11,9 +11,11 @@ from teilhabe.core.errors import NotFound
 
 
 class IdPaginator(Paginator):
-    def __init__(self, object_list, per_page, *, load_rows):
+    def __init__(self, object_list, per_page, *, load_rows, count=None):
         super().__init__(object_list, per_page)
         self.load_rows = load_rows
+        if count is not None:
+            self.__dict__["count"] = count  # a count the caller already knows (cached_property slot)
 
     def page(self, number) -> Page:
         number = self.validate_number(number)
@@ -28,8 +30,8 @@ class IdPaginator(Paginator):
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
-def paginate_ids(queryset, *, page_number, per_page: int, load_rows) -> Page:
-    paginator = IdPaginator(queryset, per_page, load_rows=load_rows)
+def paginate_ids(queryset, *, page_number, per_page: int, load_rows, count=None) -> Page:
+    paginator = IdPaginator(queryset, per_page, load_rows=load_rows, count=count)
     try:
         return paginator.page(page_number or 1)
     except InvalidPage as exc:

@@ -310,6 +310,10 @@ def _contributions(process, residents, personas) -> None:
     representative = personas[Role.ORGANISATION_REPRESENTATIVE]
     coordinator = personas[Role.COORDINATOR]
     now = timezone.now()
+    # Received over the last four weeks, in the order of their ids (as on a real platform).
+    received = sorted(
+        now - datetime.timedelta(days=rng.uniform(0.2, 29), minutes=rng.randint(0, 600)) for _ in data["contributions"]
+    )
     for index, item in enumerate(data["contributions"]):
         on_behalf = index % 23 == 0
         author = representative if on_behalf else rng.choice(residents)
@@ -326,7 +330,7 @@ def _contributions(process, residents, personas) -> None:
                 organisation=organisation if on_behalf else None,
                 publication_consent=True,
             )
-            created = now - datetime.timedelta(days=rng.uniform(0.2, 29), minutes=rng.randint(0, 600))
+            created = received[index]
             provenance = {"created_at": created, "published_at": created}
             if index % 5 == 2:
                 # Analog input: entered by the coordinators from a workshop, form or council session.
