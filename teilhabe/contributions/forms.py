@@ -119,8 +119,14 @@ class ContributionForm(forms.Form):
         label=_("I agree that my contribution is published on this platform."),
         required=True,
     )
-    # A field people never see; bots fill it in.
-    website = forms.CharField(required=False, label=_("Leave this field empty"), max_length=200)
+    # A field people never see or reach (hidden, out of the tab order); bots fill it in.
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    honeypot_fields = ("website",)
 
     def __init__(self, *args, process, user, organisations, **kwargs):
         super().__init__(*args, **kwargs)

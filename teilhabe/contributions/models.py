@@ -138,7 +138,10 @@ class Contribution(TimeStampedModel):
         indexes = [
             models.Index(fields=["process", "status", "-id"], name="contrib_list_newest"),
             models.Index(fields=["process", "status", "district"], name="contrib_list_district"),
-            models.Index(fields=["process", "status", "-support_count", "-id"], name="contrib_list_supported"),
+            # comment_count rides along so that the process figures (sums) are read from this index alone.
+            models.Index(
+                fields=["process", "status", "-support_count", "-id", "comment_count"], name="contrib_list_supported"
+            ),
             models.Index(fields=["process", "status", "-comment_count", "-id"], name="contrib_list_discussed"),
             models.Index(fields=["process", "status", "channel"], name="contrib_list_channel"),
             models.Index(fields=["process", "status", "language"], name="contrib_list_language"),

@@ -47,9 +47,11 @@ def _apply_search(queryset: QuerySet, q: str) -> QuerySet:
         return queryset
     if connection.vendor == "sqlite":
         match = " ".join('"' + term.replace('"', "") + '"*' for term in terms)
+        # The unary + keeps SQLite walking the list index in order and stopping at the page's last hit,
+        # instead of fetching and sorting every hit of a common word.
         return queryset.extra(
             where=[
-                "contributions_contribution.id IN (SELECT rowid FROM contributions_contribution_fts "
+                "+contributions_contribution.id IN (SELECT rowid FROM contributions_contribution_fts "
                 "WHERE contributions_contribution_fts MATCH %s)"
             ],
             params=[match],

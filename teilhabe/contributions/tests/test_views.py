@@ -316,3 +316,9 @@ def test_form_help_texts_follow_the_readers_language(client, process):
     client.cookies["django_language"] = "de"
     german = client.get(reverse("contributions:create", kwargs={"slug": process.slug})).content.decode()
     assert "At most 5000 characters" in english and "5000" in german and "At most" not in german
+
+
+def test_honeypot_is_hidden_from_people(client, process):
+    html = client.get(reverse("contributions:create", kwargs={"slug": process.slug})).content.decode()
+    start = html.index('<div class="honeypot" aria-hidden="true">')
+    assert 'name="website"' in html[start : start + 1500] and 'tabindex="-1"' in html[start : start + 1500]
