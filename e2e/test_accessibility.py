@@ -47,7 +47,7 @@ def reported_content(browser, server):
         page.wait_for_load_state()
         page.goto(path_of(page.url) + "?sort=discussed")
         # The first contribution with comments on the list of the most discussed.
-        for href in page.eval_on_selector_all("main .card h2 a", "links => links.map(a => a.getAttribute('href'))"):
+        for href in page.eval_on_selector_all("main .card h3 a", "links => links.map(a => a.getAttribute('href'))"):
             page.goto(href)
             if page.locator("a[href*='melden/?comment=']").count():
                 break

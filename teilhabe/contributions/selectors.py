@@ -132,20 +132,27 @@ def contribution_get(*, pk: int) -> Contribution | None:
     )
 
 
-def comment_thread(*, contribution, user) -> list[Comment]:
-    """Top-level comments with their replies; removed ones stay as placeholders, unpublished are hidden."""
+def comment_thread(*, contribution, user, limit: int | None = None) -> tuple[list[Comment], bool]:
+    """Top-level comments with their replies; removed ones stay as placeholders, unpublished are hidden.
+
+    With a ``limit`` only the first threads are returned; the flag says whether there are more.
+    """
     shown = Q(status__in=PUBLIC_STATUSES)
     if rules.has_perm("contributions.moderate_contribution", user, contribution):
         shown = Q()
     elif getattr(user, "is_authenticated", False):
         shown |= Q(author=user)
     replies = Comment.objects.filter(shown).select_related("author").order_by("created_at")
-    return list(
+    threads = (
         Comment.objects.filter(shown, contribution=contribution, parent__isnull=True)
         .select_related("author")
         .prefetch_related(Prefetch("replies", queryset=replies))
-        .order_by("created_at")
+        .order_by("created_at", "id")
     )
+    if limit is None:
+        return list(threads), False
+    threads = list(threads[: limit + 1])
+    return threads[:limit], len(threads) > limit
 
 
 def user_supports(*, user, contribution) -> bool:

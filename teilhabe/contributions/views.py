@@ -39,6 +39,7 @@ from teilhabe.processes.selectors import phase_current, process_get_published
 from teilhabe.stakeholders.selectors import organisations_represented_by
 
 WRITE_RATE = "60/h"
+COMMENT_THREADS_SHOWN = 50  # a much-discussed contribution shows the rest on request
 
 
 def _process_or_404(slug):
@@ -147,10 +148,15 @@ def contribution_detail_view(request, pk, comment_form=None, flag_form=None, sta
     translation = None
     if wants_translation:
         translation = services.contribution_translation_get(contribution=contribution, language=reader_language)
+    comments, more_comments = [], False
+    if not contribution.is_removed:
+        limit = None if request.GET.get("kommentare") == "alle" else COMMENT_THREADS_SHOWN
+        comments, more_comments = comment_thread(contribution=contribution, user=request.user, limit=limit)
     context = {
         "contribution": contribution,
         "process": contribution.process,
-        "comments": [] if contribution.is_removed else comment_thread(contribution=contribution, user=request.user),
+        "comments": comments,
+        "more_comments": more_comments,
         "supported": user_supports(user=request.user, contribution=contribution),
         "comment_form": comment_form or CommentForm(initial={"language": request.LANGUAGE_CODE[:2]}),
         "flag_form": flag_form or FlagForm(),

@@ -294,6 +294,7 @@ def test_list_queries_do_not_grow_with_rows(client, process, personas, settings,
 def test_detail_queries_do_not_grow_with_comments(client, contribution, personas):
     client.force_login(personas["participant"])
     services.comment_create(contribution=contribution, user=personas["participant"], body="eins")
+    client.get(detail_url(contribution))  # warm the per-process caches (content types)
     few = _query_count(client, detail_url(contribution))
     for n in range(8):
         parent = services.comment_create(contribution=contribution, user=personas["coordinator"], body=f"k{n}")
@@ -322,3 +323,16 @@ def test_honeypot_is_hidden_from_people(client, process):
     html = client.get(reverse("contributions:create", kwargs={"slug": process.slug})).content.decode()
     start = html.index('<div class="honeypot" aria-hidden="true">')
     assert 'name="website"' in html[start : start + 1500] and 'tabindex="-1"' in html[start : start + 1500]
+
+
+def test_long_discussions_show_the_first_threads_and_the_rest_on_request(client, contribution, personas, monkeypatch):
+    from teilhabe.contributions import views
+
+    monkeypatch.setattr(views, "COMMENT_THREADS_SHOWN", 3)
+    for n in range(5):
+        services.comment_create(contribution=contribution, user=personas["participant"], body=f"Thread {n}")
+    first = client.get(detail_url(contribution))
+    assert [c.body for c in first.context["comments"]] == ["Thread 0", "Thread 1", "Thread 2"]
+    assert "?kommentare=alle" in first.content.decode()
+    everything = client.get(detail_url(contribution) + "?kommentare=alle")
+    assert len(everything.context["comments"]) == 5 and not everything.context["more_comments"]
