@@ -9,6 +9,7 @@ mail program.
 import re
 import uuid
 
+import pytest
 from support import path_of
 
 FOCUS_STATE = """() => {
@@ -83,7 +84,22 @@ def number_in(text: str) -> int:
     return int(match.group(0))
 
 
-def test_keyboard_journey_from_first_page_to_comment(page, server):
+def choose_language(page, code: str) -> None:
+    """With the keyboard: focus the language picker, arrow to the language, Tab to its button, press Enter."""
+    tab_to(page, control("language", tag="select"), "the language picker")
+    for _ in range(12):
+        if page.evaluate("document.activeElement.value") == code:
+            break
+        page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.value") == code, f"the picker has no option {code}"
+    tab_to(page, submit_of(r"/i18n/setlang/$"), "the language picker's button")
+    activate(page)
+    assert page.evaluate("document.documentElement.lang") == code
+
+
+# Done when the journey works as a new user would try it: in Arabic, Turkish and Leichte Sprache too.
+@pytest.mark.parametrize("language", ["de", "ar", "tr", "de-ls"])
+def test_keyboard_journey_from_first_page_to_comment(page, server, language):
     email = f"tastatur-{uuid.uuid4().hex[:8]}@example.test"
     password = "Tastatur-Weg-2025!"
     title = f"Sprachcafé im Stadtteil {uuid.uuid4().hex[:6]}"
@@ -93,6 +109,9 @@ def test_keyboard_journey_from_first_page_to_comment(page, server):
     tab_to(page, lambda s: s["tag"] == "a" and "skip-link" in s["className"].split(), "the skip link", limit=1)
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main", "the skip link does not move focus to <main>"
+    if language != "de":
+        choose_language(page, language)
+        assert page.evaluate("document.documentElement.dir") == ("rtl" if language == "ar" else "ltr")
 
     # Find the process (the home page may list several) and open its contributions.
     if page.locator("main a[href$='/beitraege/']").count() == 0:

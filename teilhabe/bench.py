@@ -744,6 +744,14 @@ def pages_to_measure(process_slug: str) -> list[dict]:
         {"name": "list: field", "urls": [f"{base}?field={FILTER_FIELD}"]},  # linked from the process page
         {"name": "list: field + district", "urls": [f"{base}?field={FILTER_FIELD}&district={FILTER_DISTRICT}"]},
         {"name": "list: search", "urls": [f"{base}?q={SEARCH_WORD}"]},
+        # List counts are cached until a contribution enters or leaves a list: the first visit of a filter
+        # or search (or any visit right after a new contribution) counts afresh.
+        {"name": "list: search (cache cleared)", "urls": [f"{base}?q={SEARCH_WORD}"], "clear_cache": True},
+        {
+            "name": "list: field + district (cache cleared)",
+            "urls": [f"{base}?field={FILTER_FIELD}&district={FILTER_DISTRICT}"],
+            "clear_cache": True,
+        },
         {"name": "list: last page", "urls": [f"{base}?page={last_page}"]},
         {"name": "list: most supported", "urls": [f"{base}?sort=supported"]},
         {"name": "detail: most discussed", "urls": [detail(pk) for pk in busiest]},

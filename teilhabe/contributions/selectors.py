@@ -40,18 +40,20 @@ def search_terms(q: str) -> list[str]:
     return [word.lower() for word in _WORD.findall(q or "")][:8]
 
 
-def _apply_search(queryset: QuerySet, q: str) -> QuerySet:
-    """Full-text search: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL (see migration 0002)."""
+def _apply_search(queryset: QuerySet, q: str, *, counting: bool = False) -> QuerySet:
+    """Full-text search: FTS5 on SQLite, a GIN-indexed tsvector on PostgreSQL (see search.py)."""
     terms = search_terms(q)
     if not terms:
         return queryset
     if connection.vendor == "sqlite":
         match = " ".join('"' + term.replace('"', "") + '"*' for term in terms)
-        # The unary + keeps SQLite walking the list index in order and stopping at the page's last hit,
-        # instead of fetching and sorting every hit of a common word.
-        return queryset.extra(
+        # For a page, the unary + keeps SQLite walking the list index in order and stopping at the page's last
+        # hit instead of fetching and sorting every hit of a common word. For a count, SQLite starts from the
+        # hits and checks each in the small index contrib_by_id_status.
+        column = "contributions_contribution.id" if counting else "+contributions_contribution.id"
+        return queryset.extra(  # noqa: S610 - constant SQL; the search terms go in as a parameter
             where=[
-                "+contributions_contribution.id IN (SELECT rowid FROM contributions_contribution_fts "
+                f"{column} IN (SELECT rowid FROM contributions_contribution_fts "  # noqa: S608 - column is a constant
                 "WHERE contributions_contribution_fts MATCH %s)"
             ],
             params=[match],
@@ -77,7 +79,7 @@ def visible_statuses(user, process) -> tuple[str, ...]:
     return PUBLIC_STATUSES
 
 
-def contribution_list(*, process, filters: ContributionFilters, user) -> QuerySet:
+def contribution_list(*, process, filters: ContributionFilters, user, counting: bool = False) -> QuerySet:
     """Contributions of a process as the list page shows them: filtered, searched, sorted.
 
     The queryset is meant for paging ids; ``contribution_rows`` loads what a page shows.
@@ -99,12 +101,13 @@ def contribution_list(*, process, filters: ContributionFilters, user) -> QuerySe
         queryset = queryset.filter(channel=filters.channel)
     if filters.language:
         queryset = queryset.filter(language=filters.language)
-    queryset = _apply_search(queryset, filters.q)
+    queryset = _apply_search(queryset, filters.q, counting=counting)
     return queryset.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
 
-def contribution_list_count(*, process, queryset) -> int:
+def contribution_list_count(*, process, filters: ContributionFilters, user) -> int:
     """How many contributions a list shows, cached until a contribution enters or leaves a list."""
+    queryset = contribution_list(process=process, filters=filters, user=user, counting=True)
     query = hashlib.sha256(str(queryset.query).encode()).hexdigest()
     key = f"contribution-count:{process.pk}:{cache_version(LISTS_NAMESPACE, process.pk)}:{query}"
     count = cache.get(key)
@@ -114,13 +117,42 @@ def contribution_list_count(*, process, queryset) -> int:
     return count
 
 
-def contribution_rows(ids) -> list[Contribution]:
-    """The rows of one list page with what each card shows, in a fixed number of queries."""
-    return list(
-        Contribution.objects.filter(pk__in=ids)
-        .select_related("district", "organisation", "author")
-        .prefetch_related("fields_of_action", "target_groups")
+CARD_FIELDS = (
+    "id",
+    "process_id",
+    "title",
+    "language",
+    "created_at",
+    "channel",
+    "status",
+    "support_count",
+    "comment_count",
+    "district__name",
+    "organisation__name",
+    "author__display_name",
+    "author__email",
+)
+
+
+def contribution_rows(ids, *, process) -> list[Contribution]:
+    """The rows of one list page with what each card shows, in two queries whatever the page size.
+
+    Cards name their fields of action; these are the process's own (already loaded) objects, attached as
+    ``card_fields``, so that no field of action is loaded once per card.
+    """
+    rows = list(
+        Contribution.objects.filter(pk__in=ids).select_related("district", "organisation", "author").only(*CARD_FIELDS)
     )
+    fields = {field.pk: field for field in process.fields_of_action.all()}
+    links = Contribution.fields_of_action.through.objects.filter(contribution_id__in=ids).values_list(
+        "contribution_id", "fieldofaction_id"
+    )
+    by_contribution: dict[int, list] = {}
+    for contribution_id, field_id in links:
+        by_contribution.setdefault(contribution_id, []).append(fields[field_id])
+    for row in rows:
+        row.card_fields = sorted(by_contribution.get(row.pk, []), key=lambda field: (field.order, field.name))
+    return rows
 
 
 def contribution_get(*, pk: int) -> Contribution | None:

@@ -1,3 +1,5 @@
+import functools
+
 import rules
 from django.conf import settings
 from django.contrib import messages
@@ -75,8 +77,8 @@ def contribution_list_view(request, slug):
         contributions,
         page_number=request.GET.get("page"),
         per_page=settings.TEILHABE_PAGE_SIZE,
-        load_rows=contribution_rows,
-        count=contribution_list_count(process=process, queryset=contributions),
+        load_rows=functools.partial(contribution_rows, process=process),
+        count=contribution_list_count(process=process, filters=filters, user=request.user),
     )
     query = request.GET.copy()
     query.pop("page", None)
