@@ -41,7 +41,7 @@ from teilhabe.processes.selectors import phase_current, process_get_published
 from teilhabe.stakeholders.selectors import organisations_represented_by
 
 WRITE_RATE = "60/h"
-COMMENT_THREADS_SHOWN = 50  # a much-discussed contribution shows the rest on request
+COMMENT_THREADS_SHOWN = 25  # a much-discussed contribution shows the rest on request
 
 
 def _process_or_404(slug):
