@@ -197,7 +197,8 @@ LANGUAGES = [
 EXTRA_LANG_INFO = {
     "de-ls": {"bidi": False, "code": "de-ls", "name": "Easy German", "name_local": "Leichte Sprache"},
 }
-LOCALE_PATHS = [BASE_DIR / "teilhabe" / "locale"]
+# Our catalogues; then formal ("Sie") German for django-allauth's pages and mails, whose own German is informal.
+LOCALE_PATHS = [BASE_DIR / "teilhabe" / "locale", BASE_DIR / "teilhabe" / "locale_overrides"]
 TIME_ZONE = env("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True

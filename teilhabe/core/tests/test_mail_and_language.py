@@ -52,3 +52,9 @@ def test_signup_mail_in_arabic_is_right_to_left(client, db):
     message = mail.outbox[0]
     assert message.extra_headers["Content-Language"] == "ar"
     assert '<html lang="ar" dir="rtl">' in message.alternatives[0][0]
+
+
+def test_account_pages_address_people_formally_in_german(client, db):
+    client.cookies["django_language"] = "de"
+    html = client.get(reverse("account_login")).content.decode()
+    assert "Sie" in html and "Du hast" not in html and "Dann erstelle" not in html
