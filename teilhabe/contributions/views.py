@@ -80,12 +80,10 @@ def contribution_list_view(request, slug):
         load_rows=functools.partial(contribution_rows, process=process),
         count=contribution_list_count(process=process, filters=filters, user=request.user),
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "contributions/contribution_list.html",
-        {"process": process, "form": form, "page": page, "filters": filters, "query": query.urlencode()},
+        {"process": process, "form": form, "page": page, "filters": filters},
         status=status,
     )
 
@@ -129,13 +127,18 @@ def contribution_create_view(request, slug):
                     raise
                 apply_errors(form, error)
             else:
-                return (
-                    redirect("contributions:submitted", pk=contribution.pk)
-                    if not contribution.author_id
-                    else redirect("contributions:detail", pk=contribution.pk)
-                )
+                if not contribution.author_id:
+                    return redirect("contributions:submitted", pk=contribution.pk)
+                messages.success(request, _published_message(contribution))
+                return redirect("contributions:detail", pk=contribution.pk)
         status = 400
     return render(request, "contributions/contribution_form.html", {"process": process, "form": form}, status=status)
+
+
+def _published_message(contribution) -> str:
+    if contribution.is_published:
+        return _("Thank you! Your contribution is now published.")
+    return _("Thank you! Your contribution will be published after review.")
 
 
 def contribution_submitted_view(request, pk):
@@ -174,10 +177,7 @@ def contribution_detail_view(request, pk, comment_form=None, flag_form=None, sta
 
 def contribution_confirm_view(request, token):
     contribution = services.contribution_confirm_email(token=token)
-    if contribution.is_published:
-        messages.success(request, _("Thank you! Your contribution is now published."))
-    else:
-        messages.success(request, _("Thank you! Your contribution will be published after review."))
+    messages.success(request, _published_message(contribution))
     return redirect("contributions:submitted_confirmed", pk=contribution.pk)
 
 

@@ -136,6 +136,8 @@ def test_submit_as_signed_in_user(client, process, participant):
     contribution = Contribution.objects.get(title="Mehr Bänke")
     assert response.status_code == 302 and response.url == detail_url(contribution)
     assert contribution.author == participant and contribution.status == Status.PUBLISHED
+    page = client.get(response.url).content.decode()
+    assert 'class="messages" role="status"' in page and "Mehr Bänke" in page
 
 
 def test_submit_anonymously_sends_confirmation_link(client, process, django_capture_on_commit_callbacks):
