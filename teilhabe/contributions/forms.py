@@ -135,9 +135,13 @@ class ContributionForm(forms.Form):
         self.fields["target_groups"].queryset = process.target_groups.all()
         self.fields["target_groups"].label_from_instance = localised_label(TargetGroup)
         self.fields["district"].queryset = District.objects.filter(city_id=process.city_id)
-        self.fields["neighbourhood"].queryset = Neighbourhood.objects.filter(
-            district__city_id=process.city_id
-        ).select_related("district")
+        neighbourhoods = Neighbourhood.objects.filter(district__city_id=process.city_id).select_related("district")
+        self.fields["neighbourhood"].queryset = neighbourhoods
+        # Shown grouped by district (validation still goes through the queryset).
+        groups: dict[str, list] = {}
+        for neighbourhood in neighbourhoods:
+            groups.setdefault(neighbourhood.district.name, []).append((neighbourhood.pk, neighbourhood.name))
+        self.fields["neighbourhood"].choices = [("", self.fields["neighbourhood"].empty_label), *groups.items()]
         self.fields["publication_consent"].help_text = _(
             "Published contributions are shown under the licence %(licence)s."
         ) % {"licence": process.contribution_licence}

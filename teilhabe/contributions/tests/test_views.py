@@ -338,3 +338,28 @@ def test_long_discussions_show_the_first_threads_and_the_rest_on_request(client,
     assert "?kommentare=alle" in first.content.decode()
     everything = client.get(detail_url(contribution) + "?kommentare=alle")
     assert len(everything.context["comments"]) == 5 and not everything.context["more_comments"]
+
+
+def test_neighbourhoods_are_grouped_by_district(client, process):
+    html = client.get(reverse("contributions:create", kwargs={"slug": process.slug})).content.decode()
+    assert '<optgroup label="Mitte">' in html and '<optgroup label="Nord">' in html
+    assert html.index('<optgroup label="Mitte">') < html.index("Mitte-Altstadt") < html.index('<optgroup label="Nord">')
+
+
+def test_submit_with_neighbourhood_sets_its_district(client, process, participant, city):
+    client.force_login(participant)
+    nord = city.districts.get(number=2)
+    neighbourhood = nord.neighbourhoods.get()
+    response = client.post(
+        reverse("contributions:create", kwargs={"slug": process.slug}),
+        {
+            "title": "Spielplatz",
+            "body": "Ein Spielplatz fehlt.",
+            "fields_of_action": [process.fields_of_action.first().pk],
+            "neighbourhood": neighbourhood.pk,
+            "publication_consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    contribution = Contribution.objects.get(title="Spielplatz")
+    assert contribution.neighbourhood == neighbourhood and contribution.district == nord
