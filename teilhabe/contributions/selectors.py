@@ -174,7 +174,7 @@ def comment_thread(*, contribution, user, limit: int | None = None) -> tuple[lis
         shown = Q()
     elif getattr(user, "is_authenticated", False):
         shown |= Q(author=user)
-    replies = Comment.objects.filter(shown).select_related("author").order_by("created_at")
+    replies = Comment.objects.filter(shown).select_related("author").order_by("created_at", "id")
     threads = (
         Comment.objects.filter(shown, contribution=contribution, parent__isnull=True)
         .select_related("author")

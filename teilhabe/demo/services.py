@@ -13,7 +13,7 @@ from teilhabe.accounts.services import role_groups_sync, user_create_verified
 from teilhabe.administration.models import Department, DepartmentMembership
 from teilhabe.competitions.models import Call, Fund, JuryMembership
 from teilhabe.contributions import services as contribution_services
-from teilhabe.contributions.models import Channel, Contribution
+from teilhabe.contributions.models import Channel, Comment, Contribution
 from teilhabe.core.models import TranslationState
 from teilhabe.core.services import content_translation_set
 from teilhabe.councils.models import CouncilMembership, DistrictSpace
@@ -342,6 +342,8 @@ def _contributions(process, residents, personas) -> None:
                     group_size=rng.randint(4, 18) if index % 10 == 2 else None,
                 )
             Contribution.objects.filter(pk=contribution.pk).update(**provenance)
+            # Comments follow their contribution (and replies their comment) by some hours, never in the future.
+            written = created
             for comment_item in item.get("comments", []):
                 comment = contribution_services.comment_create(
                     contribution=contribution,
@@ -349,13 +351,17 @@ def _contributions(process, residents, personas) -> None:
                     body=comment_item["body"],
                     language=comment_item.get("language", "de"),
                 )
+                written = min(now, written + datetime.timedelta(hours=rng.uniform(0.5, 30)))
+                Comment.objects.filter(pk=comment.pk).update(created_at=written)
                 for reply in comment_item.get("replies", []):
-                    contribution_services.comment_create(
+                    reply_comment = contribution_services.comment_create(
                         contribution=contribution,
                         user=rng.choice(residents),
                         body=reply["body"],
                         parent=comment,
                         language=reply.get("language", "de"),
                     )
+                    written = min(now, written + datetime.timedelta(hours=rng.uniform(0.2, 12)))
+                    Comment.objects.filter(pk=reply_comment.pk).update(created_at=written)
             for supporter in rng.sample(residents, k=min(len(residents), max(0, int(rng.paretovariate(1.3) * 3) - 2))):
                 contribution_services.support_add(contribution=contribution, user=supporter)
