@@ -37,7 +37,6 @@ ADMIN_PERMISSIONS = {
         ("administration", "departmentmembership", ["view", "add", "change", "delete"]),
         ("councils", "districtspace", ["view", "add", "change"]),
         ("councils", "councilmembership", ["view", "add", "change", "delete"]),
-        ("processes", "process", ["view", "add"]),
         ("sites", "site", ["view", "change"]),
         ("core", "auditentry", ["view"]),
     ],

@@ -56,6 +56,8 @@ class ContributionFilterForm(forms.Form):
             (district.number, district.name) for district in District.objects.filter(city_id=process.city_id)
         ]
         self.fields["status"].choices = [(value, label) for value, label in Status.choices if value in statuses]
+        if len(statuses) == 1:
+            del self.fields["status"]  # nothing to choose for the public
 
 
 class ContributionForm(forms.Form):

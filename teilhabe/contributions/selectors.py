@@ -19,7 +19,8 @@ SORTS = {
     "supported": ("-support_count", "-id"),
     "discussed": ("-comment_count", "-id"),
 }
-PUBLIC_STATUSES = (Status.PUBLISHED, Status.REMOVED)
+# Threads keep removed comments as placeholders; lists show the public only what is published.
+THREAD_STATUSES = (Status.PUBLISHED, Status.REMOVED)
 LISTS_NAMESPACE = "contribution-lists"  # bumped by the services whenever a contribution enters or leaves a list
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -76,7 +77,7 @@ def _apply_search(queryset: QuerySet, q: str, *, counting: bool = False) -> Quer
 def visible_statuses(user, process) -> tuple[str, ...]:
     if rules.has_perm("contributions.moderate_contribution", user, process):
         return tuple(Status.values)
-    return PUBLIC_STATUSES
+    return (Status.PUBLISHED,)
 
 
 def contribution_list(*, process, filters: ContributionFilters, user, counting: bool = False) -> QuerySet:
@@ -169,7 +170,7 @@ def comment_thread(*, contribution, user, limit: int | None = None) -> tuple[lis
 
     With a ``limit`` only the first threads are returned; the flag says whether there are more.
     """
-    shown = Q(status__in=PUBLIC_STATUSES)
+    shown = Q(status__in=THREAD_STATUSES)
     if rules.has_perm("contributions.moderate_contribution", user, contribution):
         shown = Q()
     elif getattr(user, "is_authenticated", False):

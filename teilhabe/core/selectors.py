@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
-from teilhabe.core.models import ContentTranslation, TranslationState
+from teilhabe.core.models import ContentTranslation
 
 
 @dataclass(frozen=True)
@@ -64,5 +64,3 @@ def translation_status(objects, languages) -> list[dict]:
             rows.append({"object": obj, "field": obj._meta.get_field(field).verbose_name, "states": states})
     return rows
 
-
-TRANSLATION_STATES = [("missing", "missing"), *TranslationState.choices]

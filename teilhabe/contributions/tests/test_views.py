@@ -363,3 +363,15 @@ def test_submit_with_neighbourhood_sets_its_district(client, process, participan
     assert response.status_code == 302
     contribution = Contribution.objects.get(title="Spielplatz")
     assert contribution.neighbourhood == neighbourhood and contribution.district == nord
+
+
+def test_removed_contributions_are_not_listed_for_the_public(client, contribution, personas):
+    services.contribution_moderate(
+        contribution=contribution, user=personas["coordinator"], publish=False, reason="insulting"
+    )
+    for query in ({}, {"status": "removed"}):
+        response = client.get(list_url(contribution.process, **query))
+        assert response.status_code == 200 and contribution.title not in response.content.decode()
+    assert "status" not in response.context["form"].fields
+    client.force_login(personas["coordinator"])
+    assert titles(client.get(list_url(contribution.process, status="removed"))) == [contribution.title]

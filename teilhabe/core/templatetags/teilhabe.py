@@ -10,12 +10,6 @@ from teilhabe.core.text import sanitise_html
 register = template.Library()
 
 
-@register.filter
-def sanitised(value):
-    """Staff-written markup, cleaned by nh3 to the allowed tags."""
-    return mark_safe(sanitise_html(str(value)))  # noqa: S308 - nh3 has removed everything unsafe
-
-
 def _table(context, model, language):
     # One query per model and language per request, however many objects a page shows.
     request = context.get("request")
