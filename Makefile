@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install demo test lint e2e bench messages makemessages catalogues-check clean
+.PHONY: install lock demo test test-fast lint e2e bench messages makemessages catalogues-check clean
 
 # Debian packages: gettext (catalogues), Noto fonts and Pango (PDFs in every script), poppler (PDF checks).
 SYSTEM_PACKAGES := gettext fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
@@ -49,8 +49,14 @@ demo: messages
 test: messages
 	$(PY) -m pytest -q
 
+# The quick subset for the edit-test loop: everything but the tests marked slow (seed_demo, PDFs, subprocesses,
+# property-based sweeps, the small benchmark). `make test` still runs everything.
+test-fast: messages
+	$(PY) -m pytest -q -m "not slow"
+
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Browser tests (e2e/): Debian's headless Chromium driven by Playwright, axe-core from npm. Starts its own
@@ -61,7 +67,7 @@ e2e: messages
 	$(PY) -m pytest -q e2e
 
 bench: messages
-	$(PY) -m teilhabe.bench
+	$(PY) -m benchmarks
 
 clean:
 	rm -rf var/teilhabe.sqlite3* var/static

@@ -51,9 +51,18 @@ if not SECRET_KEY:
     SECRET_KEY_MISSING = True
 else:
     SECRET_KEY_MISSING = False
+# The audit log's key (HMAC-SHA256): kept outside the database, so that whoever can write the database cannot
+# rewrite the log unnoticed. Required unless DEBUG, like SECRET_KEY; never change it (earlier entries would no
+# longer verify). Tests use the fixed placeholder below.
+AUDIT_KEY = envsecret("AUDIT_KEY") or ("insecure-dev-audit-key-only-for-debug" if DEBUG else "")
+AUDIT_KEY_MISSING = not AUDIT_KEY
+if AUDIT_KEY_MISSING:
+    AUDIT_KEY = "unset-audit-key"
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+# The platform's name in mails and the Site record (kept in sync with SITE_URL's host by every migrate).
+SITE_NAME = env("SITE_NAME", "teilhabe")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,6 +77,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
     "teilhabe.core",
     "teilhabe.accounts",
     "teilhabe.places",
@@ -77,11 +88,14 @@ INSTALLED_APPS = [
     "teilhabe.councils",
     "teilhabe.competitions",
     "teilhabe.contributions",
+    "teilhabe.monitoring",
     "teilhabe.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -92,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "teilhabe.core.middleware.ApplicationErrorMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",  # a django-ratelimit block is a 429 page, not a 403
 ]
 
 ROOT_URLCONF = "teilhabe.urls"
@@ -138,7 +153,13 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Rate limits only count reliably with a shared cache; locmem is fine for a single demo process.
+# Every limit, its key and what people see: docs/rate-limits.md.
 RATELIMIT_ENABLE = envbool("RATELIMIT_ENABLE", True)
+# Behind our reverse proxy the client address is the X-Forwarded-For entry our proxies appended.
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 1)
+RATELIMIT_IP_META_KEY = "teilhabe.core.ratelimit.client_address"
+RATELIMIT_VIEW = "teilhabe.core.ratelimit.too_many_requests"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 
 AUTH_USER_MODEL = "accounts.User"
@@ -164,9 +185,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[teilhabe] "
-ACCOUNT_RATE_LIMITS = {} if not RATELIMIT_ENABLE else {"login_failed": "10/m/ip,5/5m/key"}
-ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+ACCOUNT_SIGNUP_FORM_CLASS = "teilhabe.accounts.forms.SignupDetailsForm"
+# allauth's own defaults for the other actions; failed sign-ins count per (account, address), see the adapter.
+ACCOUNT_RATE_LIMITS = False if not RATELIMIT_ENABLE else {"login_failed": "30/10m/ip,5/5m/key"}
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if SITE_URL.startswith("http://") else "https"
 
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -229,6 +252,42 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# A strict Content-Security-Policy: no page uses inline script or style, nothing is loaded from elsewhere
+# (the admin too: Django's admin passes its data in data-* attributes of external scripts).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Browser features the platform never uses are switched off for it and for anything it might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "ambient-light-sensor",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # Optional machine translation of contributions (off by default): "libretranslate" or "deepl".
@@ -239,7 +298,34 @@ MT_TIMEOUT = envint("MT_TIMEOUT", 5)
 
 # Demo mode marks the demo texts as written for the project in the footer.
 TEILHABE_DEMO = envbool("TEILHABE_DEMO", False)
+if TEILHABE_DEMO and not env("EMAIL_BACKEND"):
+    # The demo's mails go to the console and to files under EMAIL_FILE_PATH, shown on /demo/postfach/.
+    EMAIL_BACKEND = "teilhabe.demo.mail.MailboxBackend"
 TEILHABE_PAGE_SIZE = envint("TEILHABE_PAGE_SIZE", 20)
+
+# Background work (django-tasks): a queue in the database, run by `manage.py db_worker` beside the app server,
+# in production and the demo; with DEBUG alone (no worker) and in the tests, tasks run at once.
+TASKS_BACKEND = env("TASKS_BACKEND", "immediate" if DEBUG and not TEILHABE_DEMO else "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_BACKEND]
+    }
+}
+# Housekeeping: a task that runs these jobs (dotted paths of functions without arguments) and, on a queue
+# that can defer, enqueues itself again after the interval; `manage.py schedule_housekeeping` starts it.
+TEILHABE_HOUSEKEEPING_JOBS = [
+    "teilhabe.core.services.audit_checkpoint_job",
+    "teilhabe.contributions.services.contribution_purge_unconfirmed",
+]
+TEILHABE_HOUSEKEEPING_INTERVAL = envint("TEILHABE_HOUSEKEEPING_INTERVAL", 3600)
+# The audit log's outside anchor: `verify_audit --checkpoint` appends (count, head hash, time) here, one JSON
+# object a line; keep it on storage the database's users cannot rewrite (or copy it off the machine).
+AUDIT_CHECKPOINT_DIR = Path(env("AUDIT_CHECKPOINT_DIR", str(VAR_DIR / "audit")))
+# Anonymous contributions never confirmed are deleted with their e-mail address after this many days.
+TEILHABE_UNCONFIRMED_DAYS = envint("TEILHABE_UNCONFIRMED_DAYS", 7)
 
 LOGGING = {
     "version": 1,

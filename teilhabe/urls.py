@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from teilhabe.core import views as core_views
+from teilhabe.core.ratelimit import too_many_requests
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -9,11 +11,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("allauth.urls")),
     path("", include("teilhabe.core.urls")),
-    path("", include("teilhabe.processes.urls")),
+    path("", include("teilhabe.pages.urls")),
     path("", include("teilhabe.contributions.urls")),
 ]
+if settings.TEILHABE_DEMO:  # demo-only pages (the mailbox) do not exist in production
+    urlpatterns.append(path("demo/", include("teilhabe.demo.urls")))
 
 handler400 = core_views.error_400
 handler403 = core_views.error_403
 handler404 = core_views.error_404
 handler500 = core_views.error_500
+handler429 = too_many_requests  # allauth's rate limits answer with this view

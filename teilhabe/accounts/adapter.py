@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from teilhabe.core.mail import supported_language
+from teilhabe.core.ratelimit import client_address
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -12,6 +13,15 @@ class AccountAdapter(DefaultAccountAdapter):
     Like every mail of the platform they carry an HTML part with the language's direction (right to left
     for Arabic and Persian) around the plain text.
     """
+
+    def get_client_ip(self, request) -> str:
+        """allauth's rate limits count per client address, taken the same way as all our limits."""
+        return client_address(request)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        # Failed sign-ins count per account *and* address, so that failures from another address never lock
+        # the owner out (docs/rate-limits.md). allauth has no public hook for this key; a test guards it.
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{client_address(request)}"
 
     def save_user(self, request, user, form, commit=True):
         user.preferred_language = supported_language(translation.get_language())

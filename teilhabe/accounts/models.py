@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -63,4 +64,14 @@ class User(AbstractUser):
 
     @property
     def public_name(self) -> str:
-        return self.display_name or self.email.split("@")[0]
+        """The name shown publicly: the chosen display name, else a neutral pseudonym.
+
+        Never derived from the e-mail address. The pseudonym is built from the primary key when it is shown,
+        so it reads in the reader's language.
+        """
+        return self.display_name or pseudonym(self.pk)
+
+
+def pseudonym(number) -> str:
+    """A neutral public name for someone who chose none, in the active language."""
+    return gettext("Participant %(number)s") % {"number": number}

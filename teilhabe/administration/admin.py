@@ -1,15 +1,15 @@
 from django.contrib import admin
 
 from teilhabe.administration.models import Department, DepartmentMembership
+from teilhabe.core.admin import AccountByEmailMixin, AuditedModelAdmin
 
 
-class DepartmentMembershipInline(admin.TabularInline):
+class DepartmentMembershipInline(AccountByEmailMixin, admin.TabularInline):
     model = DepartmentMembership
     extra = 0
-    autocomplete_fields = ["user"]
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedModelAdmin):
     list_display = ["code", "name", "city"]
     inlines = [DepartmentMembershipInline]

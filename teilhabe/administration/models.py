@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class Department(models.Model):
     """A unit of the administration that answers for its part — Fachbereich / Dezernat."""
 
-    city = models.ForeignKey("places.City", on_delete=models.CASCADE, related_name="departments")
+    city = models.ForeignKey(
+        "places.City", on_delete=models.CASCADE, related_name="departments", verbose_name=_("city")
+    )
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
 
@@ -25,8 +27,15 @@ class Department(models.Model):
 class DepartmentMembership(models.Model):
     """Staff of a department; heads sign off statements."""
 
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="department_memberships")
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("department")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="department_memberships",
+        verbose_name=_("person"),
+    )
     is_head = models.BooleanField(_("head of department"), default=False)
 
     class Meta:

@@ -1,21 +1,24 @@
 from django.contrib import admin
 
 from teilhabe.competitions.models import Call, Fund, JuryMembership
-from teilhabe.core.admin import ContentTranslationInline
+from teilhabe.core.admin import AccountByEmailMixin, AuditedModelAdmin, ContentTranslationInline
+from teilhabe.processes.admin import ScopedToCoordinatedProcess
 
 
-class JuryInline(admin.TabularInline):
+class JuryInline(AccountByEmailMixin, admin.TabularInline):
     model = JuryMembership
     extra = 0
-    autocomplete_fields = ["user"]
 
 
 @admin.register(Fund)
-class FundAdmin(admin.ModelAdmin):
+class FundAdmin(AuditedModelAdmin):
     list_display = ["name", "city", "annual_budget"]
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
+class CallAdmin(ScopedToCoordinatedProcess, AuditedModelAdmin):
+    """Calls of the processes the coordinator coordinates, with their juries and translations."""
+
     list_display = ["title", "process", "fund", "opens", "closes"]
+    list_filter = [("process", admin.RelatedOnlyFieldListFilter)]
     inlines = [JuryInline, ContentTranslationInline]

@@ -10,7 +10,7 @@ from teilhabe.core.models import TimeStampedModel
 class Fund(models.Model):
     """A source of money for calls, such as the Gesellschaftsfonds Zusammenleben (Fonds)."""
 
-    city = models.ForeignKey("places.City", on_delete=models.PROTECT, related_name="funds")
+    city = models.ForeignKey("places.City", on_delete=models.PROTECT, related_name="funds", verbose_name=_("city"))
     name = models.CharField(_("name"), max_length=200)
     annual_budget = models.DecimalField(
         _("annual budget (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
@@ -28,8 +28,10 @@ class Fund(models.Model):
 class Call(TimeStampedModel):
     """A call for project ideas within a process, funded by a fund (Ausschreibung)."""
 
-    process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="calls")
-    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="calls")
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.PROTECT, related_name="calls", verbose_name=_("process")
+    )
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="calls", verbose_name=_("fund"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), max_length=20000, blank=True)
     opens = models.DateTimeField(_("applications open"))
@@ -53,8 +55,10 @@ class Call(TimeStampedModel):
 class JuryMembership(models.Model):
     """A jury member's seat for one call; scores come with the competition features."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="jury")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jury_seats")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="jury", verbose_name=_("call"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="jury_seats", verbose_name=_("person")
+    )
     is_chair = models.BooleanField(_("chair"), default=False)
 
     class Meta:

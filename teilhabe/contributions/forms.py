@@ -15,6 +15,7 @@ from teilhabe.contributions.models import (
     Status,
 )
 from teilhabe.contributions.selectors import SORTS
+from teilhabe.core.fields import IdField, ModelChoiceField, ModelMultipleChoiceField
 from teilhabe.core.selectors import content_translation_table, localise
 from teilhabe.places.models import District, Neighbourhood
 from teilhabe.processes.models import FieldOfAction, TargetGroup
@@ -43,7 +44,12 @@ class ContributionFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[(key, SORT_LABELS[key]) for key in SORTS])
 
-    def __init__(self, *args, process, statuses, **kwargs):
+    def __init__(self, *args, process, statuses, facets, **kwargs):
+        """``facets``: per filter, how many contributions each value finds (see ``contribution_facets``).
+
+        Channel, language and district offer only the values that occur, with their counts, and the value
+        asked for (a link may name one that no longer finds anything).
+        """
         super().__init__(*args, **kwargs)
         field_label, group_label = localised_label(FieldOfAction), localised_label(TargetGroup)
         self.fields["field"].choices = [("", _("All fields of action"))] + [
@@ -52,12 +58,35 @@ class ContributionFilterForm(forms.Form):
         self.fields["target_group"].choices = [("", _("All target groups"))] + [
             (item.slug, group_label(item)) for item in process.target_groups.all()
         ]
-        self.fields["district"].choices = [("", _("All districts"))] + [
-            (district.number, district.name) for district in District.objects.filter(city_id=process.city_id)
-        ]
+        districts = District.objects.filter(city_id=process.city_id).values_list("pk", "number", "name")
+        self.fields["district"].choices = self._counted(
+            "district",
+            [(number, name, facets["district"].get(pk, 0)) for pk, number, name in districts],
+            _("All districts"),
+        )
+        self.fields["channel"].choices = self._counted(
+            "channel",
+            [(value, label, facets["channel"].get(value, 0)) for value, label in Channel.choices],
+            _("All channels"),
+        )
+        self.fields["language"].choices = self._counted(
+            "language",
+            [(value, label, facets["language"].get(value, 0)) for value, label in Language.choices],
+            _("All languages"),
+        )
         self.fields["status"].choices = [(value, label) for value, label in Status.choices if value in statuses]
         if len(statuses) == 1:
             del self.fields["status"]  # nothing to choose for the public
+
+    def _counted(self, name, options, all_label) -> list:
+        asked = str(self.data.get(name, "")) if self.is_bound else ""
+        return [("", all_label)] + [
+            (value, label_with_count(label, count)) for value, label, count in options if count or str(value) == asked
+        ]
+
+
+def label_with_count(label, count: int) -> str:
+    return gettext("%(label)s (%(count)s)") % {"label": label, "count": count}
 
 
 class ContributionForm(forms.Form):
@@ -74,26 +103,26 @@ class ContributionForm(forms.Form):
             str,
         )(),
     )
-    fields_of_action = forms.ModelMultipleChoiceField(
+    fields_of_action = ModelMultipleChoiceField(
         label=_("Fields of action"),
         queryset=FieldOfAction.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose one or more topics."),
     )
-    target_groups = forms.ModelMultipleChoiceField(
+    target_groups = ModelMultipleChoiceField(
         label=_("Target groups"),
         queryset=TargetGroup.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Optional: whom does your contribution concern most?"),
     )
-    district = forms.ModelChoiceField(
+    district = ModelChoiceField(
         label=_("District"),
         queryset=District.objects.none(),
         required=False,
         empty_label=_("Whole city"),
     )
-    neighbourhood = forms.ModelChoiceField(
+    neighbourhood = ModelChoiceField(
         label=_("Neighbourhood"),
         queryset=Neighbourhood.objects.none(),
         required=False,
@@ -105,7 +134,7 @@ class ContributionForm(forms.Form):
         required=False,
         help_text=_("You may write in any language. We recognise the language if you leave this open."),
     )
-    organisation = forms.ModelChoiceField(
+    organisation = ModelChoiceField(
         label=_("On behalf of"),
         queryset=Organisation.objects.none(),
         required=False,
@@ -165,7 +194,7 @@ class ContributionForm(forms.Form):
 class CommentForm(forms.Form):
     body = forms.CharField(label=_("Your comment"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices, initial="de")
-    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    parent = IdField(required=False, widget=forms.HiddenInput)
 
 
 class FlagForm(forms.Form):
@@ -173,7 +202,7 @@ class FlagForm(forms.Form):
         label=_("Why are you reporting this?"), choices=FlagReason.choices, widget=forms.RadioSelect
     )
     note = forms.CharField(label=_("Note for the moderators (optional)"), required=False, max_length=500)
-    comment = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    comment = IdField(required=False, widget=forms.HiddenInput)
 
 
 class LanguageForm(forms.Form):
@@ -181,7 +210,10 @@ class LanguageForm(forms.Form):
 
 
 class ModerationForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("publish", _("Publish")), ("remove", _("Remove"))])
+    # "keep" is for published items that were reported: they stay as they are and the reports are closed.
+    decision = forms.ChoiceField(
+        choices=[("publish", _("Publish")), ("keep", _("Keep published")), ("remove", _("Remove"))]
+    )
     reason = forms.ChoiceField(
         label=_("Reason for removal"), choices=[("", "—"), *RemovalReason.choices], required=False
     )

@@ -65,7 +65,9 @@ class LanguageSource(models.TextChoices):
 class Contribution(TimeStampedModel):
     """One contribution, whatever channel it came in by — Beitrag."""
 
-    process = models.ForeignKey("processes.Process", on_delete=models.PROTECT, related_name="contributions")
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.PROTECT, related_name="contributions", verbose_name=_("process")
+    )
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     body = models.TextField(_("text"), max_length=BODY_MAX)
     fields_of_action = models.ManyToManyField(
@@ -98,8 +100,15 @@ class Contribution(TimeStampedModel):
     author_language = models.CharField(_("language of the author's interface"), max_length=8, blank=True)
 
     # Authorship: an account, optionally on behalf of an organisation, or an anonymous confirmed e-mail.
+    # PROTECT: an online contribution must keep an author (see Meta), so accounts are anonymised, not deleted
+    # (teilhabe.contributions.services.user_delete).
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="contributions"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contributions",
+        verbose_name=_("author"),
     )
     organisation = models.ForeignKey(
         "stakeholders.Organisation",
@@ -110,12 +119,17 @@ class Contribution(TimeStampedModel):
         verbose_name=_("on behalf of"),
     )
     author_email = models.EmailField(_("e-mail address"), blank=True)
-    email_confirmed_at = models.DateTimeField(null=True, blank=True)
+    email_confirmed_at = models.DateTimeField(_("e-mail address confirmed"), null=True, blank=True)
 
     # Channel and provenance: analog input carries who entered it and from what original.
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.ONLINE)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("entered by"),
     )
     original_date = models.DateField(_("date on the original"), null=True, blank=True)
     form_serial = models.CharField(_("form serial number"), max_length=40, blank=True)
@@ -128,10 +142,10 @@ class Contribution(TimeStampedModel):
     removal_reason = models.CharField(_("reason for removal"), max_length=20, choices=RemovalReason.choices, blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
-    # Denormalised counters, changed only by services with F() updates.
-    support_count = models.PositiveIntegerField(default=0)
-    comment_count = models.PositiveIntegerField(default=0)
-    open_flag_count = models.PositiveIntegerField(default=0)
+    # Denormalised counters, changed only by services with F() updates; `manage.py check_counters` proves them.
+    support_count = models.PositiveIntegerField(_("support count"), default=0)
+    comment_count = models.PositiveIntegerField(_("comment count"), default=0)  # published comments only
+    open_flag_count = models.PositiveIntegerField(_("open flag count"), default=0)
 
     class Meta:
         ordering = ["-created_at"]
@@ -152,6 +166,20 @@ class Contribution(TimeStampedModel):
             models.CheckConstraint(
                 condition=~models.Q(status="removed") | ~models.Q(removal_reason=""),
                 name="contribution_removed_has_reason",
+            ),
+            # Provenance: analog input names who entered it; online input has an account or an e-mail address.
+            models.CheckConstraint(
+                condition=models.Q(channel="online") | models.Q(entered_by__isnull=False),
+                name="contribution_analog_has_entered_by",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(channel="online") | models.Q(author__isnull=False) | ~models.Q(author_email=""),
+                name="contribution_online_has_author",
+            ),
+            models.UniqueConstraint(
+                fields=["process", "form_serial"],
+                condition=~models.Q(form_serial=""),
+                name="contribution_form_serial_unique",
             ),
         ]
         verbose_name = _("contribution")
@@ -177,14 +205,29 @@ class Contribution(TimeStampedModel):
 class Comment(TimeStampedModel):
     """A comment on a contribution; replies go one level deep — Kommentar."""
 
-    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="comments")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="comments")
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="comments", verbose_name=_("contribution")
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        verbose_name=_("reply to"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        verbose_name=_("author"),
+    )
     body = models.TextField(_("comment"), max_length=COMMENT_MAX)
     language = models.CharField(_("language"), max_length=8, choices=Language.choices, default=Language.GERMAN)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.PUBLISHED)
     removal_reason = models.CharField(_("reason for removal"), max_length=20, choices=RemovalReason.choices, blank=True)
-    open_flag_count = models.PositiveIntegerField(default=0)
+    open_flag_count = models.PositiveIntegerField(_("open flag count"), default=0)
 
     class Meta:
         ordering = ["created_at"]
@@ -199,9 +242,14 @@ class Comment(TimeStampedModel):
 class Support(models.Model):
     """One person's support for a contribution (Unterstützung); at most one each."""
 
-    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="supports")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports")
-    created_at = models.DateTimeField(auto_now_add=True)
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="supports", verbose_name=_("contribution")
+    )
+    # PROTECT: deleting an account must go through user_delete, which also corrects support_count.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supports", verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["contribution", "user"], name="support_once_per_person")]
@@ -222,14 +270,26 @@ class FlagReason(models.TextChoices):
 class Flag(TimeStampedModel):
     """A report of a contribution or comment to the moderators (Meldung)."""
 
-    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="flags")
-    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="flags")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="flags", verbose_name=_("contribution")
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="flags", verbose_name=_("comment")
+    )
+    # PROTECT: deleting an account must go through user_delete, which also corrects open_flag_count.
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by")
+    )
     reason = models.CharField(_("reason"), max_length=20, choices=FlagReason.choices)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("resolved by"),
     )
 
     class Meta:
@@ -252,11 +312,13 @@ class Flag(TimeStampedModel):
 class ContributionTranslation(TimeStampedModel):
     """A machine translation of a contribution, kept apart from the original (maschinelle Übersetzung)."""
 
-    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="translations")
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.CASCADE, related_name="translations", verbose_name=_("contribution")
+    )
     language = models.CharField(_("language"), max_length=8)
     title = models.CharField(_("title"), max_length=TITLE_MAX * 3)
     body = models.TextField(_("text"))
-    source_hash = models.CharField(max_length=64)
+    source_hash = models.CharField(_("fingerprint of the original"), max_length=64)
     engine = models.CharField(_("translated by"), max_length=40)
 
     class Meta:

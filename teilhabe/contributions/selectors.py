@@ -7,10 +7,13 @@ from dataclasses import dataclass
 import rules
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from teilhabe.contributions.models import Comment, Contribution, Status, Support
+from teilhabe.contributions.models import Comment, Contribution, Flag, Status, Support
 from teilhabe.core.cache_versions import cache_version
+from teilhabe.core.fields import parse_id
+from teilhabe.core.mail import supported_language
+from teilhabe.core.pdf import render_pdf
 from teilhabe.places.models import District
 
 # "Newest" is the order of receipt: ids grow with time, and an id order is cheap for every filter and search.
@@ -22,6 +25,7 @@ SORTS = {
 # Threads keep removed comments as placeholders; lists show the public only what is published.
 THREAD_STATUSES = (Status.PUBLISHED, Status.REMOVED)
 LISTS_NAMESPACE = "contribution-lists"  # bumped by the services whenever a contribution enters or leaves a list
+PDF_CACHE_SECONDS = 24 * 3600
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -118,6 +122,27 @@ def contribution_list_count(*, process, filters: ContributionFilters, user) -> i
     return count
 
 
+# Filters whose options show how many contributions they find; each is counted from its own list index.
+FACETS = {"channel": "channel", "language": "language", "district": "district_id"}
+
+
+def contribution_facets(*, process, status: str) -> dict[str, dict]:
+    """For each filter in FACETS, how many contributions of the list with ``status`` each value has.
+
+    Only values that occur are keys. Cached like the list counts, until a contribution enters or leaves a list.
+    """
+    key = f"contribution-facets:{process.pk}:{cache_version(LISTS_NAMESPACE, process.pk)}:{status}"
+    facets = cache.get(key)
+    if facets is None:
+        rows = Contribution.objects.filter(process=process, status=status).order_by()
+        facets = {
+            name: dict(rows.values_list(column).annotate(n=Count("id")).values_list(column, "n"))
+            for name, column in FACETS.items()
+        }
+        cache.set(key, facets, 300)
+    return facets
+
+
 CARD_FIELDS = (
     "id",
     "process_id",
@@ -131,7 +156,6 @@ CARD_FIELDS = (
     "district__name",
     "organisation__name",
     "author__display_name",
-    "author__email",
 )
 
 
@@ -165,6 +189,89 @@ def contribution_get(*, pk: int) -> Contribution | None:
     )
 
 
+def _may_see(user, contribution, *, removed: bool = False) -> bool:
+    if contribution is None or not contribution.process.is_published:
+        return False
+    if contribution.is_removed:
+        return removed
+    return rules.has_perm("contributions.view_contribution", user, contribution)
+
+
+def contribution_visible(*, user, pk, removed: bool = False) -> Contribution | None:
+    """The contribution ``pk`` if ``user`` may see it, else None: the question every page of a contribution asks.
+
+    None stands for "not found" alike for an id that does not exist and a contribution hidden from ``user``
+    (awaiting confirmation, in moderation, in an unpublished process), so that the answers cannot differ.
+    A removed contribution is only a placeholder: returned with ``removed=True`` (its page says it was removed
+    and why), never for anything done with it (reports, supports, comments, language, PDF, moderation).
+    """
+    pk = parse_id(pk)
+    contribution = contribution_get(pk=pk) if pk is not None else None
+    return contribution if _may_see(user, contribution, removed=removed) else None
+
+
+def comment_visible(*, user, pk, contribution: Contribution | None = None) -> Comment | None:
+    """The comment ``pk`` (of ``contribution`` when given) if ``user`` may see it, else None.
+
+    The same rule as for contributions: its contribution must be visible and not removed; a removed comment is
+    only a placeholder; an unpublished one is seen by its author and the coordinators only. What may be done
+    with a visible comment (reply, report) is a permission (``contributions.reply_to_comment`` and
+    ``contributions.flag_comment``).
+    """
+    pk = parse_id(pk)
+    if pk is None:
+        return None
+    comments = Comment.objects.filter(pk=pk)
+    if contribution is not None:
+        comment = comments.filter(contribution=contribution).first()
+        if comment is not None:
+            comment.contribution = contribution
+    else:
+        comment = comments.select_related("contribution__process").first()
+    if comment is None or comment.status == Status.REMOVED or not _may_see(user, comment.contribution):
+        return None
+    return comment if rules.has_perm("contributions.view_comment", user, comment) else None
+
+
+def contribution_submitted_get(*, pk, confirmed: bool) -> Contribution | None:
+    """An anonymous author's contribution for the page after submitting (``confirmed=False``: still awaiting
+    the confirmation) or after confirming (``confirmed=True``); None for every other id."""
+    pk = parse_id(pk)
+    if pk is None:
+        return None
+    contributions = Contribution.objects.filter(pk=pk, author__isnull=True, process__is_published=True)
+    if confirmed:
+        contributions = contributions.filter(email_confirmed_at__isnull=False).exclude(status=Status.REMOVED)
+    else:
+        contributions = contributions.filter(status=Status.AWAITING_CONFIRMATION)
+    return contributions.only("id").first()
+
+
+def contribution_pdf(*, contribution: Contribution, language: str, url: str) -> bytes:
+    """The contribution as a tagged PDF in ``language``, rendered once and then taken from the cache.
+
+    Rendering takes a second or two, so each document is kept in the shared cache (Redis in production) under
+    a key holding what changes it: every service that changes a contribution saves ``updated_at``, and the
+    support count changes by F() updates. Texts around it (a process title's translation, an author's display
+    name) change rarely; a document is kept at most PDF_CACHE_SECONDS.
+    """
+    language = supported_language(language)
+    key = (
+        f"contribution-pdf:{contribution.pk}:{language}:"
+        f"{contribution.updated_at.timestamp()}:{contribution.support_count}"
+    )
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = render_pdf(
+            template="contributions/contribution_pdf.html",
+            context={"contribution": contribution, "url": url},
+            language=language,
+            title=contribution.title,
+        )
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
+    return pdf
+
+
 def comment_thread(*, contribution, user, limit: int | None = None) -> tuple[list[Comment], bool]:
     """Top-level comments with their replies; removed ones stay as placeholders, unpublished are hidden.
 
@@ -195,19 +302,24 @@ def user_supports(*, user, contribution) -> bool:
 
 
 def moderation_queue(*, process) -> dict:
-    """What waits for a coordinator: unreviewed contributions and comments, and open flags."""
+    """What waits for a coordinator: unreviewed contributions and comments, and open flags.
+
+    Each item carries ``open_flags``: its own unresolved reports (a contribution's, not its comments'), which
+    the screen both lists and counts.
+    """
     pending = Q(status=Status.IN_MODERATION) | Q(open_flag_count__gt=0, status=Status.PUBLISHED)
+    open_flags = Flag.objects.filter(resolved_at__isnull=True).order_by("created_at", "id")
     return {
         "contributions": list(
             Contribution.objects.filter(pending, process=process)
             .select_related("author", "organisation")
-            .prefetch_related("flags")
+            .prefetch_related(Prefetch("flags", queryset=open_flags.filter(comment__isnull=True), to_attr="open_flags"))
             .order_by("created_at")[:200]
         ),
         "comments": list(
             Comment.objects.filter(pending, contribution__process=process)
             .select_related("author", "contribution")
-            .prefetch_related("flags")
+            .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flags"))
             .order_by("created_at")[:200]
         ),
     }

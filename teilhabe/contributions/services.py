@@ -1,18 +1,21 @@
 """Writes for contributions, comments, supports and flags: keyword-only, atomic and audited."""
 
+import datetime
 import hashlib
 
 import rules
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from teilhabe.contributions.counters import counter_differences
 from teilhabe.contributions.models import (
+    Channel,
     Comment,
     Contribution,
     ContributionTranslation,
@@ -25,7 +28,7 @@ from teilhabe.contributions.models import (
     Support,
 )
 from teilhabe.contributions.selectors import LISTS_NAMESPACE
-from teilhabe.core.cache_versions import cache_version_bump
+from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version_bump
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from teilhabe.core.languages import detect_language
 from teilhabe.core.machine_translation import TranslationUnavailable, machine_translate, machine_translation_enabled
@@ -35,9 +38,7 @@ from teilhabe.core.text import clean_plain_text
 from teilhabe.processes.models import ModerationMode
 from teilhabe.stakeholders.selectors import organisations_represented_by
 
-FIGURES_NAMESPACE = "process-figures"  # read by teilhabe.monitoring.metrics
 CONFIRM_SALT = "teilhabe.contribution-confirm"
-CONFIRM_MAX_AGE = 7 * 24 * 3600
 
 
 def _figures_changed(process_id: int, *, lists: bool = False) -> None:
@@ -47,6 +48,14 @@ def _figures_changed(process_id: int, *, lists: bool = False) -> None:
         cache_version_bump(LISTS_NAMESPACE, process_id)
 
 
+class _ManyRows:
+    """Stands for many rows of one table in a single audit entry (object id "*")."""
+
+    def __init__(self, model):
+        self._meta = model._meta
+        self.pk = "*"
+
+
 def _require(user, perm: str, obj) -> None:
     if not rules.has_perm(perm, user, obj):
         raise NotAllowed()
@@ -54,6 +63,45 @@ def _require(user, perm: str, obj) -> None:
 
 def _initial_status(process) -> str:
     return Status.IN_MODERATION if process.moderation == ModerationMode.PRE else Status.PUBLISHED
+
+
+def _content_checked(
+    *, process, title, body, fields_of_action, target_groups, district, neighbourhood, language, errors
+) -> dict:
+    """Clean and check what every contribution has, whatever its channel; raise with all field errors at once."""
+    title, body = clean_plain_text(title), clean_plain_text(body)
+    if not title:
+        errors["title"] = _("Please enter a title.")
+    if not body:
+        errors["body"] = _("Please describe your contribution.")
+    if not fields_of_action:
+        errors["fields_of_action"] = _("Please choose at least one field of action.")
+    if neighbourhood is not None and district is not None and neighbourhood.district_id != district.pk:
+        errors["neighbourhood"] = _("This neighbourhood is not in the chosen district.")
+    if any(field.process_id != process.pk for field in fields_of_action):
+        errors["fields_of_action"] = _("Please choose fields of action of this process.")
+    if any(group.process_id != process.pk for group in target_groups):
+        errors["target_groups"] = _("Please choose target groups of this process.")
+    if language and language not in Language.values:
+        errors["language"] = _("Please choose a language from the list.")
+    if errors:
+        raise ApplicationError(_("Please correct the marked fields."), field_errors=errors)
+    if neighbourhood is not None and district is None:
+        district = neighbourhood.district
+    language_source = LanguageSource.AUTHOR
+    if not language:
+        language = detect_language(f"{title}\n{body}") or Language.OTHER
+        language_source = LanguageSource.DETECTED
+    return {
+        "process": process,
+        "title": title,
+        "body": body,
+        "district": district,
+        "neighbourhood": neighbourhood,
+        "language": language,
+        "language_source": language_source,
+        "licence": process.contribution_licence,
+    }
 
 
 @transaction.atomic
@@ -75,70 +123,146 @@ def contribution_create(
 ) -> Contribution:
     """Create an online contribution. Anonymous authors must confirm their e-mail address first.
 
-    Without a ``language`` the language of the text is detected offline.
+    Without a ``language`` the language of the text is detected offline. Analog input is recorded by
+    ``contribution_record_analog``.
     """
     _require(user, "contributions.add_contribution", process)
     if organisation is not None:
         _require(user, "contributions.add_contribution_for_organisation", process)
         if not organisations_represented_by(user).filter(pk=organisation.pk).exists():
             raise NotAllowed(_("You do not represent this organisation."))
-    title, body = clean_plain_text(title), clean_plain_text(body)
     errors = {}
-    if not title:
-        errors["title"] = _("Please enter a title.")
-    if not body:
-        errors["body"] = _("Please describe your contribution.")
-    if not fields_of_action:
-        errors["fields_of_action"] = _("Please choose at least one field of action.")
     if not publication_consent:
         errors["publication_consent"] = _("Contributions are published; please agree to publication.")
     anonymous = not getattr(user, "is_authenticated", False)
     if anonymous and not author_email:
         errors["author_email"] = _("Without an account we need your e-mail address to confirm the contribution.")
-    if neighbourhood is not None and district is not None and neighbourhood.district_id != district.pk:
-        errors["neighbourhood"] = _("This neighbourhood is not in the chosen district.")
-    if any(field.process_id != process.pk for field in fields_of_action):
-        errors["fields_of_action"] = _("Please choose fields of action of this process.")
-    if any(group.process_id != process.pk for group in target_groups):
-        errors["target_groups"] = _("Please choose target groups of this process.")
-    if errors:
-        raise ApplicationError(_("Please correct the marked fields."), field_errors=errors)
-    if neighbourhood is not None and district is None:
-        district = neighbourhood.district
-    language_source = LanguageSource.AUTHOR
-    if not language:
-        language = detect_language(f"{title}\n{body}") or Language.OTHER
-        language_source = LanguageSource.DETECTED
-    if language not in Language.values:
-        raise ApplicationError(
-            _("Please choose a language from the list."), field_errors={"language": _("Unknown language.")}
-        )
-
-    status = Status.AWAITING_CONFIRMATION if anonymous else _initial_status(process)
-    contribution = Contribution.objects.create(
+    content = _content_checked(
         process=process,
         title=title,
         body=body,
+        fields_of_action=fields_of_action,
+        target_groups=target_groups,
         district=district,
         neighbourhood=neighbourhood,
         language=language,
-        language_source=language_source,
+        errors=errors,
+    )
+    status = Status.AWAITING_CONFIRMATION if anonymous else _initial_status(process)
+    contribution = Contribution.objects.create(
+        **content,
         author_language=author_language or translation.get_language() or "",
         author=None if anonymous else user,
         organisation=organisation,
         author_email=author_email.strip().lower() if anonymous else "",
+        channel=Channel.ONLINE,
         publication_consent=True,
-        licence=process.contribution_licence,
         status=status,
         published_at=timezone.now() if status == Status.PUBLISHED else None,
     )
     contribution.fields_of_action.set(fields_of_action)
     contribution.target_groups.set(target_groups)
-    audit_record(actor=user, action="contribution.created", obj=contribution, data={"status": status})
+    audit_record(
+        actor=user,
+        action="contribution.created",
+        obj=contribution,
+        data={"status": status, "channel": Channel.ONLINE.value},
+    )
     _figures_changed(process.pk, lists=True)
     if anonymous:
         transaction.on_commit(lambda: _send_confirmation_mail(contribution))
     return contribution
+
+
+@transaction.atomic
+def contribution_record_analog(
+    *,
+    process,
+    user,
+    channel: str,
+    title: str,
+    body: str,
+    fields_of_action,
+    target_groups=(),
+    district=None,
+    neighbourhood=None,
+    language: str = "",
+    organisation=None,
+    original_date: datetime.date | None = None,
+    form_serial: str = "",
+    group_size: int | None = None,
+    publication_consent: bool,
+) -> Contribution:
+    """Record analog input (workshop, paper form, letter, council session, …) as a coordinator of the process.
+
+    The person entering it is ``entered_by``; the entry is audited with the channel and its provenance.
+    Coordinators moderate what they enter, so input with publication consent is published at once; without
+    consent it is kept for the evaluation but never published. ``organisation`` names the organisation a
+    letter or workshop result came from; the coordinator vouches for it.
+    """
+    _require(user, "contributions.enter_analog", process)
+    errors = {}
+    if channel not in Channel.values or channel == Channel.ONLINE:
+        errors["channel"] = _("Please choose the channel the contribution came in by.")
+    if original_date is not None and original_date > timezone.localdate():
+        errors["original_date"] = _("The date on the original cannot be in the future.")
+    if group_size is not None and group_size < 1:
+        errors["group_size"] = _("A group has at least one person.")
+    form_serial = (form_serial or "").strip()
+    if form_serial and Contribution.objects.filter(process=process, form_serial=form_serial).exists():
+        errors["form_serial"] = _("A form with this serial number has already been entered.")
+    content = _content_checked(
+        process=process,
+        title=title,
+        body=body,
+        fields_of_action=fields_of_action,
+        target_groups=target_groups,
+        district=district,
+        neighbourhood=neighbourhood,
+        language=language,
+        errors=errors,
+    )
+    status = Status.PUBLISHED if publication_consent else Status.IN_MODERATION
+    provenance = {
+        "channel": channel,
+        "original_date": original_date,
+        "form_serial": form_serial,
+        "group_size": group_size,
+        "publication_consent": bool(publication_consent),
+    }
+    try:
+        with transaction.atomic():
+            contribution = Contribution.objects.create(
+                **content,
+                **provenance,
+                organisation=organisation,
+                entered_by=user,
+                status=status,
+                published_at=timezone.now() if status == Status.PUBLISHED else None,
+            )
+    except IntegrityError as exc:  # the same serial entered at the same moment by someone else
+        raise Conflict(_("A form with this serial number has already been entered.")) from exc
+    contribution.fields_of_action.set(fields_of_action)
+    contribution.target_groups.set(target_groups)
+    audit_record(
+        actor=user,
+        action="contribution.created",
+        obj=contribution,
+        data={
+            "status": status,
+            **provenance,
+            "original_date": original_date.isoformat() if original_date else None,
+            "entered_by": user.pk,
+            "organisation": organisation.pk if organisation else None,
+        },
+    )
+    _figures_changed(process.pk, lists=True)
+    return contribution
+
+
+def confirmation_max_age() -> int:
+    """Seconds a confirmation link stays valid: as long as an unconfirmed contribution is kept."""
+    return settings.TEILHABE_UNCONFIRMED_DAYS * 24 * 3600
 
 
 def contribution_confirmation_token(contribution: Contribution) -> str:
@@ -146,6 +270,10 @@ def contribution_confirmation_token(contribution: Contribution) -> str:
 
 
 def _send_confirmation_mail(contribution: Contribution) -> None:
+    """Anyone can type anyone's address into the form, so the mail carries nothing the submitter wrote.
+
+    No title, no text, no name: a fixed subject, fixed sentences and one link to this site.
+    """
     link = settings.SITE_URL + reverse(
         "contributions:confirm", kwargs={"token": contribution_confirmation_token(contribution)}
     )
@@ -154,7 +282,7 @@ def _send_confirmation_mail(contribution: Contribution) -> None:
         language=contribution.author_language,
         subject=gettext_lazy("Please confirm your contribution"),
         template="contributions/email/confirm",
-        context={"contribution": contribution, "link": link},
+        context={"link": link, "days": settings.TEILHABE_UNCONFIRMED_DAYS},
     )
 
 
@@ -179,7 +307,7 @@ def contribution_set_language(*, contribution: Contribution, user, language: str
 @transaction.atomic
 def contribution_confirm_email(*, token: str) -> Contribution:
     try:
-        data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        data = signing.loads(token, salt=CONFIRM_SALT, max_age=confirmation_max_age())
     except signing.SignatureExpired as exc:
         raise ApplicationError(_("This confirmation link has expired. Please submit the contribution again.")) from exc
     except signing.BadSignature as exc:
@@ -214,6 +342,8 @@ def contribution_moderate(*, contribution: Contribution, user, publish: bool, re
     if publish:
         if contribution.status == Status.AWAITING_CONFIRMATION:
             raise Conflict(_("The author has not yet confirmed this contribution."))
+        if not contribution.publication_consent:
+            raise Conflict(_("This contribution was given without consent to publication, so it stays unpublished."))
         contribution.status = Status.PUBLISHED
         contribution.removal_reason = ""
         contribution.published_at = contribution.published_at or timezone.now()
@@ -378,3 +508,112 @@ def contribution_translation_get(*, contribution: Contribution, language: str):
         },
     )
     return stored
+
+
+@transaction.atomic
+def contribution_purge_unconfirmed() -> int:
+    """Delete anonymous contributions never confirmed within ``TEILHABE_UNCONFIRMED_DAYS``, address and all.
+
+    Run by the task worker (``TEILHABE_HOUSEKEEPING_JOBS``) and by ``manage.py purge_unconfirmed``. One audit
+    entry records how many were deleted; it names no address. Returns the number deleted.
+    """
+    cutoff = timezone.now() - datetime.timedelta(days=settings.TEILHABE_UNCONFIRMED_DAYS)
+    expired = list(
+        Contribution.objects.select_for_update()
+        .filter(status=Status.AWAITING_CONFIRMATION, email_confirmed_at__isnull=True, created_at__lt=cutoff)
+        .order_by("pk")
+        .values_list("pk", "process_id")
+    )
+    if not expired:
+        return 0
+    for start in range(0, len(expired), 500):
+        Contribution.objects.filter(pk__in=[pk for pk, _process in expired[start : start + 500]]).delete()
+    audit_record(
+        actor=None,
+        action="contribution.unconfirmed_purged",
+        obj=_ManyRows(Contribution),
+        data={"count": len(expired), "days": settings.TEILHABE_UNCONFIRMED_DAYS},
+    )
+    for process_id in {process_id for _pk, process_id in expired}:
+        _figures_changed(process_id, lists=True)
+    return len(expired)
+
+
+@transaction.atomic
+def user_delete(*, user, actor) -> dict:
+    """Delete an account row for good, removing its supports and reports and correcting the counters with them.
+
+    What account deletion does (issue 6, point 3): closing an account normally anonymises it
+    (``teilhabe.accounts.services.user_anonymise``): the nameless account keeps its supports and reports, so
+    every count stays exact and nothing cascades. Deleting the row itself is for superusers only and goes
+    through this service, which removes the supports and reports and adjusts ``support_count`` and
+    ``open_flag_count`` in the same transaction. ``Support.user`` and ``Flag.reporter`` are PROTECT, so a raw
+    delete (admin, shell) fails loudly instead of letting counters drift. Accounts that wrote or entered
+    contributions cannot be deleted (those keep their author or ``entered_by``): anonymise them instead.
+    Returns how many supports and reports went.
+    """
+    if not getattr(actor, "is_superuser", False):
+        raise NotAllowed()
+    if Contribution.objects.filter(Q(author=user) | Q(entered_by=user)).exists():
+        raise Conflict(_("This account wrote or entered contributions. Please anonymise it instead of deleting it."))
+    supported = list(Support.objects.filter(user=user).values_list("contribution_id", flat=True))
+    flags = Flag.objects.filter(reporter=user)
+    open_flags = flags.filter(resolved_at__isnull=True)
+    flagged_contributions = list(open_flags.filter(comment__isnull=True).values_list("contribution_id", flat=True))
+    flagged_comments = list(open_flags.filter(comment__isnull=False).values_list("comment_id", flat=True))
+    # One support and one report per person and item (unique constraints), so each item loses exactly one.
+    Contribution.objects.filter(pk__in=supported).update(support_count=F("support_count") - 1)
+    Contribution.objects.filter(pk__in=flagged_contributions).update(open_flag_count=F("open_flag_count") - 1)
+    Comment.objects.filter(pk__in=flagged_comments).update(open_flag_count=F("open_flag_count") - 1)
+    process_ids = set(
+        Contribution.objects.filter(Q(pk__in=supported) | Q(flags__reporter=user)).values_list("process_id", flat=True)
+    )
+    removed = {"supports": len(supported), "flags": flags.count()}
+    Support.objects.filter(user=user).delete()
+    flags.delete()
+    audit_record(actor=actor, action="user.deleted", obj=user, data=removed)
+    user.delete()
+    for process_id in process_ids:
+        _figures_changed(process_id)
+    return removed
+
+
+@transaction.atomic
+def counters_repair() -> int:
+    """Set every drifted counter to the number of its rows (``check_counters --fix``); audited with the count."""
+    differences = counter_differences()
+    models = {Contribution._meta.label_lower: Contribution, Comment._meta.label_lower: Comment}
+    for difference in differences:
+        models[difference.model].objects.filter(pk=difference.pk).update(**{difference.field: difference.counted})
+    if differences:
+        audit_record(
+            actor=None,
+            action="counters.repaired",
+            obj=_ManyRows(Contribution),
+            data={"count": len(differences), "fields": sorted({f"{d.model}.{d.field}" for d in differences})},
+        )
+        for process_id in set(Contribution.objects.values_list("process_id", flat=True).distinct()):
+            _figures_changed(process_id, lists=True)
+    return len(differences)
+
+
+@transaction.atomic
+def flags_dismiss(*, user, contribution: Contribution, comment: Comment | None = None) -> int:
+    """Keep a published contribution (or one of its comments) as it is: resolve its open reports.
+
+    Returns how many reports were resolved. Unpublished items are decided by publishing or removing them.
+    """
+    _require(user, "contributions.moderate_contribution", contribution)
+    if comment is not None and comment.contribution_id != contribution.pk:
+        raise NotFound()
+    model, pk = (Comment, comment.pk) if comment is not None else (Contribution, contribution.pk)
+    target = model.objects.select_for_update().get(pk=pk)
+    if target.status != Status.PUBLISHED:
+        raise Conflict(_("Only published items can be kept; please publish or remove this one."))
+    flags = Flag.objects.filter(contribution_id=contribution.pk, resolved_at__isnull=True)
+    flags = flags.filter(comment=target) if comment is not None else flags.filter(comment__isnull=True)
+    resolved = flags.update(resolved_at=timezone.now(), resolved_by=user)
+    model.objects.filter(pk=pk).update(open_flag_count=0)
+    audit_record(actor=user, action="flags.dismissed", obj=target, data={"flags": resolved})
+    _figures_changed(contribution.process_id)
+    return resolved

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -20,14 +21,18 @@ from teilhabe.contributions.forms import (
     LanguageForm,
     ModerationForm,
 )
-from teilhabe.contributions.models import Comment
+from teilhabe.contributions.models import Status
 from teilhabe.contributions.selectors import (
     ContributionFilters,
     comment_thread,
-    contribution_get,
+    comment_visible,
+    contribution_facets,
     contribution_list,
     contribution_list_count,
+    contribution_pdf,
     contribution_rows,
+    contribution_submitted_get,
+    contribution_visible,
     moderation_queue,
     user_supports,
     visible_statuses,
@@ -35,12 +40,13 @@ from teilhabe.contributions.selectors import (
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.machine_translation import machine_translation_enabled
 from teilhabe.core.pagination import paginate_ids
-from teilhabe.core.pdf import render_pdf
+from teilhabe.core.selectors import localise
 from teilhabe.core.ui import apply_errors, int_or_404
 from teilhabe.processes.selectors import phase_current, process_get_published
 from teilhabe.stakeholders.selectors import organisations_represented_by
 
 WRITE_RATE = "60/h"
+PDF_RATE = "60/h"  # a PDF takes a second or two to render the first time (later ones come from the cache)
 COMMENT_THREADS_SHOWN = 25  # a much-discussed contribution shows the rest on request
 
 
@@ -51,19 +57,32 @@ def _process_or_404(slug):
     return process
 
 
-def _contribution_or_404(pk, user):
-    contribution = contribution_get(pk=int_or_404(pk))
-    if contribution is None or not contribution.process.is_published:
-        raise NotFound()
-    if not contribution.is_removed and not rules.has_perm("contributions.view_contribution", user, contribution):
-        raise NotFound()
-    return contribution
+def with_contribution(*, removed: bool = False):
+    """Views of one contribution get it from ``contribution_visible``, before any other check.
+
+    So every such view answers the same 404 for an id that does not exist and for a contribution the caller
+    may not see, whoever asks and however. Only the detail page takes ``removed=True`` (a placeholder).
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, pk, **kwargs):
+            contribution = contribution_visible(user=request.user, pk=pk, removed=removed)
+            if contribution is None:
+                raise NotFound()
+            return view(request, contribution, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
 def contribution_list_view(request, slug):
     process = _process_or_404(slug)
     statuses = visible_statuses(request.user, process)
-    form = ContributionFilterForm(request.GET or None, process=process, statuses=statuses)
+    status = request.GET.get("status")
+    facets = contribution_facets(process=process, status=status if status in statuses else Status.PUBLISHED)
+    form = ContributionFilterForm(request.GET or None, process=process, statuses=statuses, facets=facets)
     status = 200
     if form.is_bound and not form.is_valid():
         filters, status = ContributionFilters(), 400
@@ -143,11 +162,18 @@ def _published_message(contribution) -> str:
 
 def contribution_submitted_view(request, pk):
     """The page an anonymous author sees: check your mailbox."""
-    return render(request, "contributions/contribution_submitted.html", {"pk": int_or_404(pk)})
+    contribution = contribution_submitted_get(pk=pk, confirmed=False)
+    if contribution is None:
+        raise NotFound()
+    return render(request, "contributions/contribution_submitted.html", {"pk": contribution.pk})
 
 
-def contribution_detail_view(request, pk, comment_form=None, flag_form=None, status=200):
-    contribution = _contribution_or_404(pk, request.user)
+@with_contribution(removed=True)
+def contribution_detail_view(request, contribution):
+    return _detail(request, contribution)
+
+
+def _detail(request, contribution, *, comment_form=None, status=200):
     reader_language = (request.LANGUAGE_CODE or "de").split("-")[0]
     wants_translation = request.GET.get("uebersetzen") == "1" and not contribution.is_removed
     translation = None
@@ -164,7 +190,7 @@ def contribution_detail_view(request, pk, comment_form=None, flag_form=None, sta
         "more_comments": more_comments,
         "supported": user_supports(user=request.user, contribution=contribution),
         "comment_form": comment_form or CommentForm(initial={"language": request.LANGUAGE_CODE[:2]}),
-        "flag_form": flag_form or FlagForm(),
+        "flag_form": FlagForm(),
         "current_phase": phase_current(contribution.process),
         "reader_language": reader_language,
         "can_translate": machine_translation_enabled() and contribution.language != reader_language,
@@ -182,14 +208,17 @@ def contribution_confirm_view(request, token):
 
 
 def contribution_confirmed_view(request, pk):
-    return render(request, "contributions/contribution_confirmed.html", {"pk": int_or_404(pk)})
+    contribution = contribution_submitted_get(pk=pk, confirmed=True)
+    if contribution is None:
+        raise NotFound()
+    return render(request, "contributions/contribution_confirmed.html", {"pk": contribution.pk})
 
 
+@with_contribution()
 @require_POST
 @login_required
 @ratelimit(key="user", rate=WRITE_RATE, method="POST", block=True)
-def support_view(request, pk):
-    contribution = _contribution_or_404(pk, request.user)
+def support_view(request, contribution):
     if request.POST.get("action") == "withdraw":
         services.support_withdraw(contribution=contribution, user=request.user)
         messages.success(request, _("You withdrew your support."))
@@ -203,18 +232,32 @@ def contribution_url(contribution) -> str:
     return reverse("contributions:detail", kwargs={"pk": contribution.pk})
 
 
+def _comment_or_404(request, contribution, pk, *, perm: str, message=None):
+    """A comment named in a form, seen through ``comment_visible``: 404 alike for hidden and missing ones."""
+    comment = comment_visible(user=request.user, pk=pk, contribution=contribution)
+    if comment is None:
+        raise NotFound(message)
+    if not rules.has_perm(perm, request.user, comment):
+        raise NotAllowed()
+    return comment
+
+
+@with_contribution()
 @require_POST
 @login_required
 @ratelimit(key="user", rate=WRITE_RATE, method="POST", block=True)
-def comment_view(request, pk):
-    contribution = _contribution_or_404(pk, request.user)
+def comment_view(request, contribution):
     form = CommentForm(request.POST)
     if form.is_valid():
         parent = None
         if form.cleaned_data["parent"]:
-            parent = Comment.objects.filter(pk=form.cleaned_data["parent"], contribution=contribution).first()
-            if parent is None:
-                raise NotFound(_("The comment you replied to does not exist."))
+            parent = _comment_or_404(
+                request,
+                contribution,
+                form.cleaned_data["parent"],
+                perm="contributions.reply_to_comment",
+                message=_("The comment you replied to does not exist."),
+            )
         try:
             comment = services.comment_create(
                 contribution=contribution,
@@ -233,26 +276,26 @@ def comment_view(request, pk):
             else:
                 messages.success(request, _("Your comment will be published after review."))
             return redirect(contribution_url(contribution) + f"#comment-{comment.pk}")
-    return contribution_detail_view(request, pk, comment_form=form, status=400)
+    return _detail(request, contribution, comment_form=form, status=400)
 
 
+@with_contribution()
 @login_required
 @ratelimit(key="user", rate=WRITE_RATE, method="POST", block=True)
-def flag_view(request, pk):
-    contribution = _contribution_or_404(pk, request.user)
+def flag_view(request, contribution):
     if request.method != "POST":
-        return render(
-            request,
-            "contributions/flag_form.html",
-            {"contribution": contribution, "form": FlagForm(initial={"comment": request.GET.get("comment")})},
-        )
+        comment_id = request.GET.get("comment")
+        if comment_id:
+            comment_id = _comment_or_404(request, contribution, comment_id, perm="contributions.flag_comment").pk
+        form = FlagForm(initial={"comment": comment_id})
+        return render(request, "contributions/flag_form.html", {"contribution": contribution, "form": form})
     form = FlagForm(request.POST)
     if form.is_valid():
         comment = None
         if form.cleaned_data["comment"]:
-            comment = Comment.objects.filter(pk=form.cleaned_data["comment"], contribution=contribution).first()
-            if comment is None:
-                raise NotFound()
+            comment = _comment_or_404(
+                request, contribution, form.cleaned_data["comment"], perm="contributions.flag_comment"
+            )
         services.flag_create(
             contribution=contribution,
             user=request.user,
@@ -272,11 +315,35 @@ def moderation_view(request, slug):
         raise NotAllowed()
     if request.method == "POST":
         return _moderate(request, process)
+    return _queue(request, process, ModerationForm())
+
+
+def _queue(request, process, form, status=200):
+    language = get_language()
     return render(
         request,
         "contributions/moderation_queue.html",
-        {"process": process, "queue": moderation_queue(process=process), "form": ModerationForm()},
+        {
+            "process": process,
+            "process_title": localise(process, "title", language).text,
+            "queue": moderation_queue(process=process),
+            "form": form,
+        },
+        status=status,
     )
+
+
+def _moderation_target(request, process, kind: str, target):
+    """The item a decision is about, seen through the same selectors as every other page; 404 otherwise."""
+    if kind == "contribution":
+        item = contribution_visible(user=request.user, pk=target)
+        contribution = item
+    else:
+        item = comment_visible(user=request.user, pk=target)
+        contribution = item.contribution if item is not None else None
+    if item is None or contribution.process_id != process.pk:
+        raise NotFound()
+    return item
 
 
 def _moderate(request, process):
@@ -286,45 +353,35 @@ def _moderate(request, process):
     if not form.is_valid() or kind not in {"contribution", "comment"}:
         messages.error(request, _("Please choose a decision."))
         return redirect("contributions:moderation", slug=process.slug)
-    publish = form.cleaned_data["decision"] == "publish"
-    reason = form.cleaned_data["reason"]
+    item = _moderation_target(request, process, kind, target_id)
+    decision, reason = form.cleaned_data["decision"], form.cleaned_data["reason"]
     try:
-        if kind == "contribution":
-            contribution = contribution_get(pk=target_id)
-            if contribution is None or contribution.process_id != process.pk:
-                raise NotFound()
-            services.contribution_moderate(contribution=contribution, user=request.user, publish=publish, reason=reason)
-        else:
-            comment = (
-                Comment.objects.select_related("contribution__process")
-                .filter(pk=target_id, contribution__process=process)
-                .first()
+        if decision == "keep":
+            contribution, comment = (item, None) if kind == "contribution" else (item.contribution, item)
+            services.flags_dismiss(user=request.user, contribution=contribution, comment=comment)
+        elif kind == "contribution":
+            services.contribution_moderate(
+                contribution=item, user=request.user, publish=decision == "publish", reason=reason
             )
-            if comment is None:
-                raise NotFound()
-            services.comment_moderate(comment=comment, user=request.user, publish=publish, reason=reason)
+        else:
+            services.comment_moderate(comment=item, user=request.user, publish=decision == "publish", reason=reason)
     except ApplicationError as error:
         if error.status_code != 400:
             raise
         messages.error(request, error.message)
-        return render(
-            request,
-            "contributions/moderation_queue.html",
-            {"process": process, "queue": moderation_queue(process=process), "form": form},
-            status=400,
-        )
+        return _queue(request, process, form, status=400)
     messages.success(request, _("Decision saved."))
     return redirect("contributions:moderation", slug=process.slug)
 
 
+@with_contribution()
 @require_POST
 @login_required
-def contribution_language_view(request, pk):
+def contribution_language_view(request, contribution):
     """Staff correct the detected language of a contribution."""
-    contribution = _contribution_or_404(pk, request.user)
     form = LanguageForm(request.POST)
     if not form.is_valid():
-        return contribution_detail_view(request, pk, status=400)
+        return _detail(request, contribution, status=400)
     services.contribution_set_language(
         contribution=contribution, user=request.user, language=form.cleaned_data["language"]
     )
@@ -332,20 +389,14 @@ def contribution_language_view(request, pk):
     return redirect(contribution_url(contribution))
 
 
-def contribution_pdf_view(request, pk):
-    """The contribution as a printable, tagged PDF in the reader's language."""
-    contribution = _contribution_or_404(pk, request.user)
-    if contribution.is_removed:
-        raise NotFound()
-    pdf = render_pdf(
-        template="contributions/contribution_pdf.html",
-        context={
-            "contribution": contribution,
-            "url": request.build_absolute_uri(contribution_url(contribution)),
-            "request": request,
-        },
+@ratelimit(key="ip", rate=PDF_RATE, method="GET", block=True)
+@with_contribution()
+def contribution_pdf_view(request, contribution):
+    """The contribution as a printable, tagged PDF in the reader's language (cached until it changes)."""
+    pdf = contribution_pdf(
+        contribution=contribution,
         language=request.LANGUAGE_CODE,
-        title=contribution.title,
+        url=settings.SITE_URL + contribution_url(contribution),
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="beitrag-{contribution.pk}.pdf"'

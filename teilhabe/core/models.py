@@ -1,6 +1,7 @@
-"""Shared models: base model, the hash-chained audit log, translations of staff texts, feedback."""
+"""Shared models: base model, the keyed, hash-chained audit log, translations of staff texts, feedback."""
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -17,44 +18,69 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class AuditEntry(models.Model):
-    """One state change, chained to the previous entry by SHA-256 (Prüfprotokoll).
+def audit_mac(key: bytes, message: str) -> str:
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
-    Entries are only ever added (services call ``audit_record``); ``verify_audit`` recomputes the chain.
+
+class AuditEntry(models.Model):
+    """One state change in the audit log (Prüfprotokoll), sealed with the audit key and chained.
+
+    ``mac`` seals the entry's content when it is written (HMAC-SHA256 with ``AUDIT_KEY``, which is kept outside
+    the database); right after the writing transaction commits, ``audit_seal`` gives the entry its place in the
+    chain (``sequence``) and a keyed ``hash`` over its place, the previous hash and its ``mac``. Only fields that
+    never change after writing are covered: the actor appears as ``actor_ref``, a keyed pseudonym of the user id,
+    so deleting the account (``actor`` becomes empty) leaves the chain valid. ``verify_audit`` recomputes it.
     """
 
     created_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
+    actor_ref = models.CharField(_("actor reference"), max_length=64, blank=True)
     action = models.CharField(_("action"), max_length=80)
     object_type = models.CharField(_("object type"), max_length=80)
     object_id = models.CharField(_("object id"), max_length=64)
     data = models.JSONField(_("data"), default=dict, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    mac = models.CharField(_("content seal"), max_length=64)
+    sequence = models.PositiveBigIntegerField(_("position in the chain"), null=True, blank=True, unique=True)
+    previous_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    hash = models.CharField(_("hash"), max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_history")]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 
-    def compute_hash(self) -> str:
-        payload = json.dumps(
+    def __str__(self):
+        return f"{self.action} {self.object_type}#{self.object_id}"
+
+    def content(self) -> str:
+        """The entry's own content as canonical JSON: everything written once and never changed."""
+        return json.dumps(
             {
                 "created_at": self.created_at.isoformat(),
-                "actor": self.actor_id,
+                "actor": self.actor_ref,
                 "action": self.action,
                 "object_type": self.object_type,
                 "object_id": self.object_id,
                 "data": self.data,
-                "previous_hash": self.previous_hash,
             },
             sort_keys=True,
             ensure_ascii=False,
             default=str,
         )
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def compute_mac(self, key: bytes) -> str:
+        return audit_mac(key, self.content())
+
+    def compute_hash(self, key: bytes) -> str:
+        return audit_mac(key, f"{self.sequence}:{self.previous_hash}:{self.mac}")
 
 
 class TranslationState(models.TextChoices):
@@ -68,8 +94,10 @@ class ContentTranslation(TimeStampedModel):
     Models list their translatable fields in ``translatable_fields``; a missing row falls back to German.
     """
 
-    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("content type"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
     content_object = GenericForeignKey("content_type", "object_id")
     field = models.CharField(_("field"), max_length=50)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)

@@ -1,6 +1,7 @@
 """Helpers views share: applying service errors to forms, reading ids."""
 
 from teilhabe.core.errors import ApplicationError, NotFound
+from teilhabe.core.fields import parse_id
 
 
 def apply_errors(form, error: ApplicationError) -> None:
@@ -12,10 +13,8 @@ def apply_errors(form, error: ApplicationError) -> None:
 
 
 def int_or_404(value) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError) as exc:
-        raise NotFound() from exc
-    if number < 1 or number > 2**62:
+    """An id from a URL or form: anything that cannot be an id (text, 0, negative, beyond 64 bits) is a 404."""
+    number = parse_id(value)
+    if number is None:
         raise NotFound()
     return number

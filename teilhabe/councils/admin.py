@@ -1,15 +1,15 @@
 from django.contrib import admin
 
+from teilhabe.core.admin import AccountByEmailMixin, AuditedModelAdmin
 from teilhabe.councils.models import CouncilMembership, DistrictSpace
 
 
-class CouncilMembershipInline(admin.TabularInline):
+class CouncilMembershipInline(AccountByEmailMixin, admin.TabularInline):
     model = CouncilMembership
     extra = 0
-    autocomplete_fields = ["user"]
 
 
 @admin.register(DistrictSpace)
-class DistrictSpaceAdmin(admin.ModelAdmin):
+class DistrictSpaceAdmin(AuditedModelAdmin):
     list_display = ["name", "district"]
     inlines = [CouncilMembershipInline]

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 class DistrictSpace(models.Model):
     """The workspace of a district integration council — Integrationsbeirat."""
 
-    district = models.OneToOneField("places.District", on_delete=models.CASCADE, related_name="council_space")
+    district = models.OneToOneField(
+        "places.District", on_delete=models.CASCADE, related_name="council_space", verbose_name=_("district")
+    )
     name = models.CharField(_("name"), max_length=200)
 
     class Meta:
@@ -21,8 +23,15 @@ class DistrictSpace(models.Model):
 
 
 class CouncilMembership(models.Model):
-    space = models.ForeignKey(DistrictSpace, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="council_memberships")
+    space = models.ForeignKey(
+        DistrictSpace, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("district council space")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="council_memberships",
+        verbose_name=_("person"),
+    )
     is_chair = models.BooleanField(_("chair"), default=False)
 
     class Meta:

@@ -134,7 +134,8 @@ PERSONAS = [
     (Role.COMMITTEE_MEMBER, "ausschuss@demo.teilhabe.test", "Hülya (Ausschuss)"),
     (Role.ADMINISTRATOR, "admin@demo.teilhabe.test", "Kai (IT-Betrieb)"),
 ]
-ANALOG_CHANNELS = [Channel.WORKSHOP, Channel.PAPER_FORM, Channel.INFO_STAND, Channel.DISTRICT_COUNCIL, Channel.LETTER]
+ANALOG_CHANNELS = [Channel.WORKSHOP, Channel.PAPER_FORM, Channel.LETTER, Channel.DISTRICT_COUNCIL, Channel.INFO_STAND]
+GROUP_CHANNELS = {Channel.WORKSHOP, Channel.DISTRICT_COUNCIL}  # results of a group carry its size
 RESIDENTS = 150
 
 
@@ -146,11 +147,8 @@ def demo_seed(*, log=print) -> dict:
     personas = _personas(city, process)
     if not Contribution.objects.filter(process=process).exists():
         residents = [
-            user_create_verified(
-                email=f"bewohner{number:03d}@demo.teilhabe.test",
-                password=None,
-                display_name=f"Nachbar·in {number}",
-            )
+            # No display name: residents appear under the neutral pseudonym, in each reader's language.
+            user_create_verified(email=f"bewohner{number:03d}@demo.teilhabe.test", password=None)
             for number in range(1, RESIDENTS + 1)
         ]
         _contributions(process, residents, personas)
@@ -314,34 +312,41 @@ def _contributions(process, residents, personas) -> None:
     received = sorted(
         now - datetime.timedelta(days=rng.uniform(0.2, 29), minutes=rng.randint(0, 600)) for _ in data["contributions"]
     )
+    analog = 0
     for index, item in enumerate(data["contributions"]):
-        on_behalf = index % 23 == 0
-        author = representative if on_behalf else rng.choice(residents)
+        content = {
+            "process": process,
+            "title": item["title"],
+            "body": item["body"],
+            "fields_of_action": [fields[slug] for slug in item["fields"]],
+            "target_groups": [groups[slug] for slug in item.get("target_groups", [])],
+            "district": districts.get(item.get("district")),
+            "language": item["language"],
+            "publication_consent": True,
+        }
+        created = received[index]
         with transaction.atomic():
-            contribution = contribution_services.contribution_create(
-                process=process,
-                user=author,
-                title=item["title"],
-                body=item["body"],
-                fields_of_action=[fields[slug] for slug in item["fields"]],
-                target_groups=[groups[slug] for slug in item.get("target_groups", [])],
-                district=districts.get(item.get("district")),
-                language=item["language"],
-                organisation=organisation if on_behalf else None,
-                publication_consent=True,
-            )
-            created = received[index]
-            provenance = {"created_at": created, "published_at": created}
             if index % 5 == 2:
-                # Analog input: entered by the coordinators from a workshop, form or council session.
-                provenance.update(
-                    channel=ANALOG_CHANNELS[index % len(ANALOG_CHANNELS)],
-                    entered_by=coordinator,
-                    author=None,
+                # Analog input, entered by the coordinators from a workshop, form, letter or council session.
+                channel = ANALOG_CHANNELS[analog % len(ANALOG_CHANNELS)]
+                analog += 1
+                contribution = contribution_services.contribution_record_analog(
+                    **content,
+                    user=coordinator,
+                    channel=channel,
                     original_date=(created - datetime.timedelta(days=rng.randint(1, 6))).date(),
-                    group_size=rng.randint(4, 18) if index % 10 == 2 else None,
+                    form_serial=f"LIP4-{analog:05d}" if channel == Channel.PAPER_FORM else "",
+                    group_size=rng.randint(4, 18) if channel in GROUP_CHANNELS else None,
                 )
-            Contribution.objects.filter(pk=contribution.pk).update(**provenance)
+            else:
+                on_behalf = index % 23 == 0
+                contribution = contribution_services.contribution_create(
+                    **content,
+                    user=representative if on_behalf else rng.choice(residents),
+                    organisation=organisation if on_behalf else None,
+                )
+            # Only the timestamps are moved into the past (a demo needs a history); the services wrote the rest.
+            Contribution.objects.filter(pk=contribution.pk).update(created_at=created, published_at=created)
             # Comments follow their contribution (and replies their comment) by some hours, never in the future.
             written = created
             for comment_item in item.get("comments", []):

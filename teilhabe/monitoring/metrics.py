@@ -9,8 +9,7 @@ from django.core.cache import cache
 from django.db.models import Count, Sum
 
 from teilhabe.contributions.models import Contribution, Status
-from teilhabe.contributions.services import FIGURES_NAMESPACE
-from teilhabe.core.cache_versions import cache_version
+from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version
 
 CACHE_SECONDS = 300
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from teilhabe.core.admin import AuditedModelAdmin
 from teilhabe.places.models import City, District, Neighbourhood
 
 
@@ -9,18 +10,18 @@ class DistrictInline(admin.TabularInline):
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(AuditedModelAdmin):
     list_display = ["name", "population", "population_date"]
     inlines = [DistrictInline]
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(AuditedModelAdmin):
     list_display = ["number", "name", "city", "population"]
     list_filter = ["city"]
 
 
 @admin.register(Neighbourhood)
-class NeighbourhoodAdmin(admin.ModelAdmin):
+class NeighbourhoodAdmin(AuditedModelAdmin):
     list_display = ["number", "name", "district"]
     list_filter = ["district"]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 class City(models.Model):
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(_("short name"), unique=True)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_date = models.DateField(_("population as of"), null=True, blank=True)
     population_source = models.CharField(_("source"), max_length=500, blank=True)
@@ -22,7 +22,7 @@ class City(models.Model):
 class District(models.Model):
     """A city district — Stadtbezirk."""
 
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="districts")
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="districts", verbose_name=_("city"))
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=120)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
@@ -40,7 +40,9 @@ class District(models.Model):
 class Neighbourhood(models.Model):
     """A neighbourhood within a district — Stadtteil."""
 
-    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="neighbourhoods")
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="neighbourhoods", verbose_name=_("district")
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     name = models.CharField(_("name"), max_length=120)
 

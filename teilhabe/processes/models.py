@@ -15,7 +15,7 @@ class ModerationMode(models.TextChoices):
 class Process(TimeStampedModel):
     """A participation process such as the LIP 4.0 (Beteiligungsprozess)."""
 
-    city = models.ForeignKey("places.City", on_delete=models.PROTECT, related_name="processes")
+    city = models.ForeignKey("places.City", on_delete=models.PROTECT, related_name="processes", verbose_name=_("city"))
     slug = models.SlugField(_("short name"), unique=True)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), max_length=1000)
@@ -42,7 +42,7 @@ class Process(TimeStampedModel):
 class Phase(models.Model):
     """A dated phase of a process and what it allows (Phase)."""
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases")
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases", verbose_name=_("process"))
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), max_length=2000, blank=True)
     start = models.DateTimeField(_("start"))
@@ -68,7 +68,9 @@ class Phase(models.Model):
 class FieldOfAction(models.Model):
     """A thematic field of the plan — Handlungsfeld."""
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="fields_of_action")
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="fields_of_action", verbose_name=_("process")
+    )
     slug = models.SlugField(_("short name"))
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), max_length=2000, blank=True)
@@ -89,7 +91,9 @@ class FieldOfAction(models.Model):
 class TargetGroup(models.Model):
     """A group the plan addresses — Zielgruppe."""
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="target_groups")
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="target_groups", verbose_name=_("process")
+    )
     slug = models.SlugField(_("short name"))
     name = models.CharField(_("name"), max_length=120)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -114,8 +118,15 @@ class ProcessRole(models.TextChoices):
 class ProcessMembership(models.Model):
     """A person's role scoped to one process (coordinators, evaluators)."""
 
-    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="process_memberships")
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("process")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="process_memberships",
+        verbose_name=_("person"),
+    )
     role = models.CharField(_("role"), max_length=20, choices=ProcessRole.choices)
 
     class Meta:

@@ -1,17 +1,56 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
+from teilhabe.core.admin import AccountByEmailMixin, AuditedModelAdmin
+from teilhabe.core.errors import ApplicationError
 from teilhabe.stakeholders.models import Organisation, Representative
+from teilhabe.stakeholders.services import representative_verify
+
+VERIFICATION_FIELDS = ["verified_at", "verified_by"]
 
 
-class RepresentativeInline(admin.TabularInline):
+class RepresentativeInline(AccountByEmailMixin, admin.TabularInline):
+    """New representatives are added here; verifying them is an action of the representatives list."""
+
     model = Representative
     extra = 0
-    autocomplete_fields = ["user"]
+    fields = ["user", *VERIFICATION_FIELDS]
+    readonly_fields = VERIFICATION_FIELDS
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a verified row must not be moved to another person
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedModelAdmin):
     list_display = ["name", "type"]
     list_filter = ["type"]
     search_fields = ["name"]
     inlines = [RepresentativeInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Representative)
+class RepresentativeAdmin(AccountByEmailMixin, AuditedModelAdmin):
+    list_display = ["user", "organisation", *VERIFICATION_FIELDS]
+    list_filter = [("verified_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user", "organisation", "verified_by"]
+    fields = ["organisation", "user", *VERIFICATION_FIELDS]
+    actions = ["verify"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return VERIFICATION_FIELDS if obj is None else ["organisation", "user", *VERIFICATION_FIELDS]
+
+    @admin.action(description=_("Verify the selected representatives"), permissions=["change"])
+    def verify(self, request, queryset):
+        verified = 0
+        for representative in queryset.select_related("user", "organisation"):
+            try:
+                representative_verify(actor=request.user, representative=representative)
+            except ApplicationError as error:
+                self.message_user(request, f"{representative}: {error.message}", messages.ERROR)
+            else:
+                verified += 1
+        if verified:
+            self.message_user(request, _("Representatives verified: %(count)d") % {"count": verified})

@@ -1,5 +1,6 @@
 import rules
 
+from teilhabe.processes.selectors import process_ids_coordinated_by
 from teilhabe.stakeholders.selectors import organisations_represented_by
 
 
@@ -12,3 +13,17 @@ def is_verified_representative(user):
         cached = set(organisations_represented_by(user).values_list("id", flat=True))
         user._represented_organisation_ids = cached
     return bool(cached)
+
+
+@rules.predicate
+def coordinates_a_process(user):
+    return bool(process_ids_coordinated_by(user))
+
+
+@rules.predicate
+def is_someone_else(user, representative):
+    """Four eyes: the person being verified is not the one verifying."""
+    return representative is None or representative.user_id != user.pk
+
+
+rules.add_perm("stakeholders.verify_representative", coordinates_a_process & is_someone_else)

@@ -4,10 +4,12 @@ from pathlib import Path
 
 import pytest
 import rules
+from django.apps import apps
 from django.contrib.auth.models import AnonymousUser
 
 from teilhabe.conftest import PERSONA_ROLES
 from teilhabe.contributions.models import Contribution, Status
+from teilhabe.stakeholders.models import Organisation, OrganisationType, Representative
 
 ROLES_MD = Path(__file__).resolve().parents[3] / "docs" / "roles.md"
 COLUMNS = ["anonymous", *PERSONA_ROLES]
@@ -25,26 +27,16 @@ def read_matrix() -> dict[str, dict]:
     return rows
 
 
+def project_apps() -> set[str]:
+    return {config.label for config in apps.get_app_configs() if config.name.startswith("teilhabe.")}
+
+
 def project_permissions() -> set[str]:
-    return {
-        name
-        for name in rules.permissions.permissions
-        if name.split(".")[0]
-        in {
-            "contributions",
-            "processes",
-            "accounts",
-            "places",
-            "stakeholders",
-            "administration",
-            "councils",
-            "competitions",
-            "monitoring",
-            "reports",
-            "events",
-            "plan",
-        }
-    }
+    return {name for name in rules.permissions.permissions if name.split(".")[0] in project_apps()}
+
+
+def test_every_rule_names_an_installed_app():
+    assert {name.split(".")[0] for name in rules.permissions.permissions} <= project_apps()
 
 
 def test_every_permission_in_code_is_documented_and_vice_versa():
@@ -63,12 +55,26 @@ def published_in(process, author):
     )
 
 
+def unverified_representative(user):
+    organisation, _ = Organisation.objects.get_or_create(name="Anderer Verein", type=OrganisationType.OTHER)
+    representative, _ = Representative.objects.get_or_create(organisation=organisation, user=user)
+    return representative
+
+
 @pytest.mark.parametrize("permission", sorted(read_matrix()))
 def test_matrix_row_matches_rules(permission, personas, process, closed_process):
     row = read_matrix()[permission]
     objects = {}
     for phase, proc in (("open", process), ("closed", closed_process)):
-        objects[phase] = proc if row["object"] == "process" else published_in(proc, personas["participant"])
+        if row["object"] == "process":
+            objects[phase] = proc
+        elif row["object"] == "representative":
+            objects[phase] = unverified_representative(personas["participant"])
+        elif row["object"] == "published comment":
+            contribution = published_in(proc, personas["participant"])
+            objects[phase] = contribution.comments.create(author=personas["participant"], body="Kommentar")
+        else:
+            objects[phase] = published_in(proc, personas["participant"])
     disagreements = []
     for column in COLUMNS:
         user = AnonymousUser() if column == "anonymous" else personas[column]

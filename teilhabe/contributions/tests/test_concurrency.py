@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
@@ -76,3 +77,24 @@ def test_parallel_comments_count_exactly(process, crowd):
     run_in_parallel([(user, url, {"body": f"Kommentar {n}", "language": "de"}) for n, user in enumerate(crowd)])
     contribution = Contribution.objects.get(pk=contribution.pk)
     assert contribution.comment_count == WORKERS == Comment.objects.filter(contribution=contribution).count()
+
+
+def test_counters_match_their_rows_after_parallel_supports_comments_and_reports(process, crowd):
+    contribution = make_contribution(process, crowd[0])
+    support = reverse("contributions:support", kwargs={"pk": contribution.pk})
+    comment = reverse("contributions:comment", kwargs={"pk": contribution.pk})
+    flag = reverse("contributions:flag", kwargs={"pk": contribution.pk})
+    half = WORKERS // 2
+    run_in_parallel(
+        [(user, support, {"action": "add"}) for user in crowd]
+        + [(user, comment, {"body": "Dazu", "language": "de"}) for user in crowd[:half]]
+        + [(user, flag, {"reason": "off_topic"}) for user in crowd[half:]]
+    )
+    run_in_parallel([(user, support, {"action": "withdraw"}) for user in crowd[:half]])
+    call_command("check_counters")  # raises CommandError (exit status 1) on any difference
+    contribution.refresh_from_db()
+    assert (contribution.support_count, contribution.comment_count, contribution.open_flag_count) == (
+        WORKERS - half,
+        half,
+        WORKERS - half,
+    )

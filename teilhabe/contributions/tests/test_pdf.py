@@ -25,6 +25,7 @@ def pdf_text(data: bytes, tmp_path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", sorted(TEXTS))
 def test_pdf_in_every_language(client, process, participant, language, tmp_path):
     title, body = TEXTS[language]

@@ -108,7 +108,12 @@ def test_support_needs_account_and_open_phase(contribution, closed_process, pers
     with pytest.raises(NotAllowed):
         services.support_add(contribution=contribution, user=AnonymousUser())
     closed = Contribution.objects.create(
-        process=closed_process, title="t", body="b", status=Status.PUBLISHED, publication_consent=True
+        process=closed_process,
+        title="t",
+        body="b",
+        author=personas["participant"],
+        status=Status.PUBLISHED,
+        publication_consent=True,
     )
     with pytest.raises(NotAllowed):
         services.support_add(contribution=closed, user=personas["participant"])

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from teilhabe.core.machine_translation import machine_translation_enabled
 from teilhabe.core.selectors import content_translation_table, localise
 from teilhabe.core.text import sanitise_html
 
@@ -25,18 +26,21 @@ def _table(context, model, language):
 
 
 @register.simple_tag(takes_context=True)
-def localised(context, obj, field, html=False):
+def localised(context, obj, field, html=False, plain=False):
     """A staff-written text in the reader's language, marked with its language and state.
 
     Falls back to German (marked lang="de"); the page then shows one note in the reader's language.
+    ``plain=True`` gives the bare text, for places that cannot hold markup such as ``<title>``.
     """
     language = translation.get_language()
     text = localise(obj, field, language, _table(context, type(obj), language))
-    body = sanitise_html(text.text) if html else text.text
     if text.is_fallback:
         request = context.get("request")
         if request is not None:
             request._translation_fell_back = True
+    if plain:
+        return text.text
+    body = sanitise_html(text.text) if html else text.text
     tag = "div" if html else "span"
     rendered = format_html('<{} lang="{}">{}</{}>', tag, text.language, mark_safe(body) if html else body, tag)  # noqa: S308
     if text.state == "machine":
@@ -57,6 +61,20 @@ def fallback_note(context):
 
 
 @register.simple_tag
+def active_filter_count(form, ignore=("sort", "page")):
+    """How many of a filter form's fields the request sets (sorting and paging are not filters)."""
+    if not form.is_bound:
+        return 0
+    return sum(1 for name in form.fields if name not in ignore and form.data.get(name, "").strip())
+
+
+@register.simple_tag
+def machine_translation_available():
+    """Whether contributions can be machine-translated here (pages promise it only then)."""
+    return machine_translation_enabled()
+
+
+@register.simple_tag
 def phase_allowances(phase):
     allowed = [
         label
@@ -70,12 +88,3 @@ def phase_allowances(phase):
     if not allowed:
         return _("Reading only")
     return _("Open for: %(list)s") % {"list": ", ".join(allowed)}
-
-
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes):
-    """The current query string with some parameters replaced (for pagination and sorting links)."""
-    query = context["request"].GET.copy()
-    for key, value in changes.items():
-        query[key] = value
-    return query.urlencode()

@@ -33,11 +33,13 @@ PRODUCTION = {
 }
 
 
+@pytest.mark.slow
 def test_check_deploy_passes_with_production_settings():
     result = run_check(PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_secret_key_from_file(tmp_path):
     secret = tmp_path / "secret"
     secret.write_text(PRODUCTION["SECRET_KEY"] + "\n")
@@ -46,6 +48,7 @@ def test_secret_key_from_file(tmp_path):
     assert run_check(env).returncode == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("missing", ["SECRET_KEY"])
 def test_check_deploy_fails_without_secret_key(missing):
     env = dict(PRODUCTION)

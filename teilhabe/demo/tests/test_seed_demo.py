@@ -1,3 +1,4 @@
+import pytest
 from django.core.management import call_command
 
 from teilhabe.accounts.models import Role, User
@@ -8,6 +9,7 @@ from teilhabe.core.services import audit_verify
 from teilhabe.places.models import District
 
 
+@pytest.mark.slow
 def test_seed_demo_builds_hannover_once(db, settings, capsys):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("seed_demo")

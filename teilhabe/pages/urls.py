@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teilhabe.processes import views
+from teilhabe.pages import views
 
 app_name = "processes"
 urlpatterns = [
