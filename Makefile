@@ -10,15 +10,23 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages: gettext (catalogues), Noto fonts and Pango (PDFs in every script), poppler (PDF checks).
 SYSTEM_PACKAGES := gettext fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Python packages come from requirements.lock: every package of the resolved set, pinned, with its hashes.
+$(VENV)/.installed: requirements.lock
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q --require-hashes -r requirements.lock
 	touch $@
 
 install: $(VENV)/.installed
+
+# Regenerate the lock from requirements.txt and requirements-dev.txt (the pins we choose) after changing either,
+# and commit it. Pins already in the lock are kept, so a rerun only resolves what changed; UPGRADE=1 moves every
+# unpinned dependency to its newest release. The machine-wide pip constraint file plays no part in the lock.
+LOCK_OPTIONS := --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock: install
+	PIP_CONSTRAINT= $(VENV)/bin/pip-compile -q $(LOCK_OPTIONS) $(if $(UPGRADE),--upgrade) \
+	  --output-file requirements.lock requirements.txt requirements-dev.txt
 
 LOCALES := de de_LS en tr ar pl ru fa uk
 
@@ -43,7 +51,11 @@ demo: messages
 	mkdir -p var
 	DEBUG=1 TEILHABE_DEMO=1 $(PY) manage.py migrate --noinput -v 0
 	DEBUG=1 TEILHABE_DEMO=1 $(PY) manage.py seed_demo
+	DEBUG=1 TEILHABE_DEMO=1 $(PY) manage.py schedule_housekeeping
 	@echo "Open http://127.0.0.1:8000 (stop with Ctrl+C)"
+# The task worker runs beside the server and stops with it.
+	DEBUG=1 TEILHABE_DEMO=1 $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	DEBUG=1 TEILHABE_DEMO=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: messages
@@ -70,4 +82,4 @@ bench: messages
 	$(PY) -m benchmarks
 
 clean:
-	rm -rf var/teilhabe.sqlite3* var/static
+	rm -rf var/teilhabe.sqlite3* var/static var/audit

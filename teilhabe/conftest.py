@@ -32,6 +32,13 @@ def _plain_static_storage(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _immediate_tasks_and_own_audit_checkpoints(settings, tmp_path):
+    # Background tasks run at once in tests; each test keeps its audit checkpoints to itself.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "audit"
+
+
 @pytest.fixture
 def city(db):
     city = City.objects.create(name="Teststadt", slug="teststadt", population=1000)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    """Roles of DESIGN.md. Each is a Django group; scoped ones also need a membership (see rules)."""
+    """The roles of docs/roles.md. Each is a Django group; scoped ones also need a membership (see rules)."""
 
     PARTICIPANT = "participant", _("Participant")
     ORGANISATION_REPRESENTATIVE = "organisation_representative", _("Organisation representative")

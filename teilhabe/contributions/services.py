@@ -383,6 +383,8 @@ def comment_create(
             raise ApplicationError(_("You can only reply to comments on this contribution."))
         if parent.parent_id is not None:
             parent = parent.parent  # replies stay one level deep
+        if parent.status != Status.PUBLISHED:
+            raise NotFound(_("The comment you replied to does not exist."))
     status = _initial_status(contribution.process)
     comment = Comment.objects.create(
         contribution=contribution, parent=parent, author=user, body=body, language=language, status=status

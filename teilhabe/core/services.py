@@ -60,12 +60,37 @@ def audit_actor_ref(user) -> str:
     return audit_mac(_audit_key(), f"user:{user.pk}")
 
 
-def audit_record(*, actor, action: str, obj, data: dict | None = None) -> AuditEntry:
-    """Write one entry, sealed with the audit key, in the caller's transaction.
+def _chain_lock(*, asynchronous_commit: bool = False) -> bool:
+    """Try to take the lock that orders the chain, held until the current transaction ends; never waits.
 
-    The entry joins the chain right after that transaction commits (``audit_seal``), so the lock that orders the
-    chain is held only for the short sealing transaction, never across the caller's work and its commit.
+    On PostgreSQL an advisory lock; SQLite runs one writing transaction at a time, so it is always held there.
     """
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        # A sealing transaction may commit asynchronously: its entries are durable already, and a seal lost in a
+        # crash is simply made again.
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(%s), set_config('synchronous_commit', %s, true)",
+            [_AUDIT_LOCK_KEY, "off" if asynchronous_commit else "on"],
+        )
+        return cursor.fetchone()[0]
+
+
+def _chain(entry: AuditEntry, head: AuditHead, key: bytes) -> None:
+    entry.sequence, entry.previous_hash = head.count + 1, head.hash
+    entry.hash = entry.compute_hash(key)
+
+
+def audit_record(*, actor, action: str, obj, data: dict | None = None) -> AuditEntry:
+    """Write one entry, sealed with the audit key, in the caller's transaction, and chain it.
+
+    One lock orders the chain (one chain, never a fork; ``sequence`` is unique, too), but no writer waits for
+    it: if it is free, the entry is chained at once (the lock then lasts until the caller's commit); if another
+    transaction holds it, the entry is written unchained and ``audit_seal`` chains it after the commit, or the
+    holder does, in a batch, after releasing the lock.
+    """
+    key = _audit_key()
     authenticated = getattr(actor, "is_authenticated", False)
     entry = AuditEntry(
         created_at=timezone.now(),
@@ -76,53 +101,42 @@ def audit_record(*, actor, action: str, obj, data: dict | None = None) -> AuditE
         object_id=str(obj.pk),
         data=data or {},
     )
-    entry.mac = entry.compute_mac(_audit_key())
-    entry.save()
-    transaction.on_commit(audit_seal, robust=True)  # a failure is logged; housekeeping seals what is left
+    entry.mac = entry.compute_mac(key)
+    with transaction.atomic():
+        if _chain_lock():
+            _chain(entry, audit_head(), key)
+        entry.save()
+    transaction.on_commit(audit_seal, robust=True)  # a failure is logged; housekeeping chains what is left
     return entry
 
 
 def audit_seal() -> int:
     """Chain every committed entry not chained yet; returns how many. Safe to call any time, from any process.
 
-    Sealing is ordered by one lock (an advisory lock on PostgreSQL; SQLite serialises writing transactions
-    anyway), so there is one chain and never a fork (``sequence`` is unique, too). A sealer that finds the lock
-    taken does not wait: the holder looks for pending entries again after releasing it, and so chains this one's
-    entries in its next batch. The lock is held for a few short statements per batch, not per write. (Called
-    inside a transaction, as tests do, the lock lasts until that commits; housekeeping chains any leftovers.)
+    Whoever releases the chain's lock looks for unchained entries again afterwards, so an entry written while
+    the lock was taken is chained by the holder's next batch; a sealer that finds the lock taken returns at once.
+    (Called inside a transaction, as tests do, the lock lasts until that commits; housekeeping chains leftovers.)
     """
     key = _audit_key()
     sealed, skipped = 0, set()
-    while True:
+    while AuditEntry.objects.filter(sequence__isnull=True).exclude(pk__in=skipped).exists():
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    # The entries are durable already; a seal lost in a crash is simply made again.
-                    cursor.execute(
-                        "SELECT pg_try_advisory_xact_lock(%s), set_config('synchronous_commit', 'off', true)",
-                        [_AUDIT_LOCK_KEY],
-                    )
-                    if not cursor.fetchone()[0]:
-                        return sealed
+            if not _chain_lock(asynchronous_commit=True):
+                return sealed
             head = audit_head()
-            sequence, previous = head.count, head.hash
             unsealed = AuditEntry.objects.filter(sequence__isnull=True).exclude(pk__in=skipped)
-            pending = list(unsealed.order_by("id")[:_SEAL_BATCH])
             chained = []
-            for entry in pending:
+            for entry in unsealed.order_by("id")[:_SEAL_BATCH]:
                 if not hmac.compare_digest(entry.mac, entry.compute_mac(key)):
                     logger.error("Audit entry %s does not match its seal and is left out of the chain.", entry.pk)
                     skipped.add(entry.pk)
                     continue
-                sequence += 1
-                entry.sequence, entry.previous_hash = sequence, previous
-                entry.hash = previous = entry.compute_hash(key)
+                _chain(entry, head, key)
+                head = AuditHead(entry.sequence, entry.hash)
                 chained.append(entry)
             AuditEntry.objects.bulk_update(chained, ["sequence", "previous_hash", "hash"])
         sealed += len(chained)
-        # After releasing the lock: entries committed while it was held are this sealer's to chain.
-        if not AuditEntry.objects.filter(sequence__isnull=True).exclude(pk__in=skipped).exists():
-            return sealed
+    return sealed
 
 
 def audit_head() -> AuditHead:

@@ -21,6 +21,7 @@ from teilhabe.places.models import District
 from teilhabe.places.services import city_load_from_csv
 from teilhabe.processes.models import FieldOfAction, Phase, Process, ProcessMembership, ProcessRole, TargetGroup
 from teilhabe.stakeholders.models import Organisation, OrganisationType, Representative
+from teilhabe.stakeholders.services import representative_verify
 
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "teilhabe-demo"
@@ -172,9 +173,9 @@ def _process(city) -> Process:
             "description": (
                 "<p>Der Rat hat die Verwaltung beauftragt, den Lokalen Integrationsplan neu aufzulegen "
                 "(Antrag 2136/2018). Zivilgesellschaft, Politik und Verwaltung handeln die Ergebnisse gemeinsam "
-                "aus; jeder Schritt wird dokumentiert.</p><p>Jeder Beitrag wird gelesen, an den zuständigen "
-                "Fachbereich weitergegeben und beantwortet. Was aus Ihrem Beitrag geworden ist, sehen Sie auf "
-                "seiner Seite.</p>"
+                "aus; jeder Schritt wird dokumentiert.</p><p>Jeder Beitrag wird von der Koordinierungsstelle "
+                "gelesen und hier veröffentlicht. Auf seiner Seite sehen Sie jeden Schritt, den er bisher "
+                "gegangen ist.</p>"
             ),
             "how_to_take_part_offline": (
                 "<p>Beitragskarten liegen in den Bürgerämtern und Stadtteilbibliotheken aus. Die "
@@ -259,11 +260,6 @@ def _personas(city, process) -> dict:
     personas = {}
     for role, email, name in PERSONAS:
         personas[role] = user_create_verified(email=email, password=DEMO_PASSWORD, display_name=name, roles=[role])
-    Representative.objects.update_or_create(
-        organisation=Organisation.objects.get(name=ORGANISATIONS[0][0]),
-        user=personas[Role.ORGANISATION_REPRESENTATIVE],
-        defaults={"verified_at": timezone.now()},
-    )
     space = DistrictSpace.objects.get(district__city=city, district__number=10)
     CouncilMembership.objects.get_or_create(space=space, user=personas[Role.DISTRICT_COUNCIL_MEMBER])
     social = Department.objects.get(city=city, code="50")
@@ -277,6 +273,12 @@ def _personas(city, process) -> dict:
         process=process, user=personas[Role.COORDINATOR], role=ProcessRole.COORDINATOR
     )
     ProcessMembership.objects.get_or_create(process=process, user=personas[Role.EVALUATOR], role=ProcessRole.EVALUATOR)
+    representative, _created = Representative.objects.get_or_create(
+        organisation=Organisation.objects.get(name=ORGANISATIONS[0][0]),
+        user=personas[Role.ORGANISATION_REPRESENTATIVE],
+    )
+    if representative.verified_at is None:  # four eyes: the coordinator persona verifies the representative
+        representative_verify(actor=personas[Role.COORDINATOR], representative=representative)
     JuryMembership.objects.get_or_create(call=process.calls.get(), user=personas[Role.JURY_MEMBER])
     return personas
 

@@ -92,6 +92,7 @@ def public_paths(world) -> list[str]:
     return paths
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["de", "en", "ar"])
 def test_no_public_page_shows_any_part_of_an_email_address(client, world, language):
     client.cookies["django_language"] = language

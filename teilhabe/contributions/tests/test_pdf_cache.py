@@ -63,4 +63,4 @@ def test_the_pdf_view_is_rate_limited(client, contribution, settings, monkeypatc
     limit = int(PDF_RATE.split("/")[0])
     answers = [client.get(pdf_url(contribution)).status_code for _ in range(limit + 1)]
     assert answers[:limit] == [200] * limit
-    assert answers[limit] in (403, 429)  # django-ratelimit's 403 until every limit answers 429 (point F)
+    assert answers[limit] == 429

@@ -83,6 +83,7 @@ def test_the_walk_covers_every_page_of_a_contribution():
 PLACEHOLDERS = {("contributions:detail", "removed"), ("contributions:submitted", "awaiting")}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("visitor", ["anonymous", "participant"])
 def test_hidden_contributions_answer_like_missing_ones_on_every_page(client, personas, items, visitor):
     if visitor != "anonymous":
@@ -187,3 +188,14 @@ def test_submitted_and_confirmed_pages_exist_only_for_their_contributions(client
     services.contribution_confirm_email(token=services.contribution_confirmation_token(awaiting))
     assert client.get(reverse("contributions:submitted", kwargs={"pk": awaiting.pk})).status_code == 404
     assert client.get(reverse("contributions:submitted_confirmed", kwargs={"pk": awaiting.pk})).status_code == 200
+
+
+
+def test_the_comment_service_refuses_a_reply_to_a_hidden_comment(participant, coordinator, contribution):
+    from teilhabe.core.errors import NotFound
+
+    parent = services.comment_create(contribution=contribution, user=participant, body="Gute Idee")
+    services.comment_moderate(comment=parent, user=coordinator, publish=False, reason="off_topic")
+    parent.refresh_from_db()
+    with pytest.raises(NotFound):
+        services.comment_create(contribution=contribution, user=participant, body="Antwort", parent=parent)

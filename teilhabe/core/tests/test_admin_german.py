@@ -62,6 +62,7 @@ def test_site_record_follows_the_settings(db):
     assert "example.com" not in (site.name, site.domain)
 
 
+@pytest.mark.slow
 def test_every_admin_page_opens_for_a_superuser_and_for_the_roles_that_have_it(
     client, personas, contribution, django_user_model
 ):

@@ -56,6 +56,7 @@ GET_PAGES = ["list", "detail", "create", "flag", "moderation", "accessibility"]
 POST_PAGES = ["create", "support", "comment", "flag", "language", "moderation", "accessibility"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("signed_in", ["anonymous", "coordinator"])
 def test_no_500_on_bad_input(client, personas, urls, signed_in):
     if signed_in != "anonymous":

@@ -3,6 +3,7 @@ import pytest
 from teilhabe.core.languages import detect_language
 
 
+@pytest.mark.slow  # loads the language models
 @pytest.mark.parametrize(
     "text,code",
     [

@@ -15,6 +15,7 @@ def title_of(response):
     return title
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
 def test_titles_hold_no_markup(client, process, closed_process, personas, language):
     ContentTranslation.objects.create(

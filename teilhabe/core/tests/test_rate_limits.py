@@ -95,6 +95,7 @@ def test_behind_proxy_failed_sign_ins_count_per_client(client, db, limits_on):
     assert signed_in(sign_in(client, OWNER, PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=OWNER_ADDRESS))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["en", "de", "ar"])
 def test_exceeding_a_write_limit_answers_429_with_a_translated_page(
     client, contribution, participant, limits_on, language

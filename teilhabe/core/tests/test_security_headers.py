@@ -125,6 +125,7 @@ def test_the_inline_code_scanner_finds_what_it_looks_for():
     assert inline_code(html) == ["<script> without src", "style= on <p>", "onclick= on <p>", "<style>"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("who", ["anonymous", "coordinator"])
 @pytest.mark.parametrize("language", ["de", "ar"])
 def test_no_page_uses_inline_script_or_style(client, pages, personas, who, language):
