@@ -49,11 +49,15 @@ class AuditEntry(models.Model):
     mac = models.CharField(_("content seal"), max_length=64)
     sequence = models.PositiveBigIntegerField(_("position in the chain"), null=True, blank=True, unique=True)
     previous_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
-    hash = models.CharField(_("hash"), max_length=64, null=True, blank=True, unique=True)
+    hash = models.CharField(_("hash"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_history")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_history"),
+            # Small: only entries waiting to be chained, found after every commit.
+            models.Index(fields=["id"], condition=models.Q(sequence__isnull=True), name="audit_unchained"),
+        ]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 

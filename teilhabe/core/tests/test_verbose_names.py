@@ -12,4 +12,3 @@ def test_every_field_has_a_translatable_verbose_name(model):
     fields = [field for field in model._meta.get_fields() if field.concrete and not field.auto_created]
     untranslated = [field.name for field in fields if not isinstance(field.verbose_name, Promise)]
     assert fields and untranslated == []
-
