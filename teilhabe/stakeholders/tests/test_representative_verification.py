@@ -4,6 +4,7 @@ import pytest
 from django.contrib import messages
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 
 from teilhabe.accounts.models import Role
 from teilhabe.accounts.services import user_create_verified
@@ -42,7 +43,7 @@ def test_coordinator_verifies_someone_else_recorded_and_audited(personas, organi
 def test_self_verification_is_refused_and_a_second_coordinator_can_verify(personas, organisation, second_coordinator):
     coordinator = personas["coordinator"]
     own = Representative.objects.create(organisation=organisation, user=coordinator)
-    with pytest.raises(NotAllowed, match="another coordinator"):
+    with translation.override("en"), pytest.raises(NotAllowed, match="another coordinator"):
         representative_verify(actor=coordinator, representative=own)
     own.refresh_from_db()
     assert own.verified_at is None
