@@ -267,14 +267,21 @@ def accessibility_feedback_submit(
     return feedback
 
 
-def content_translation_set(*, obj, field: str, language: str, text: str, state: str) -> None:
-    """Store the translation of one staff-written text (replacing an earlier one)."""
+@transaction.atomic
+def content_translation_set(*, obj, field: str, language: str, text: str, state: str, actor=None) -> None:
+    """Store the translation of one staff-written text (replacing an earlier one), audited."""
     if field not in getattr(obj, "translatable_fields", ()):
         raise ApplicationError(f"{type(obj).__name__}.{field} is not translatable")
-    ContentTranslation.objects.update_or_create(
+    translation, created = ContentTranslation.objects.update_or_create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         field=field,
         language=language,
         defaults={"text": text, "state": state},
+    )
+    audit_record(
+        actor=actor,
+        action="content_translation.added" if created else "content_translation.changed",
+        obj=translation,
+        data={"object": f"{obj._meta.label_lower}:{obj.pk}", "field": field, "language": language, "state": state},
     )

@@ -79,3 +79,13 @@ def test_leichte_sprache_is_a_language(client, process):
     html = client.get(reverse("processes:detail", kwargs={"slug": process.slug})).content.decode()
     assert '<html lang="de-ls" dir="ltr">' in html
     assert "Leichte Sprache" in html  # the picker names it in its own words
+
+
+def test_setting_a_content_translation_is_audited(process):
+    from teilhabe.core.models import AuditEntry
+    from teilhabe.core.services import content_translation_set
+
+    content_translation_set(obj=process, field="title", language="en", text="Process", state="checked")
+    content_translation_set(obj=process, field="title", language="en", text="The process", state="checked")
+    actions = list(AuditEntry.objects.filter(object_type="core.contenttranslation").values_list("action", flat=True))
+    assert actions == ["content_translation.added", "content_translation.changed"]
