@@ -78,7 +78,9 @@ e2e: messages
 	npm ci --no-audit --no-fund
 	$(PY) -m pytest -q e2e
 
+# The throughput phase loads gunicorn with Debian's wrk (BENCH_THROUGHPUT=0 skips it); BENCH_PROFILE=1 profiles.
 bench: messages
+	@command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	$(PY) -m benchmarks
 
 clean:

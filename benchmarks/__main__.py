@@ -3,7 +3,23 @@
 import os
 import sys
 
-from benchmarks.config import BENCH_DIR, QUERIES_PATH, RESULTS_PATH, SCALE, SUMMARY_PATH, configure, log
+from benchmarks.config import (
+    BENCH_DIR,
+    PROFILE_DIR,
+    PROFILE_PATH,
+    QUERIES_PATH,
+    RESULTS_PATH,
+    SCALE,
+    SUMMARY_PATH,
+    THROUGHPUT_PATH,
+    configure,
+    log,
+)
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value in (None, "") else value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def main() -> int:
@@ -17,6 +33,8 @@ def main() -> int:
 
     requests = int(os.environ.get("BENCH_REQUESTS") or 60)
     warmup = int(os.environ.get("BENCH_WARMUP") or 5)
+    profile_requests = int(os.environ.get("BENCH_PROFILE_REQUESTS") or 20)
+    profile, throughput = _flag("BENCH_PROFILE", False), _flag("BENCH_THROUGHPUT", True)
     meta, data, built = prepare_database(SCALE)
 
     # Plain static storage: templates render {% static %} without a collected manifest.
@@ -29,6 +47,19 @@ def main() -> int:
         results, failures = measure(pages, warmup=warmup, requests=requests)
         load_after = machine_facts()["load_average_1m"]
         slow_queries = explain_slow_queries(pages, results)
+        # Apart from the timing, so that its figures carry no profiler overhead.
+        profile_report = None
+        if profile:
+            from benchmarks.profiling import profile_pages
+
+            profile_report, profile_failures = profile_pages(pages, requests=profile_requests)
+            failures += profile_failures
+    throughput_report = None
+    if throughput:
+        from benchmarks.throughput import run_throughput
+
+        throughput_report, throughput_failures = run_throughput(meta["process_slug"], pages)
+        failures += throughput_failures
 
     report = build_report(
         meta=meta,
@@ -41,12 +72,15 @@ def main() -> int:
         failures=failures,
         load={"before": load_before, "after": load_after},
     )
-    summary = write_report(report, slow_queries)
+    summary = write_report(report, slow_queries, throughput=throughput_report, profile=profile_report)
     print()
     print(summary)
-    print(f"Written to {BENCH_DIR}: {RESULTS_PATH.name}, {SUMMARY_PATH.name}, {QUERIES_PATH.name}")
+    written = [RESULTS_PATH.name, SUMMARY_PATH.name, QUERIES_PATH.name]
+    written += [PROFILE_PATH.name, f"{PROFILE_DIR.name}/"] if profile_report else []
+    written += [THROUGHPUT_PATH.name] if throughput_report else []
+    print(f"Written to {BENCH_DIR}: {', '.join(written)}")
     if failures:
-        print("bench: some requests did not answer 200", file=sys.stderr)
+        print("bench: failed:", *failures, sep="\n  ", file=sys.stderr)
         return 1
     return 0
 

@@ -14,6 +14,9 @@ META_PATH = BENCH_DIR / f"bench{SUFFIX}-db.json"
 RESULTS_PATH = BENCH_DIR / f"results{SUFFIX}.json"
 SUMMARY_PATH = BENCH_DIR / f"summary{SUFFIX}.md"
 QUERIES_PATH = BENCH_DIR / f"slow-queries{SUFFIX}.md"
+PROFILE_PATH = BENCH_DIR / f"profile{SUFFIX}.json"
+PROFILE_DIR = BENCH_DIR / f"profile{SUFFIX}"
+THROUGHPUT_PATH = BENCH_DIR / f"throughput{SUFFIX}.json"
 DEV_DB_PATH = (ROOT / "var" / "teilhabe.sqlite3").resolve()
 
 GENERATOR_VERSION = 4  # raise when the generated data changes, so old databases are rebuilt

@@ -56,7 +56,7 @@ def machine_facts() -> dict:
     }
 
 
-def summary_markdown(report: dict) -> str:
+def summary_markdown(report: dict, *, throughput: dict | None = None, profile: dict | None = None) -> str:
     machine, data = report["machine"], report["data"]
     lines = [
         f"# teilhabe bench — {report['date']}",
@@ -90,7 +90,96 @@ def summary_markdown(report: dict) -> str:
         f"Load average (1 min) before / after timing: {report['load_average_1m']['before']} / "
         f"{report['load_average_1m']['after']}.",
     ]
+    if throughput:
+        lines += throughput_markdown(throughput)
+    if profile:
+        lines += profile_markdown(profile)
     return "\n".join(lines) + "\n"
+
+
+def throughput_markdown(throughput: dict) -> list[str]:
+    targets, met = throughput["targets"], throughput["met"]
+    lines = [
+        "",
+        "## Throughput",
+        "",
+        f"{throughput['server']}; {throughput['load_generator']}; cache: {throughput['cache_backend']}. "
+        f"Trivial 20 KB Django view under the same server: {throughput['trivial_rps']:.0f} req/s (mean of "
+        f"{len(throughput['trivial_runs'])} runs, one before each page run). Page cache in the code: "
+        f"{'yes' if throughput['page_cache_available'] else 'no'}.",
+        "",
+        "| Page | URL | page cache | req/s | p95 ms | ratio to trivial |",
+        "|---|---|---|--:|--:|--:|",
+    ]
+    for label, key in (("on", "pages"), ("off", "pages_uncached")):
+        for page in throughput[key]:
+            lines.append(
+                f"| {page['name']} | `{page['url']}` | {label} | {page['rps']:.1f} | {page['p95_ms']:.1f} | "
+                f"{page['ratio_to_trivial']:.3f} |"
+            )
+    rss = ", ".join(f"{item['rss_mib']:.0f} ({item['server']})" for item in throughput["worker_rss"])
+    cached = throughput["bad_input_cached"]
+    lines += [
+        "",
+        f"Worker RSS after load, MiB: {rss}.",
+        "",
+        "Targets: list first page ≥ "
+        f"{targets['list_first_page_ratio_cached']} of trivial (page cache on): "
+        f"{'met' if met['list_first_page_ratio_cached'] else '**not met**'}; every page ≥ "
+        f"{targets['every_page_ratio_uncached']} (page cache off): "
+        f"{'met' if met['every_page_ratio_uncached'] else '**not met**'}; every worker ≤ "
+        f"{targets['worker_rss_mib_max']:.0f} MiB: {'met' if met['worker_rss_mib_max'] else '**not met**'}.",
+        "",
+        f"Bad input at the list ({len(throughput['bad_input'])} cases, "
+        f"{sum(sum(item['statuses'].values()) for item in throughput['bad_input'])} requests): "
+        + ", ".join(
+            f"{status}: {count}"
+            for status, count in sorted(_status_totals(throughput["bad_input"]).items(), key=lambda item: item[0])
+        )
+        + (f"; **5xx**: {len(throughput['bad_input_5xx'])} cases" if throughput["bad_input_5xx"] else "; no 5xx")
+        + ".",
+        "Page cache entries for them (by page_cache_keys_for): "
+        + _count(cached, f"not checked: {throughput['bad_input_cached_note']}")
+        + "; page cache keys new in Redis after them: "
+        + _count(throughput["bad_input_new_page_cache_entries"], "not checked")
+        + ".",
+    ]
+    urls = throughput["bad_input_cached_urls"]
+    lines += [f"Stored: {', '.join(f'`{url}`' for url in urls)}."] if urls else []
+    return lines
+
+
+def _count(value: int | None, missing: str) -> str:
+    if value is None:
+        return missing
+    return f"**{value}**" if value else "0"
+
+
+def _status_totals(bad_input: list[dict]) -> dict:
+    totals: dict[str, int] = {}
+    for item in bad_input:
+        for status, count in item["statuses"].items():
+            totals[status] = totals.get(status, 0) + count
+    return totals
+
+
+def profile_markdown(profile: dict) -> list[str]:
+    categories = profile["categories"]
+    lines = [
+        "",
+        "## Profile",
+        "",
+        f"{profile['requests_per_page']} requests per page, in-process, page cache off; wall time per request "
+        "without profiler, and its shares (innermost category, see docs/benchmarks.md). Top functions: "
+        "profile/<page>.txt.",
+        "",
+        "| Page | ms | " + " | ".join(f"{category} %" for category in categories) + " |",
+        "|---|--:|" + "--:|" * len(categories),
+    ]
+    for page in profile["pages"]:
+        shares = " | ".join(f"{page['shares'][category]:.1f}" for category in categories)
+        lines.append(f"| {page['name']} | {page['total_ms_per_request']:.1f} | {shares} |")
+    return lines
 
 
 def build_report(*, meta, data, built, scale, warmup, requests, results, failures, load) -> dict:
@@ -116,10 +205,12 @@ def build_report(*, meta, data, built, scale, warmup, requests, results, failure
     }
 
 
-def write_report(report: dict, slow_queries: str) -> str:
+def write_report(
+    report: dict, slow_queries: str, *, throughput: dict | None = None, profile: dict | None = None
+) -> str:
     """Write results, summary and slow queries; returns the summary."""
     QUERIES_PATH.write_text(slow_queries)
     RESULTS_PATH.write_text(json.dumps(report, indent=2, ensure_ascii=False))
-    summary = summary_markdown(report)
+    summary = summary_markdown(report, throughput=throughput, profile=profile)
     SUMMARY_PATH.write_text(summary)
     return summary

@@ -301,6 +301,11 @@ if TEILHABE_DEMO and not env("EMAIL_BACKEND"):
     # The demo's mails go to the console and to files under EMAIL_FILE_PATH, shown on /demo/postfach/.
     EMAIL_BACKEND = "teilhabe.demo.mail.MailboxBackend"
 TEILHABE_PAGE_SIZE = envint("TEILHABE_PAGE_SIZE", 20)
+# Whole public pages for anonymous readers, per language, in the cache above (teilhabe.core.page_cache; what is
+# cached and what makes it stale: docs/architecture.md, "Page cache"). The lifetime is an upper bound: a change
+# makes a page stale at once, and a page never outlives the phase of its process.
+TEILHABE_PAGE_CACHE = envbool("TEILHABE_PAGE_CACHE", True)
+TEILHABE_PAGE_CACHE_SECONDS = envint("TEILHABE_PAGE_CACHE_SECONDS", 600)
 
 # Background work (django-tasks): a queue in the database, run by `manage.py db_worker` beside the app server,
 # in production and the demo; with DEBUG alone (no worker) and in the tests, tasks run at once.

@@ -11,6 +11,7 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.accounts.models import Role, User
+from teilhabe.core.cache_versions import content_version_bump
 from teilhabe.core.errors import NotAllowed
 from teilhabe.core.services import audit_record
 
@@ -186,4 +187,5 @@ def user_anonymise(*, user: User, actor) -> User:
     user.user_permissions.clear()
     EmailAddress.objects.filter(user=user).delete()
     audit_record(actor=actor, action="user.anonymised", obj=user)
+    content_version_bump()  # the name goes from every cached page at once
     return user

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.contributions.models import Comment, Contribution, Flag
+from teilhabe.contributions.services import contribution_admin_change
 from teilhabe.core.admin import AuditedModelAdmin
 from teilhabe.processes.admin import ScopedToCoordinatedProcess
 
@@ -80,6 +81,11 @@ class ContributionAdmin(ReadOnlyAdmin):
             return self.fields
         # View only: every field is shown read-only, and related objects as text instead of links.
         return [f"{name}_shown" if name in ("district", "neighbourhood") else name for name in self.fields]
+
+    def save_model(self, request, obj, form, change):
+        # The district counts in the tallies, and lists and pages show the classification.
+        with contribution_admin_change(contribution=obj):
+            super().save_model(request, obj, form, change)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

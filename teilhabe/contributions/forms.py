@@ -18,6 +18,7 @@ from teilhabe.contributions.selectors import SORTS
 from teilhabe.core.fields import IdField, ModelChoiceField, ModelMultipleChoiceField
 from teilhabe.core.selectors import content_translation_table, localise
 from teilhabe.places.models import District, Neighbourhood
+from teilhabe.places.selectors import district_choices
 from teilhabe.processes.models import FieldOfAction, TargetGroup
 from teilhabe.stakeholders.models import Organisation
 
@@ -58,7 +59,7 @@ class ContributionFilterForm(forms.Form):
         self.fields["target_group"].choices = [("", _("All target groups"))] + [
             (item.slug, group_label(item)) for item in process.target_groups.all()
         ]
-        districts = District.objects.filter(city_id=process.city_id).values_list("pk", "number", "name")
+        districts = district_choices(city_id=process.city_id)
         self.fields["district"].choices = self._counted(
             "district",
             [(number, name, facets["district"].get(pk, 0)) for pk, number, name in districts],

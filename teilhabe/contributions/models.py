@@ -327,3 +327,47 @@ class ContributionTranslation(TimeStampedModel):
         ]
         verbose_name = _("machine translation")
         verbose_name_plural = _("machine translations")
+
+
+class ContributionTally(models.Model):
+    """How many contributions of a process share a status, channel, language and district — Zählstand.
+
+    With the supports and published comments they carry (the sums of ``support_count`` and
+    ``comment_count``), so that the process figures and the list's counted filters are read from a few small
+    rows instead of counting every contribution. ``district`` is empty for contributions about the whole city.
+    Kept exact by the services in the transaction of every change (``teilhabe.contributions.tallies``);
+    ``manage.py check_counters`` compares them with a fresh count and ``--fix`` rebuilds them.
+    """
+
+    # CASCADE: the rows are derived; a process or district with contributions cannot be deleted anyway.
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.CASCADE, related_name="+", verbose_name=_("process")
+    )
+    status = models.CharField(_("status"), max_length=24, choices=Status.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    district = models.ForeignKey(
+        "places.District", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("district")
+    )
+    contributions = models.PositiveIntegerField(_("contributions"), default=0)
+    supports = models.PositiveIntegerField(_("supports"), default=0)
+    comments = models.PositiveIntegerField(_("published comments"), default=0)
+
+    class Meta:
+        constraints = [
+            # NULLs are distinct in a unique index (SQLite and PostgreSQL alike): this one holds districts, and
+            # its index serves every read by (process, status); the whole city has a partial index of its own.
+            models.UniqueConstraint(
+                fields=["process", "status", "channel", "language", "district"], name="tally_unique_per_district"
+            ),
+            models.UniqueConstraint(
+                fields=["process", "status", "channel", "language"],
+                condition=models.Q(district__isnull=True),
+                name="tally_unique_whole_city",
+            ),
+        ]
+        verbose_name = _("contribution tally")
+        verbose_name_plural = _("contribution tallies")
+
+    def __str__(self):
+        return f"{self.process_id} {self.status} {self.channel} {self.language} {self.district_id or '-'}"

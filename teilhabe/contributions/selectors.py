@@ -2,19 +2,37 @@
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import rules
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
+from django.utils import dateformat, formats, timezone, translation
+from django.utils.translation import gettext, ngettext
 
-from teilhabe.contributions.models import Comment, Contribution, Flag, Status, Support
+from teilhabe.accounts.models import pseudonym
+from teilhabe.contributions.models import (
+    RIGHT_TO_LEFT,
+    Channel,
+    Comment,
+    Contribution,
+    Flag,
+    Language,
+    RemovalReason,
+    Status,
+    Support,
+)
+from teilhabe.contributions.tallies import tally_counts_by
 from teilhabe.core.cache_versions import cache_version
 from teilhabe.core.fields import parse_id
 from teilhabe.core.mail import supported_language
 from teilhabe.core.pdf import render_pdf
+from teilhabe.core.selectors import LocalisedText, content_translation_table, localise
 from teilhabe.places.models import District
+from teilhabe.processes.models import FieldOfAction
+from teilhabe.processes.selectors import process_get
 
 # "Newest" is the order of receipt: ids grow with time, and an id order is cheap for every filter and search.
 SORTS = {
@@ -25,6 +43,7 @@ SORTS = {
 # Threads keep removed comments as placeholders; lists show the public only what is published.
 THREAD_STATUSES = (Status.PUBLISHED, Status.REMOVED)
 LISTS_NAMESPACE = "contribution-lists"  # bumped by the services whenever a contribution enters or leaves a list
+CONTRIBUTION_NAMESPACE = "contribution"  # per contribution: bumped by every service that changes what it shows
 PDF_CACHE_SECONDS = 24 * 3600
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -122,71 +141,155 @@ def contribution_list_count(*, process, filters: ContributionFilters, user) -> i
     return count
 
 
-# Filters whose options show how many contributions they find; each is counted from its own list index.
+# Filters whose options show how many contributions they find, and the tally column each is counted by.
 FACETS = {"channel": "channel", "language": "language", "district": "district_id"}
 
 
 def contribution_facets(*, process, status: str) -> dict[str, dict]:
     """For each filter in FACETS, how many contributions of the list with ``status`` each value has.
 
-    Only values that occur are keys. Cached like the list counts, until a contribution enters or leaves a list.
+    Only values that occur are keys. Read from the process's tallies (a few hundred small rows, whatever the
+    number of contributions) and cached like the list counts, until a contribution enters or leaves a list.
     """
     key = f"contribution-facets:{process.pk}:{cache_version(LISTS_NAMESPACE, process.pk)}:{status}"
     facets = cache.get(key)
     if facets is None:
-        rows = Contribution.objects.filter(process=process, status=status).order_by()
-        facets = {
-            name: dict(rows.values_list(column).annotate(n=Count("id")).values_list(column, "n"))
-            for name, column in FACETS.items()
-        }
+        counts = tally_counts_by(process=process, status=status, fields=FACETS.values())
+        facets = {name: counts[column] for name, column in FACETS.items()}
         cache.set(key, facets, 300)
     return facets
 
 
-CARD_FIELDS = (
+CARD_COLUMNS = (
     "id",
-    "process_id",
     "title",
     "language",
     "created_at",
     "channel",
-    "status",
     "support_count",
     "comment_count",
     "district__name",
+    "organisation_id",
     "organisation__name",
+    "author_id",
     "author__display_name",
 )
 
 
-def contribution_rows(ids, *, process) -> list[Contribution]:
-    """The rows of one list page with what each card shows, in two queries whatever the page size.
+@dataclass(frozen=True)
+class ContributionCard:
+    """What one card of a list shows, as display values prepared once per page (the template only prints them)."""
 
-    Cards name their fields of action; these are the process's own (already loaded) objects, attached as
-    ``card_fields``, so that no field of action is loaded once per card.
+    pk: int
+    url: str
+    title: str
+    language: str
+    direction: str
+    created_iso: str
+    created_text: str
+    byline: str  # the organisation, the author's public name, "anonymous" for online input, or "" for analog
+    channel: str
+    district: str
+    language_name: str
+    fields: tuple[LocalisedText, ...]
+    supports_text: str
+    comments_text: str
+
+
+def contribution_cards(ids, *, process) -> list[ContributionCard]:
+    """The cards of ``ids`` in the active language, in the order of ``ids``.
+
+    Labels, the date format, the detail URL and the fields of action's names are looked up once per call, not
+    once per card.
     """
-    rows = list(
-        Contribution.objects.filter(pk__in=ids).select_related("district", "organisation", "author").only(*CARD_FIELDS)
-    )
-    fields = {field.pk: field for field in process.fields_of_action.all()}
-    links = Contribution.fields_of_action.through.objects.filter(contribution_id__in=ids).values_list(
-        "contribution_id", "fieldofaction_id"
-    )
-    by_contribution: dict[int, list] = {}
-    for contribution_id, field_id in links:
-        by_contribution.setdefault(contribution_id, []).append(fields[field_id])
-    for row in rows:
-        row.card_fields = sorted(by_contribution.get(row.pk, []), key=lambda field: (field.order, field.name))
-    return rows
+    language = translation.get_language()
+    # Plain values, not model instances: a page of cards in two small queries and no object construction.
+    rows = {row[0]: row for row in Contribution.objects.filter(pk__in=ids).values_list(*CARD_COLUMNS)}
+    links: dict[int, list[int]] = {}
+    for contribution_id, field_id in Contribution.fields_of_action.through.objects.filter(
+        contribution_id__in=ids
+    ).values_list("contribution_id", "fieldofaction_id"):
+        links.setdefault(contribution_id, []).append(field_id)
+    table = content_translation_table(FieldOfAction, language)
+    fields = sorted(process.fields_of_action.all(), key=lambda field: (field.order, field.name))
+    field_order = {field.pk: index for index, field in enumerate(fields)}
+    field_names = {field.pk: localise(field, "name", language, table) for field in fields}
+    channels = {value: str(label) for value, label in Channel.choices}
+    languages = dict(Language.choices)
+    anonymous = gettext("anonymous")
+    date_format = formats.get_format("DATE_FORMAT")
+    url = reverse("contributions:detail", kwargs={"pk": _URL_PLACEHOLDER})
+    cards = []
+    for pk in ids:
+        row = rows.get(pk)
+        if row is None:
+            continue
+        (_pk, title, text_language, created_at, channel, supports, comments, district, organisation_id,
+         organisation, author_id, display_name) = row  # fmt: skip
+        created = timezone.localtime(created_at)
+        if organisation_id:
+            byline = organisation
+        elif author_id:
+            byline = display_name or pseudonym(author_id)
+        else:
+            byline = anonymous if channel == Channel.ONLINE else ""
+        cards.append(
+            ContributionCard(
+                pk=pk,
+                url=url.replace(str(_URL_PLACEHOLDER), str(pk)),
+                title=title,
+                language=text_language,
+                direction="rtl" if text_language in RIGHT_TO_LEFT else "ltr",
+                created_iso=created.isoformat(),
+                created_text=dateformat.format(created, date_format),
+                byline=byline,
+                channel=channels.get(channel, channel),
+                district=district or "",
+                language_name=languages.get(text_language, text_language),
+                fields=tuple(
+                    field_names[field_id]
+                    for field_id in sorted(links.get(pk, ()), key=field_order.__getitem__)
+                    if field_id in field_names
+                ),
+                supports_text=ngettext("%(counter)s support", "%(counter)s supports", supports) % {"counter": supports},
+                comments_text=ngettext("%(counter)s comment", "%(counter)s comments", comments) % {"counter": comments},
+            )
+        )
+    return cards
+
+
+_URL_PLACEHOLDER = 987654321987
+
+
+# A contribution's page loads of its author only what it may show: the public name, never the e-mail address.
+_PAGE_FIELDS = [
+    *(field.name for field in Contribution._meta.concrete_fields),
+    "district__name",
+    "neighbourhood__name",
+    "organisation__name",
+    "author__display_name",
+]
 
 
 def contribution_get(*, pk: int) -> Contribution | None:
-    return (
+    """One contribution with what its page shows; its process (with phases) comes from the process cache."""
+    contribution = (
         Contribution.objects.filter(pk=pk)
-        .select_related("process", "process__city", "district", "neighbourhood", "organisation", "author")
-        .prefetch_related("fields_of_action", "target_groups", "process__phases")
+        .select_related("district", "neighbourhood", "organisation", "author")
+        .only(*_PAGE_FIELDS)
         .first()
     )
+    if contribution is None:
+        return None
+    process = contribution.process = process_get(pk=contribution.process_id)
+    # Its fields of action and target groups are the process's own (cached) objects, found by the link tables.
+    field_links = Contribution.fields_of_action.through.objects.filter(contribution_id=pk)
+    group_links = Contribution.target_groups.through.objects.filter(contribution_id=pk)
+    field_ids = set(field_links.values_list("fieldofaction_id", flat=True))
+    group_ids = set(group_links.values_list("targetgroup_id", flat=True))
+    contribution.shown_fields = [field for field in process.fields_of_action.all() if field.pk in field_ids]
+    contribution.shown_groups = [group for group in process.target_groups.all() if group.pk in group_ids]
+    return contribution
 
 
 def _may_see(user, contribution, *, removed: bool = False) -> bool:
@@ -272,27 +375,97 @@ def contribution_pdf(*, contribution: Contribution, language: str, url: str) -> 
     return pdf
 
 
-def comment_thread(*, contribution, user, limit: int | None = None) -> tuple[list[Comment], bool]:
+@dataclass
+class CommentView:
+    """What a thread shows of one comment, as display values prepared once per page."""
+
+    pk: int
+    parent_id: int | None
+    status: str
+    status_label: str
+    removal_reason: str
+    author_name: str
+    created_iso: str
+    created_text: str
+    language: str
+    body: str
+    replies: list = field(default_factory=list)
+
+
+COMMENT_COLUMNS = (
+    "id",
+    "parent_id",
+    "status",
+    "removal_reason",
+    "author_id",
+    "author__display_name",
+    "created_at",
+    "language",
+    "body",
+)
+
+
+def _comment_views(rows) -> list[CommentView]:
+    statuses, reasons = dict(Status.choices), dict(RemovalReason.choices)
+    datetime_format = formats.get_format("DATETIME_FORMAT")
+    former = gettext("former user")
+    views = []
+    for pk, parent_id, status, reason, author_id, display_name, created_at, language, body in rows:
+        created = timezone.localtime(created_at)
+        views.append(
+            CommentView(
+                pk=pk,
+                parent_id=parent_id,
+                status=status,
+                status_label=str(statuses.get(status, status)),
+                removal_reason=str(reasons.get(reason, reason)),
+                author_name=(display_name or pseudonym(author_id)) if author_id else former,
+                created_iso=created.isoformat(),
+                created_text=dateformat.format(created, datetime_format),
+                language=language,
+                body=body,
+            )
+        )
+    return views
+
+
+WHOLE_THREAD_MAX = 60  # published comments up to which a discussion is read in one query
+
+
+def comment_thread(*, contribution, user, limit: int | None = None) -> tuple[list[CommentView], bool]:
     """Top-level comments with their replies; removed ones stay as placeholders, unpublished are hidden.
 
-    With a ``limit`` only the first threads are returned; the flag says whether there are more.
+    With a ``limit`` only the first threads are returned; the flag says whether there are more. Two queries of
+    plain values (threads, then their replies); authors are only their public names.
     """
     shown = Q(status__in=THREAD_STATUSES)
     if rules.has_perm("contributions.moderate_contribution", user, contribution):
         shown = Q()
     elif getattr(user, "is_authenticated", False):
         shown |= Q(author=user)
-    replies = Comment.objects.filter(shown).select_related("author").order_by("created_at", "id")
-    threads = (
-        Comment.objects.filter(shown, contribution=contribution, parent__isnull=True)
-        .select_related("author")
-        .prefetch_related(Prefetch("replies", queryset=replies))
-        .order_by("created_at", "id")
-    )
-    if limit is None:
-        return list(threads), False
-    threads = list(threads[: limit + 1])
-    return threads[:limit], len(threads) > limit
+    comments = Comment.objects.filter(shown, contribution=contribution).order_by("created_at", "id")
+    if contribution.comment_count <= WHOLE_THREAD_MAX:
+        # Most discussions are short: one query for all of it, threads built here.
+        views = _comment_views(comments.values_list(*COMMENT_COLUMNS))
+        threads = [view for view in views if view.parent_id is None]
+        by_id = {view.pk: view for view in threads}
+        for view in views:
+            if view.parent_id is not None and view.parent_id in by_id:
+                by_id[view.parent_id].replies.append(view)
+        if limit is not None and len(threads) > limit:
+            return threads[:limit], True
+        return threads, False
+    rows = comments.filter(parent__isnull=True).values_list(*COMMENT_COLUMNS)
+    more = False
+    if limit is not None:
+        rows = list(rows[: limit + 1])
+        rows, more = rows[:limit], len(rows) > limit
+    threads = _comment_views(rows)
+    by_id = {view.pk: view for view in threads}
+    if by_id:
+        for reply in _comment_views(comments.filter(parent_id__in=list(by_id)).values_list(*COMMENT_COLUMNS)):
+            by_id[reply.parent_id].replies.append(reply)
+    return threads, more
 
 
 def user_supports(*, user, contribution) -> bool:

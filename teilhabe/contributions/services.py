@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+from contextlib import contextmanager
 
 import rules
 from django.conf import settings
@@ -18,6 +19,7 @@ from teilhabe.contributions.models import (
     Channel,
     Comment,
     Contribution,
+    ContributionTally,
     ContributionTranslation,
     Flag,
     FlagReason,
@@ -27,7 +29,8 @@ from teilhabe.contributions.models import (
     Status,
     Support,
 )
-from teilhabe.contributions.selectors import LISTS_NAMESPACE
+from teilhabe.contributions.selectors import CONTRIBUTION_NAMESPACE, LISTS_NAMESPACE
+from teilhabe.contributions.tallies import tallied, tallies_build
 from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version_bump
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from teilhabe.core.languages import detect_language
@@ -41,11 +44,14 @@ from teilhabe.stakeholders.selectors import organisations_represented_by
 CONFIRM_SALT = "teilhabe.contribution-confirm"
 
 
-def _figures_changed(process_id: int, *, lists: bool = False) -> None:
-    """Cached figures (and, when contributions enter or leave lists, cached list counts) become stale."""
+def _figures_changed(process_id: int, *, lists: bool = False, contribution_ids=()) -> None:
+    """Cached figures (and, when contributions enter or leave lists, cached list counts) become stale, and so
+    does everything cached of each contribution in ``contribution_ids`` (its card and page show what changed)."""
     cache_version_bump(FIGURES_NAMESPACE, process_id)
     if lists:
         cache_version_bump(LISTS_NAMESPACE, process_id)
+    for contribution_id in sorted(set(contribution_ids)):
+        cache_version_bump(CONTRIBUTION_NAMESPACE, contribution_id)
 
 
 class _ManyRows:
@@ -149,17 +155,19 @@ def contribution_create(
         errors=errors,
     )
     status = Status.AWAITING_CONFIRMATION if anonymous else _initial_status(process)
-    contribution = Contribution.objects.create(
-        **content,
-        author_language=author_language or translation.get_language() or "",
-        author=None if anonymous else user,
-        organisation=organisation,
-        author_email=author_email.strip().lower() if anonymous else "",
-        channel=Channel.ONLINE,
-        publication_consent=True,
-        status=status,
-        published_at=timezone.now() if status == Status.PUBLISHED else None,
-    )
+    with tallied() as followed:
+        contribution = Contribution.objects.create(
+            **content,
+            author_language=author_language or translation.get_language() or "",
+            author=None if anonymous else user,
+            organisation=organisation,
+            author_email=author_email.strip().lower() if anonymous else "",
+            channel=Channel.ONLINE,
+            publication_consent=True,
+            status=status,
+            published_at=timezone.now() if status == Status.PUBLISHED else None,
+        )
+        followed.add(contribution.pk)
     contribution.fields_of_action.set(fields_of_action)
     contribution.target_groups.set(target_groups)
     audit_record(
@@ -168,7 +176,7 @@ def contribution_create(
         obj=contribution,
         data={"status": status, "channel": Channel.ONLINE.value},
     )
-    _figures_changed(process.pk, lists=True)
+    _figures_changed(process.pk, lists=True, contribution_ids=[contribution.pk])
     if anonymous:
         transaction.on_commit(lambda: _send_confirmation_mail(contribution))
     return contribution
@@ -230,18 +238,20 @@ def contribution_record_analog(
         "group_size": group_size,
         "publication_consent": bool(publication_consent),
     }
-    try:
-        with transaction.atomic():
-            contribution = Contribution.objects.create(
-                **content,
-                **provenance,
-                organisation=organisation,
-                entered_by=user,
-                status=status,
-                published_at=timezone.now() if status == Status.PUBLISHED else None,
-            )
-    except IntegrityError as exc:  # the same serial entered at the same moment by someone else
-        raise Conflict(_("A form with this serial number has already been entered.")) from exc
+    with tallied() as followed:
+        try:
+            with transaction.atomic():
+                contribution = Contribution.objects.create(
+                    **content,
+                    **provenance,
+                    organisation=organisation,
+                    entered_by=user,
+                    status=status,
+                    published_at=timezone.now() if status == Status.PUBLISHED else None,
+                )
+        except IntegrityError as exc:  # the same serial entered at the same moment by someone else
+            raise Conflict(_("A form with this serial number has already been entered.")) from exc
+        followed.add(contribution.pk)
     contribution.fields_of_action.set(fields_of_action)
     contribution.target_groups.set(target_groups)
     audit_record(
@@ -256,7 +266,7 @@ def contribution_record_analog(
             "organisation": organisation.pk if organisation else None,
         },
     )
-    _figures_changed(process.pk, lists=True)
+    _figures_changed(process.pk, lists=True, contribution_ids=[contribution.pk])
     return contribution
 
 
@@ -295,12 +305,13 @@ def contribution_set_language(*, contribution: Contribution, user, language: str
             _("Please choose a language from the list."), field_errors={"language": _("Unknown language.")}
         )
     previous = contribution.language
-    contribution.language, contribution.language_source = language, LanguageSource.STAFF
-    contribution.save(update_fields=["language", "language_source", "updated_at"])
+    with tallied([contribution.pk]):
+        contribution.language, contribution.language_source = language, LanguageSource.STAFF
+        contribution.save(update_fields=["language", "language_source", "updated_at"])
     audit_record(
         actor=user, action="contribution.language_set", obj=contribution, data={"from": previous, "to": language}
     )
-    _figures_changed(contribution.process_id, lists=True)
+    _figures_changed(contribution.process_id, lists=True, contribution_ids=[contribution.pk])
     return contribution
 
 
@@ -322,15 +333,16 @@ def contribution_confirm_email(*, token: str) -> Contribution:
         raise NotFound(_("This confirmation link is not valid."))
     if contribution.status != Status.AWAITING_CONFIRMATION:
         return contribution  # confirming twice is harmless
-    contribution.email_confirmed_at = timezone.now()
-    contribution.status = _initial_status(contribution.process)
-    if contribution.status == Status.PUBLISHED:
-        contribution.published_at = timezone.now()
-    contribution.save(update_fields=["email_confirmed_at", "status", "published_at", "updated_at"])
+    with tallied([contribution.pk]):
+        contribution.email_confirmed_at = timezone.now()
+        contribution.status = _initial_status(contribution.process)
+        if contribution.status == Status.PUBLISHED:
+            contribution.published_at = timezone.now()
+        contribution.save(update_fields=["email_confirmed_at", "status", "published_at", "updated_at"])
     audit_record(
         actor=None, action="contribution.email_confirmed", obj=contribution, data={"status": contribution.status}
     )
-    _figures_changed(contribution.process_id, lists=True)
+    _figures_changed(contribution.process_id, lists=True, contribution_ids=[contribution.pk])
     return contribution
 
 
@@ -338,23 +350,26 @@ def contribution_confirm_email(*, token: str) -> Contribution:
 def contribution_moderate(*, contribution: Contribution, user, publish: bool, reason: str = "") -> Contribution:
     """Publish a contribution from the queue, or remove it with a public reason category."""
     _require(user, "contributions.moderate_contribution", contribution)
-    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
-    if publish:
-        if contribution.status == Status.AWAITING_CONFIRMATION:
-            raise Conflict(_("The author has not yet confirmed this contribution."))
-        if not contribution.publication_consent:
-            raise Conflict(_("This contribution was given without consent to publication, so it stays unpublished."))
-        contribution.status = Status.PUBLISHED
-        contribution.removal_reason = ""
-        contribution.published_at = contribution.published_at or timezone.now()
-    else:
-        if reason not in RemovalReason.values:
-            raise ApplicationError(
-                _("Please choose a reason for the removal."), field_errors={"reason": _("Please choose a reason.")}
-            )
-        contribution.status = Status.REMOVED
-        contribution.removal_reason = reason
-    contribution.save(update_fields=["status", "removal_reason", "published_at", "updated_at"])
+    with tallied([contribution.pk]):
+        contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+        if publish:
+            if contribution.status == Status.AWAITING_CONFIRMATION:
+                raise Conflict(_("The author has not yet confirmed this contribution."))
+            if not contribution.publication_consent:
+                raise Conflict(
+                    _("This contribution was given without consent to publication, so it stays unpublished.")
+                )
+            contribution.status = Status.PUBLISHED
+            contribution.removal_reason = ""
+            contribution.published_at = contribution.published_at or timezone.now()
+        else:
+            if reason not in RemovalReason.values:
+                raise ApplicationError(
+                    _("Please choose a reason for the removal."), field_errors={"reason": _("Please choose a reason.")}
+                )
+            contribution.status = Status.REMOVED
+            contribution.removal_reason = reason
+        contribution.save(update_fields=["status", "removal_reason", "published_at", "updated_at"])
     Flag.objects.filter(contribution=contribution, comment__isnull=True, resolved_at__isnull=True).update(
         resolved_at=timezone.now(), resolved_by=user
     )
@@ -366,7 +381,7 @@ def contribution_moderate(*, contribution: Contribution, user, publish: bool, re
         obj=contribution,
         data={"reason": contribution.removal_reason},
     )
-    _figures_changed(contribution.process_id, lists=True)
+    _figures_changed(contribution.process_id, lists=True, contribution_ids=[contribution.pk])
     return contribution
 
 
@@ -386,34 +401,36 @@ def comment_create(
         if parent.status != Status.PUBLISHED:
             raise NotFound(_("The comment you replied to does not exist."))
     status = _initial_status(contribution.process)
-    comment = Comment.objects.create(
-        contribution=contribution, parent=parent, author=user, body=body, language=language, status=status
-    )
-    if status == Status.PUBLISHED:
-        Contribution.objects.filter(pk=contribution.pk).update(comment_count=F("comment_count") + 1)
+    with tallied([contribution.pk] if status == Status.PUBLISHED else []):
+        comment = Comment.objects.create(
+            contribution=contribution, parent=parent, author=user, body=body, language=language, status=status
+        )
+        if status == Status.PUBLISHED:
+            Contribution.objects.filter(pk=contribution.pk).update(comment_count=F("comment_count") + 1)
     audit_record(actor=user, action="comment.created", obj=comment, data={"status": status})
-    _figures_changed(contribution.process_id)
+    _figures_changed(contribution.process_id, contribution_ids=[contribution.pk])
     return comment
 
 
 @transaction.atomic
 def comment_moderate(*, comment: Comment, user, publish: bool, reason: str = "") -> Comment:
     _require(user, "contributions.moderate_contribution", comment.contribution)
-    comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    was_published = comment.status == Status.PUBLISHED
-    if publish:
-        comment.status, comment.removal_reason = Status.PUBLISHED, ""
-    else:
-        if reason not in RemovalReason.values:
-            raise ApplicationError(
-                _("Please choose a reason for the removal."), field_errors={"reason": _("Please choose a reason.")}
-            )
-        comment.status, comment.removal_reason = Status.REMOVED, reason
-    comment.open_flag_count = 0
-    comment.save(update_fields=["status", "removal_reason", "open_flag_count", "updated_at"])
-    delta = int(comment.status == Status.PUBLISHED) - int(was_published)
-    if delta:
-        Contribution.objects.filter(pk=comment.contribution_id).update(comment_count=F("comment_count") + delta)
+    with tallied([comment.contribution_id]):  # locks the contribution, then the comment
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        was_published = comment.status == Status.PUBLISHED
+        if publish:
+            comment.status, comment.removal_reason = Status.PUBLISHED, ""
+        else:
+            if reason not in RemovalReason.values:
+                raise ApplicationError(
+                    _("Please choose a reason for the removal."), field_errors={"reason": _("Please choose a reason.")}
+                )
+            comment.status, comment.removal_reason = Status.REMOVED, reason
+        comment.open_flag_count = 0
+        comment.save(update_fields=["status", "removal_reason", "open_flag_count", "updated_at"])
+        delta = int(comment.status == Status.PUBLISHED) - int(was_published)
+        if delta:
+            Contribution.objects.filter(pk=comment.contribution_id).update(comment_count=F("comment_count") + delta)
     Flag.objects.filter(comment=comment, resolved_at__isnull=True).update(resolved_at=timezone.now(), resolved_by=user)
     audit_record(
         actor=user,
@@ -421,7 +438,7 @@ def comment_moderate(*, comment: Comment, user, publish: bool, reason: str = "")
         obj=comment,
         data={"reason": comment.removal_reason},
     )
-    _figures_changed(comment.contribution.process_id)
+    _figures_changed(comment.contribution.process_id, contribution_ids=[comment.contribution_id])
     return comment
 
 
@@ -430,10 +447,11 @@ def support_add(*, contribution: Contribution, user) -> bool:
     _require(user, "contributions.add_support", contribution)
     try:
         with transaction.atomic():
-            support = Support.objects.create(contribution=contribution, user=user)
-            Contribution.objects.filter(pk=contribution.pk).update(support_count=F("support_count") + 1)
+            with tallied([contribution.pk]):
+                support = Support.objects.create(contribution=contribution, user=user)
+                Contribution.objects.filter(pk=contribution.pk).update(support_count=F("support_count") + 1)
             audit_record(actor=user, action="support.added", obj=contribution, data={"support": support.pk})
-            _figures_changed(contribution.process_id)
+            _figures_changed(contribution.process_id, contribution_ids=[contribution.pk])
     except IntegrityError:
         return False
     return True
@@ -443,12 +461,14 @@ def support_add(*, contribution: Contribution, user) -> bool:
 def support_withdraw(*, contribution: Contribution, user) -> bool:
     """Withdraw one's support. Returns False when there was none."""
     _require(user, "contributions.add_support", contribution)
-    deleted, _unused = Support.objects.filter(contribution=contribution, user=user).delete()
+    with tallied([contribution.pk]):
+        deleted, _unused = Support.objects.filter(contribution=contribution, user=user).delete()
+        if deleted:
+            Contribution.objects.filter(pk=contribution.pk).update(support_count=F("support_count") - 1)
     if not deleted:
         return False
-    Contribution.objects.filter(pk=contribution.pk).update(support_count=F("support_count") - 1)
     audit_record(actor=user, action="support.withdrawn", obj=contribution)
-    _figures_changed(contribution.process_id)
+    _figures_changed(contribution.process_id, contribution_ids=[contribution.pk])
     return True
 
 
@@ -509,6 +529,7 @@ def contribution_translation_get(*, contribution: Contribution, language: str):
             "engine": settings.MT_BACKEND,
         },
     )
+    cache_version_bump(CONTRIBUTION_NAMESPACE, contribution.pk)  # its page and card now have this language
     return stored
 
 
@@ -528,8 +549,9 @@ def contribution_purge_unconfirmed() -> int:
     )
     if not expired:
         return 0
-    for start in range(0, len(expired), 500):
-        Contribution.objects.filter(pk__in=[pk for pk, _process in expired[start : start + 500]]).delete()
+    with tallied(pk for pk, _process in expired):
+        for start in range(0, len(expired), 500):
+            Contribution.objects.filter(pk__in=[pk for pk, _process in expired[start : start + 500]]).delete()
     audit_record(
         actor=None,
         action="contribution.unconfirmed_purged",
@@ -537,7 +559,9 @@ def contribution_purge_unconfirmed() -> int:
         data={"count": len(expired), "days": settings.TEILHABE_UNCONFIRMED_DAYS},
     )
     for process_id in {process_id for _pk, process_id in expired}:
-        _figures_changed(process_id, lists=True)
+        _figures_changed(
+            process_id, lists=True, contribution_ids=[pk for pk, process in expired if process == process_id]
+        )
     return len(expired)
 
 
@@ -563,20 +587,28 @@ def user_delete(*, user, actor) -> dict:
     open_flags = flags.filter(resolved_at__isnull=True)
     flagged_contributions = list(open_flags.filter(comment__isnull=True).values_list("contribution_id", flat=True))
     flagged_comments = list(open_flags.filter(comment__isnull=False).values_list("comment_id", flat=True))
-    # One support and one report per person and item (unique constraints), so each item loses exactly one.
-    Contribution.objects.filter(pk__in=supported).update(support_count=F("support_count") - 1)
-    Contribution.objects.filter(pk__in=flagged_contributions).update(open_flag_count=F("open_flag_count") - 1)
-    Comment.objects.filter(pk__in=flagged_comments).update(open_flag_count=F("open_flag_count") - 1)
-    process_ids = set(
-        Contribution.objects.filter(Q(pk__in=supported) | Q(flags__reporter=user)).values_list("process_id", flat=True)
+    # Their pages change too: the supports and reports go, and their comments lose the author's name.
+    changed = (
+        Contribution.objects.filter(Q(pk__in=supported) | Q(flags__reporter=user) | Q(comments__author=user))
+        .order_by()
+        .values_list("pk", "process_id")
+        .distinct()
     )
+    changed_by_process: dict[int, set[int]] = {}
+    for pk, process_id in changed:
+        changed_by_process.setdefault(process_id, set()).add(pk)
     removed = {"supports": len(supported), "flags": flags.count()}
-    Support.objects.filter(user=user).delete()
+    with tallied(supported):
+        # One support and one report per person and item (unique constraints), so each item loses exactly one.
+        Contribution.objects.filter(pk__in=supported).update(support_count=F("support_count") - 1)
+        Contribution.objects.filter(pk__in=flagged_contributions).update(open_flag_count=F("open_flag_count") - 1)
+        Comment.objects.filter(pk__in=flagged_comments).update(open_flag_count=F("open_flag_count") - 1)
+        Support.objects.filter(user=user).delete()
     flags.delete()
     audit_record(actor=actor, action="user.deleted", obj=user, data=removed)
     user.delete()
-    for process_id in process_ids:
-        _figures_changed(process_id)
+    for process_id, contribution_ids in changed_by_process.items():
+        _figures_changed(process_id, contribution_ids=contribution_ids)
     return removed
 
 
@@ -585,16 +617,49 @@ def counters_repair() -> int:
     """Set every drifted counter to the number of its rows (``check_counters --fix``); audited with the count."""
     differences = counter_differences()
     models = {Contribution._meta.label_lower: Contribution, Comment._meta.label_lower: Comment}
+    contribution_ids = {d.pk for d in differences if d.model == Contribution._meta.label_lower}
+    comment_ids = [d.pk for d in differences if d.model == Comment._meta.label_lower]
+    contribution_ids |= set(Comment.objects.filter(pk__in=comment_ids).values_list("contribution_id", flat=True))
     for difference in differences:
         models[difference.model].objects.filter(pk=difference.pk).update(**{difference.field: difference.counted})
+    by_process: dict[int, set[int]] = {}
+    for pk, process_id in Contribution.objects.filter(pk__in=contribution_ids).values_list("pk", "process_id"):
+        by_process.setdefault(process_id, set()).add(pk)
+    # The tallies sum support_count and comment_count: a drifted counter was summed as it was, so the tallies
+    # of its process are counted afresh (moving the difference could take a tally below zero).
+    tallies = sum(len(tallies_build(process_id)) for process_id in sorted(by_process))
     if differences:
         audit_record(
             actor=None,
             action="counters.repaired",
             obj=_ManyRows(Contribution),
-            data={"count": len(differences), "fields": sorted({f"{d.model}.{d.field}" for d in differences})},
+            data={
+                "count": len(differences),
+                "fields": sorted({f"{d.model}.{d.field}" for d in differences}),
+                "tallies": tallies,
+            },
         )
-        for process_id in set(Contribution.objects.values_list("process_id", flat=True).distinct()):
+        for process_id, ids in by_process.items():
+            _figures_changed(process_id, lists=True, contribution_ids=ids)
+    return len(differences)
+
+
+@transaction.atomic
+def tallies_rebuild(*, process=None) -> int:
+    """Set every tally (of ``process``, or of all processes) to a fresh count of its contributions
+    (``check_counters --fix``); audited with how many rows differed. Returns that number.
+
+    No contribution's card or page shows a tally, so only the figures and list counts become stale.
+    """
+    differences = tallies_build(process)
+    if differences:
+        audit_record(
+            actor=None,
+            action="tallies.rebuilt",
+            obj=_ManyRows(ContributionTally),
+            data={"count": len(differences), "process": process.pk if process is not None else None},
+        )
+        for process_id in sorted({difference.key[0] for difference in differences}):
             _figures_changed(process_id, lists=True)
     return len(differences)
 
@@ -617,5 +682,14 @@ def flags_dismiss(*, user, contribution: Contribution, comment: Comment | None =
     resolved = flags.update(resolved_at=timezone.now(), resolved_by=user)
     model.objects.filter(pk=pk).update(open_flag_count=0)
     audit_record(actor=user, action="flags.dismissed", obj=target, data={"flags": resolved})
-    _figures_changed(contribution.process_id)
+    _figures_changed(contribution.process_id, contribution_ids=[contribution.pk])
     return resolved
+
+
+@contextmanager
+def contribution_admin_change(*, contribution: Contribution):
+    """The admin's edit of a contribution's classification (its district counts in the tallies) runs in this
+    block: one transaction, tallies kept exact, cached lists and the contribution's pages made stale."""
+    with transaction.atomic(), tallied([contribution.pk]):
+        yield
+        _figures_changed(contribution.process_id, lists=True, contribution_ids=[contribution.pk])

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from teilhabe.contributions import services
+from teilhabe.contributions.cards import contribution_card_fragments
 from teilhabe.contributions.forms import (
     CommentForm,
     ContributionFilterForm,
@@ -22,6 +23,7 @@ from teilhabe.contributions.forms import (
     ModerationForm,
 )
 from teilhabe.contributions.models import Status
+from teilhabe.contributions.page_versions import contribution_page_versions
 from teilhabe.contributions.selectors import (
     ContributionFilters,
     comment_thread,
@@ -30,7 +32,6 @@ from teilhabe.contributions.selectors import (
     contribution_list,
     contribution_list_count,
     contribution_pdf,
-    contribution_rows,
     contribution_submitted_get,
     contribution_visible,
     moderation_queue,
@@ -39,9 +40,11 @@ from teilhabe.contributions.selectors import (
 )
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.machine_translation import machine_translation_enabled
+from teilhabe.core.page_cache import cache_public_page
 from teilhabe.core.pagination import paginate_ids
 from teilhabe.core.selectors import localise
 from teilhabe.core.ui import apply_errors, int_or_404
+from teilhabe.processes.page_versions import process_page_versions
 from teilhabe.processes.selectors import phase_current, process_get_published
 from teilhabe.stakeholders.selectors import organisations_represented_by
 
@@ -77,6 +80,19 @@ def with_contribution(*, removed: bool = False):
     return decorator
 
 
+# The public list's query parameters: its filters (the status filter is for coordinators) and the page.
+LIST_PARAMS = (*(name for name in ContributionFilterForm.base_fields if name != "status"), "page")
+
+
+def _list_page_versions(request, slug):
+    page = request.GET.get("page")
+    if page is not None and not (page.isascii() and page.isdigit() and page == str(int(page)) and page != "0"):
+        return None  # ?page=abc, 0 or 007: a 404 or a duplicate of a canonical page
+    process = process_get_published(slug=slug)
+    return process_page_versions(process) if process is not None else None
+
+
+@cache_public_page(_list_page_versions, params=LIST_PARAMS)
 def contribution_list_view(request, slug):
     process = _process_or_404(slug)
     statuses = visible_statuses(request.user, process)
@@ -96,7 +112,7 @@ def contribution_list_view(request, slug):
         contributions,
         page_number=request.GET.get("page"),
         per_page=settings.TEILHABE_PAGE_SIZE,
-        load_rows=functools.partial(contribution_rows, process=process),
+        load_rows=functools.partial(contribution_card_fragments, process=process, request=request),
         count=contribution_list_count(process=process, filters=filters, user=request.user),
     )
     return render(
@@ -168,6 +184,13 @@ def contribution_submitted_view(request, pk):
     return render(request, "contributions/contribution_submitted.html", {"pk": contribution.pk})
 
 
+def _detail_page_versions(request, pk):
+    if "uebersetzen" in request.GET or request.GET.get("kommentare", "alle") != "alle":
+        return None  # machine translations are fetched per reader; other values are no canonical page
+    return contribution_page_versions(pk)
+
+
+@cache_public_page(_detail_page_versions, params=("kommentare",))
 @with_contribution(removed=True)
 def contribution_detail_view(request, contribution):
     return _detail(request, contribution)
@@ -183,20 +206,33 @@ def _detail(request, contribution, *, comment_form=None, status=200):
     if not contribution.is_removed:
         limit = None if request.GET.get("kommentare") == "alle" else COMMENT_THREADS_SHOWN
         comments, more_comments = comment_thread(contribution=contribution, user=request.user, limit=limit)
+    # What the reader may do is decided once for the page (the comments reuse it).
+    user = request.user
+    can = {
+        name: not contribution.is_removed and rules.has_perm(f"contributions.{perm}", user, contribution)
+        for name, perm in (
+            ("can_support", "add_support"),
+            ("can_comment", "add_comment"),
+            ("can_flag", "flag_contribution"),
+            ("can_moderate", "moderate_contribution"),
+        )
+    }
+    if can["can_comment"] and comment_form is None:
+        comment_form = CommentForm(initial={"language": request.LANGUAGE_CODE[:2]})
     context = {
+        **can,
         "contribution": contribution,
         "process": contribution.process,
         "comments": comments,
         "more_comments": more_comments,
-        "supported": user_supports(user=request.user, contribution=contribution),
-        "comment_form": comment_form or CommentForm(initial={"language": request.LANGUAGE_CODE[:2]}),
-        "flag_form": FlagForm(),
+        "supported": user_supports(user=user, contribution=contribution),
+        "comment_form": comment_form,
         "current_phase": phase_current(contribution.process),
         "reader_language": reader_language,
         "can_translate": machine_translation_enabled() and contribution.language != reader_language,
         "machine_translation": translation,
         "translation_failed": wants_translation and translation is None and machine_translation_enabled(),
-        "language_form": LanguageForm(initial={"language": contribution.language}),
+        "language_form": LanguageForm(initial={"language": contribution.language}) if can["can_moderate"] else None,
     }
     return render(request, "contributions/contribution_detail.html", context, status=status)
 

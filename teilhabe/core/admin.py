@@ -6,18 +6,23 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from teilhabe.core.cache_versions import content_version_bump
 from teilhabe.core.models import AccessibilityFeedback, AuditEntry, ContentTranslation
 from teilhabe.core.services import audit_record
 
 
 def admin_audit(request, obj, event: str, fields=()) -> None:
-    """One audit entry for one admin write: ``<model>.admin_added|admin_changed|admin_deleted``."""
+    """One audit entry for one admin write: ``<model>.admin_added|admin_changed|admin_deleted``.
+
+    Every admin write passes here, so here it also makes site content stale (cached pages, processes, texts).
+    """
     audit_record(
         actor=request.user,
         action=f"{obj._meta.model_name}.admin_{event}",
         obj=obj,
         data={"fields": sorted(fields)},
     )
+    content_version_bump()
 
 
 _model_backend = ModelBackend()

@@ -1,9 +1,13 @@
 """Reads shared by all apps: translations of staff-written texts."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+
+from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_version
 
 from teilhabe.core.models import ContentTranslation
 
@@ -22,15 +26,30 @@ class LocalisedText:
         return self.state == "missing"
 
 
-def content_translation_table(model, language: str) -> dict[tuple[int, str], ContentTranslation]:
-    """All translations of one model into one language, keyed by (object id, field): one query."""
+class TranslationRow(NamedTuple):
+    text: str
+    state: str
+
+
+TABLE_SECONDS = 3600  # an upper bound: every change of a staff text bumps the content version
+
+
+def content_translation_table(model, language: str) -> dict[tuple[int, str], TranslationRow]:
+    """All translations of one model into one language, keyed by (object id, field).
+
+    One query, then kept in the cache until a staff text or its translation changes (the content version).
+    """
     content_type = ContentType.objects.get_for_model(model)
-    return {
-        (row.object_id, row.field): row
-        for row in ContentTranslation.objects.filter(content_type=content_type, language=language).only(
-            "object_id", "field", "text", "state"
-        )
-    }
+    key = f"translations:{content_type.pk}:{language}:{cache_version(CONTENT_NAMESPACE, 'site')}"
+    table = cache.get(key)
+    if table is None:
+        rows = ContentTranslation.objects.filter(content_type=content_type, language=language)
+        table = {
+            (object_id, field): TranslationRow(text, state)
+            for object_id, field, text, state in rows.values_list("object_id", "field", "text", "state")
+        }
+        cache.set(key, table, TABLE_SECONDS)
+    return table
 
 
 def localise(obj, field: str, language: str, table: dict | None = None) -> LocalisedText:

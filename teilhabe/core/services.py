@@ -14,6 +14,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from teilhabe.core.cache_versions import content_version_bump
 from teilhabe.core.errors import ApplicationError
 from teilhabe.core.mail import send_localised_mail
 from teilhabe.core.models import AccessibilityFeedback, AuditEntry, ContentTranslation, audit_mac
@@ -285,3 +286,4 @@ def content_translation_set(*, obj, field: str, language: str, text: str, state:
         obj=translation,
         data={"object": f"{obj._meta.label_lower}:{obj.pk}", "field": field, "language": language, "state": state},
     )
+    content_version_bump()

@@ -1,7 +1,13 @@
-"""Helpers views share: applying service errors to forms, reading ids."""
+"""Helpers views and templates share: applying service errors to forms, reading ids, marking up staff texts."""
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from teilhabe.core.errors import ApplicationError, NotFound
 from teilhabe.core.fields import parse_id
+from teilhabe.core.selectors import LocalisedText
+from teilhabe.core.text import sanitise_html
 
 
 def apply_errors(form, error: ApplicationError) -> None:
@@ -18,3 +24,17 @@ def int_or_404(value) -> int:
     if number is None:
         raise NotFound()
     return number
+
+
+def localised_markup(text: LocalisedText, *, html: bool = False) -> SafeString:
+    """A staff-written text marked with its language, and labelled when it is a machine translation.
+
+    ``html=True`` for texts with (sanitised) markup, in a ``<div>``; else a ``<span>``.
+    """
+    if html:
+        rendered = format_html('<div lang="{}">{}</div>', text.language, mark_safe(sanitise_html(text.text)))  # noqa: S308
+    else:
+        rendered = format_html('<span lang="{}">{}</span>', text.language, text.text)
+    if text.state == "machine":
+        rendered = format_html('{} <small class="machine-label">({})</small>', rendered, _("machine translation"))
+    return rendered

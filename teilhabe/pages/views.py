@@ -4,23 +4,48 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_version
 from teilhabe.core.errors import NotAllowed, NotFound
+from teilhabe.core.page_cache import cache_public_page, site_page_versions
 from teilhabe.core.selectors import translation_status
 from teilhabe.monitoring.metrics import process_figures
+from teilhabe.processes.page_versions import process_page_versions
 from teilhabe.processes.selectors import phase_current, process_get_published, process_list_published, process_phases
 
 
+def _home_page_versions(request):
+    slugs = list(process_list_published().values_list("slug", flat=True)[:2])  # the one query of a cached home
+    if len(slugs) != 1:
+        return site_page_versions()  # the list of processes shows their staff-written texts only
+    process = process_get_published(slug=slugs[0])
+    return process_page_versions(process) if process is not None else None
+
+
+@cache_public_page(_home_page_versions)
 def home(request):
     processes = list(process_list_published()[:2])
     if len(processes) == 1:
-        return process_detail(request, processes[0].slug)
+        process = process_get_published(slug=processes[0].slug)
+        if process is None:
+            raise NotFound()
+        return _process_page(request, process)
     return render(request, "processes/process_list.html", {"processes": process_list_published()})
 
 
+def _process_page_versions(request, slug):
+    process = process_get_published(slug=slug)
+    return process_page_versions(process) if process is not None else None
+
+
+@cache_public_page(_process_page_versions)
 def process_detail(request, slug):
     process = process_get_published(slug=slug)
     if process is None:
         raise NotFound()
+    return _process_page(request, process)
+
+
+def _process_page(request, process):
     return render(
         request,
         "processes/process_detail.html",
@@ -30,6 +55,7 @@ def process_detail(request, slug):
             "current_phase": phase_current(process),
             "now": timezone.now(),
             "figures": process_figures(process=process),
+            "content_version": cache_version(CONTENT_NAMESPACE, "site"),
         },
     )
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from teilhabe.core.cache_versions import content_version_bump
 from teilhabe.places.models import City, District, Neighbourhood
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -58,4 +59,5 @@ def city_load_from_csv(
         Neighbourhood.objects.update_or_create(
             district=districts[number], number=int(row["stadtteil_nr"]), defaults={"name": row["stadtteil"]}
         )
+    content_version_bump()  # cached district lists and pages naming them
     return city

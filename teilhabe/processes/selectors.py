@@ -1,8 +1,10 @@
 """Reads for processes: which process is shown, which phase is current."""
 
+from django.core.cache import cache
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_version
 from teilhabe.processes.models import Phase, Process, ProcessMembership, ProcessRole
 
 
@@ -10,9 +12,16 @@ def process_list_published():
     return Process.objects.filter(is_published=True).select_related("city").order_by("-created_at")
 
 
-def process_get_published(*, slug: str) -> Process | None:
-    return (
-        Process.objects.filter(slug=slug, is_published=True)
+PROCESS_SECONDS = 300  # an upper bound: every change of a process, its phases or fields bumps the content version
+
+
+def _process_cached(key: str, **lookup) -> Process | None:
+    key = f"{key}:{cache_version(CONTENT_NAMESPACE, 'site')}"
+    found = cache.get(key)
+    if found is not None:
+        return found or None  # False: known not to exist
+    process = (
+        Process.objects.filter(**lookup)
         .select_related("city")
         .prefetch_related(
             Prefetch("phases", queryset=Phase.objects.order_by("start")),
@@ -21,6 +30,22 @@ def process_get_published(*, slug: str) -> Process | None:
         )
         .first()
     )
+    cache.set(key, process if process is not None else False, PROCESS_SECONDS)
+    return process
+
+
+def process_get_published(*, slug: str) -> Process | None:
+    """The published process ``slug`` with its city, phases, fields of action and target groups.
+
+    Every page of a process asks for it, so it is kept in the cache until site content changes (the admin and
+    the services that change processes bump the content version).
+    """
+    return _process_cached(f"process:{slug}", slug=slug, is_published=True)
+
+
+def process_get(*, pk: int) -> Process | None:
+    """The process ``pk``, published or not, loaded and cached like ``process_get_published``."""
+    return _process_cached(f"process-id:{pk}", pk=pk)
 
 
 def process_phases(process: Process) -> list[Phase]:

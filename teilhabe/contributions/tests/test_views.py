@@ -46,7 +46,10 @@ def several(process, personas, city):
 
 
 def titles(response):
-    return [c.title for c in response.context["page"].object_list]
+    """The titles of the cards shown, in their order (a page's items are card fragments with the contribution's id)."""
+    ids = [card.pk for card in response.context["page"].object_list]
+    by_id = Contribution.objects.in_bulk(ids)
+    return [by_id[pk].title for pk in ids]
 
 
 def elements(html, tag, **attributes) -> list[Element]:

@@ -1,12 +1,14 @@
 from django import template
+from django.core.cache import cache
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from teilhabe.core.fragments import FRAGMENT_SECONDS, fragment_key
 from teilhabe.core.machine_translation import machine_translation_enabled
 from teilhabe.core.selectors import content_translation_table, localise
-from teilhabe.core.text import sanitise_html
+from teilhabe.core.ui import localised_markup
 
 register = template.Library()
 
@@ -40,12 +42,13 @@ def localised(context, obj, field, html=False, plain=False):
             request._translation_fell_back = True
     if plain:
         return text.text
-    body = sanitise_html(text.text) if html else text.text
-    tag = "div" if html else "span"
-    rendered = format_html('<{} lang="{}">{}</{}>', tag, text.language, mark_safe(body) if html else body, tag)  # noqa: S308
-    if text.state == "machine":
-        rendered = format_html('{} <small class="machine-label">({})</small>', rendered, _("machine translation"))
-    return rendered
+    return localised_markup(text, html=html)
+
+
+@register.filter
+def localised_text(text):
+    """A ``LocalisedText`` prepared by a selector, marked up as ``{% localised %}`` does."""
+    return localised_markup(text)
 
 
 @register.simple_tag(takes_context=True)
@@ -88,3 +91,59 @@ def phase_allowances(phase):
     if not allowed:
         return _("Reading only")
     return _("Open for: %(list)s") % {"list": ", ".join(allowed)}
+
+
+@register.simple_tag
+def select_options(field):
+    """The ``<option>``s of a choice field, the bound value selected: one Python loop, not a template per option."""
+    current = str(field.value() if field.value() is not None else "")
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) == current else "", label)  # noqa: S308 - a constant
+            for value, label in field.field.choices
+        ),
+    )
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, parts):
+        self.nodelist, self.name, self.parts = nodelist, name, parts
+
+    def render(self, context):
+        request = context.get("request")
+        parts = [str(part.resolve(context)) for part in self.parts]
+        key = fragment_key(self.name, translation.get_language(), parts)
+        found = cache.get(key)
+        if found is None:
+            before = getattr(request, "_translation_fell_back", False)
+            if request is not None:
+                request._translation_fell_back = False
+            html = self.nodelist.render(context)
+            fell_back = getattr(request, "_translation_fell_back", False)
+            if request is not None:
+                request._translation_fell_back = before or fell_back
+            cache.set(key, (str(html), fell_back), FRAGMENT_SECONDS)
+            return html
+        html, fell_back = found
+        if fell_back and request is not None:
+            request._translation_fell_back = True
+        return mark_safe(html)  # noqa: S308 - rendered by this template
+
+
+@register.tag
+def fragment(parser, token):
+    """``{% fragment "name" part1 part2 … %}…{% endfragment %}``: the enclosed part of a page, cached.
+
+    The key is the name, the active language and the parts, which must name every version of what the part
+    shows (e.g. ``content_version`` and a phase's id). Unlike Django's ``{% cache %}`` it also remembers whether
+    a staff text in it fell back to German, so that the page's note still says so when the part comes from
+    the cache.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% fragment %} needs a name")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, bits[1].strip("\"'"), [parser.compile_filter(bit) for bit in bits[2:]])

@@ -1,7 +1,9 @@
-"""The benchmark lives outside the package and still runs: generate a small database, time every page once."""
+"""The benchmark lives outside the package and still runs: generate a small database, time every page once,
+profile it, and (where Debian's wrk is installed) a throughput run of two pages under gunicorn, 1 s per run."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
+HAVE_WRK = shutil.which("wrk") is not None
 
 
 def test_the_benchmark_is_not_part_of_the_package():
@@ -16,22 +19,80 @@ def test_the_benchmark_is_not_part_of_the_package():
     assert (ROOT / "benchmarks" / "__main__.py").exists()
 
 
-@pytest.mark.slow
-def test_a_small_benchmark_generates_consistent_data_and_answers_every_page(tmp_path):
+@pytest.fixture(scope="module")
+def small_bench(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("bench")
     env = {
         **os.environ,
-        "BENCH_DIR": str(tmp_path),
+        "BENCH_DIR": str(directory),
         "BENCH_SCALE": "0.01",
         "BENCH_REQUESTS": "1",
         "BENCH_WARMUP": "0",
+        "BENCH_PROFILE": "1",
+        "BENCH_PROFILE_REQUESTS": "2",
+        "BENCH_THROUGHPUT": "1" if HAVE_WRK else "0",
+        "BENCH_THROUGHPUT_SECONDS": "1",
+        "BENCH_THROUGHPUT_PAGES": "list: first page,detail: typical",
+        "BENCH_BAD_INPUT_REQUESTS": "26",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
     run = subprocess.run(
-        [sys.executable, "-m", "benchmarks"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "benchmarks"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    report = json.loads((tmp_path / "results-scale-0.01.json").read_text())
+    return directory, run
+
+
+@pytest.mark.slow
+def test_a_small_benchmark_generates_consistent_data_and_answers_every_page(small_bench):
+    directory, run = small_bench
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    report = json.loads((directory / "results-scale-0.01.json").read_text())
     assert report["failures"] == []
     assert report["data"]["contributions"] == 1000
     assert {page["name"] for page in report["pages"]} >= {"home", "list: search", "detail: typical"}
-    assert (tmp_path / "summary-scale-0.01.md").read_text().startswith("# teilhabe bench")
+    assert (directory / "summary-scale-0.01.md").read_text().startswith("# teilhabe bench")
+
+
+@pytest.mark.slow
+def test_profile_mode_writes_shares_adding_up_to_the_whole_and_the_top_functions(small_bench):
+    directory, run = small_bench
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    profile = json.loads((directory / "profile-scale-0.01.json").read_text())
+    timed = json.loads((directory / "results-scale-0.01.json").read_text())["pages"]
+    assert [page["name"] for page in profile["pages"]] == [page["name"] for page in timed]
+    for page in profile["pages"]:
+        assert set(page["shares"]) >= {"templates", "sql", "translation", "permissions", "cache", "other"}
+        assert sum(page["shares"].values()) == pytest.approx(100, abs=0.5), page["name"]
+        assert page["shares"]["templates"] > 0 and page["shares"]["sql"] > 0, page["name"]
+        assert page["total_ms_per_request"] > 0 and page["requests"] == 2
+        assert 0 < len(page["top"]) <= 30
+        own = [row["own_ms_per_request"] for row in page["top"]]
+        assert own == sorted(own, reverse=True)
+        assert {"function", "file:line", "own_ms_per_request", "calls_per_request"} <= set(page["top"][0])
+        text = (directory / page["file"]).read_text()
+        assert text.startswith(f"Profile of {page['name']}") and "by own time (tottime)" in text
+    summary = (directory / "summary-scale-0.01.md").read_text()
+    assert "## Profile" in summary and "| list: first page |" in summary
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not HAVE_WRK, reason="wrk is not installed (make bench installs it)")
+def test_throughput_compares_pages_with_the_trivial_view_and_bad_input_gets_no_5xx(small_bench):
+    directory, run = small_bench
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    throughput = json.loads((directory / "throughput-scale-0.01.json").read_text())
+    names = ["list: first page", "detail: typical"]  # BENCH_THROUGHPUT_PAGES above
+    assert throughput["trivial_rps"] > 0
+    for key in ("pages", "pages_uncached"):
+        assert [page["name"] for page in throughput[key]] == names
+        for page in throughput[key]:
+            assert page["rps"] > 0 and page["p95_ms"] > 0 and page["non_2xx"] == 0
+            assert page["ratio_to_trivial"] == pytest.approx(page["rps"] / throughput["trivial_rps"], abs=0.001)
+    assert len(throughput["trivial_runs"]) == 2 * len(names)
+    assert len(throughput["worker_rss_mib"]) == 4 and all(rss > 10 for rss in throughput["worker_rss_mib"])
+    assert set(throughput["met"]) == set(throughput["targets"])
+    assert throughput["bad_input_5xx"] == []
+    statuses = {status for case in throughput["bad_input"] for status in case["statuses"]}
+    assert statuses and all(status.isdigit() and int(status) < 500 for status in statuses)
+    assert "## Throughput" in (directory / "summary-scale-0.01.md").read_text()
