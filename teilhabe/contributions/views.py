@@ -1,4 +1,5 @@
 import functools
+import hashlib
 
 import rules
 from django.conf import settings
@@ -25,6 +26,7 @@ from teilhabe.contributions.forms import (
 from teilhabe.contributions.models import Status
 from teilhabe.contributions.page_versions import contribution_page_versions
 from teilhabe.contributions.selectors import (
+    LISTS_NAMESPACE,
     ContributionFilters,
     comment_thread,
     comment_visible,
@@ -38,6 +40,7 @@ from teilhabe.contributions.selectors import (
     user_supports,
     visible_statuses,
 )
+from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_versions_many
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.machine_translation import machine_translation_enabled
 from teilhabe.core.page_cache import cache_public_page
@@ -118,9 +121,26 @@ def contribution_list_view(request, slug):
     return render(
         request,
         "contributions/contribution_list.html",
-        {"process": process, "form": form, "page": page, "filters": filters},
+        {
+            "process": process,
+            "form": form,
+            "page": page,
+            "filters": filters,
+            "filter_panel_key": _filter_panel_key(request, process, form, statuses),
+        },
         status=status,
     )
+
+
+def _filter_panel_key(request, process, form, statuses) -> str | None:
+    """What the filter panel shows depends on: the values asked for, the statuses the reader may choose, the
+    names of the options (site content) and their counts (the lists' version). A panel with errors is not cached.
+    """
+    if form.errors:
+        return None
+    versions = cache_versions_many([(CONTENT_NAMESPACE, "site"), (LISTS_NAMESPACE, process.pk)])
+    asked = tuple((name, request.GET.get(name, "")) for name in form.fields)
+    return hashlib.sha256(repr((asked, statuses, sorted(versions.values()))).encode()).hexdigest()[:32]
 
 
 @ratelimit(key="user_or_ip", rate=WRITE_RATE, method="POST", block=True)

@@ -198,3 +198,14 @@ def test_the_process_page_shows_a_new_translation_and_phase(
         assert 'aria-current="step"' not in html
     else:
         assert re.search(r'aria-current="step">\s*<strong><span lang="de">' + re.escape(following.name), html)
+
+
+def test_the_filter_panel_counts_a_new_contribution(
+    reader, lists, process, personas, django_capture_on_commit_callbacks
+):
+    """The cached filter panel follows the lists: a first contribution in Turkish adds its language option."""
+    assert '<option value="tr">' not in page(reader, lists["first page"])
+    assert '<option value="tr">' not in page(reader, lists["first page"])  # now from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        make_contribution(process, personas["participant"], title="Türkçe kurslar", language="tr")
+    assert '<option value="tr">Türkçe (1)</option>' in page(reader, lists["first page"])
