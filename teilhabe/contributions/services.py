@@ -370,11 +370,11 @@ def contribution_moderate(*, contribution: Contribution, user, publish: bool, re
             contribution.status = Status.REMOVED
             contribution.removal_reason = reason
         contribution.save(update_fields=["status", "removal_reason", "published_at", "updated_at"])
-    Flag.objects.filter(contribution=contribution, comment__isnull=True, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=user
-    )
-    contribution.open_flag_count = 0
-    Contribution.objects.filter(pk=contribution.pk).update(open_flag_count=0)
+        Flag.objects.filter(contribution=contribution, comment__isnull=True, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=user
+        )
+        contribution.open_flag_count = 0
+        Contribution.objects.filter(pk=contribution.pk).update(open_flag_count=0)
     audit_record(
         actor=user,
         action="contribution.published" if publish else "contribution.removed",
@@ -431,7 +431,9 @@ def comment_moderate(*, comment: Comment, user, publish: bool, reason: str = "")
         delta = int(comment.status == Status.PUBLISHED) - int(was_published)
         if delta:
             Contribution.objects.filter(pk=comment.contribution_id).update(comment_count=F("comment_count") + delta)
-    Flag.objects.filter(comment=comment, resolved_at__isnull=True).update(resolved_at=timezone.now(), resolved_by=user)
+        Flag.objects.filter(comment=comment, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=user
+        )
     audit_record(
         actor=user,
         action="comment.published" if publish else "comment.removed",
@@ -598,15 +600,15 @@ def user_delete(*, user, actor) -> dict:
     for pk, process_id in changed:
         changed_by_process.setdefault(process_id, set()).add(pk)
     removed = {"supports": len(supported), "flags": flags.count()}
-    with tallied(supported):
+    with tallied(supported):  # around every write, so that the tally rows are locked last
         # One support and one report per person and item (unique constraints), so each item loses exactly one.
         Contribution.objects.filter(pk__in=supported).update(support_count=F("support_count") - 1)
         Contribution.objects.filter(pk__in=flagged_contributions).update(open_flag_count=F("open_flag_count") - 1)
         Comment.objects.filter(pk__in=flagged_comments).update(open_flag_count=F("open_flag_count") - 1)
         Support.objects.filter(user=user).delete()
-    flags.delete()
-    audit_record(actor=actor, action="user.deleted", obj=user, data=removed)
-    user.delete()
+        flags.delete()
+        audit_record(actor=actor, action="user.deleted", obj=user, data=removed)
+        user.delete()
     for process_id, contribution_ids in changed_by_process.items():
         _figures_changed(process_id, contribution_ids=contribution_ids)
     return removed

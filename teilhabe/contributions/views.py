@@ -91,8 +91,7 @@ def _list_page_versions(request, slug):
     page = request.GET.get("page")
     if page is not None and not (page.isascii() and page.isdigit() and page == str(int(page)) and page != "0"):
         return None  # ?page=abc, 0 or 007: a 404 or a duplicate of a canonical page
-    process = process_get_published(slug=slug)
-    return process_page_versions(process) if process is not None else None
+    return process_page_versions(slug)
 
 
 @cache_public_page(_list_page_versions, params=LIST_PARAMS)

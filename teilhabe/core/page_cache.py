@@ -199,15 +199,24 @@ def page_cache_keys_for(path_with_query: str) -> list[str]:
     return keys
 
 
-def page_versions(pairs, *, changes_at=()) -> tuple[list[str], int | None]:
-    """A versions function's answer: the values of these (namespace, object id) versions, read in one round trip,
-    and the seconds until the first moment in ``changes_at`` still to come (a phase starting or ending), if any.
+def page_versions(pairs, *, changes_at=(), known=None) -> tuple[list[str], int | None]:
+    """A versions function's answer: the values of these (namespace, object id) versions, read in one round trip
+    (or taken from ``known``, a dict of versions just read), and the seconds until the first moment in
+    ``changes_at`` still to come (a phase starting or ending), if any.
     """
-    versions = cache_versions_many(pairs)
+    pairs = list(pairs)
+    versions = known if known is not None and all(pair in known for pair in pairs) else cache_versions_many(pairs)
     now = timezone.now()
     upcoming = [moment for moment in changes_at if moment > now]
     seconds = math.floor((min(upcoming) - now).total_seconds()) if upcoming else None
     return [str(versions[pair]) for pair in pairs], seconds
+
+
+def remember(memo: dict, key, value, *, limit: int = 10_000) -> None:
+    """Keep ``value`` in a worker's own ``memo``, which never grows beyond ``limit`` entries (it starts over)."""
+    if len(memo) >= limit:
+        memo.clear()
+    memo[key] = value
 
 
 def site_page_versions(request=None, **kwargs):

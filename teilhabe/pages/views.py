@@ -17,8 +17,7 @@ def _home_page_versions(request):
     slugs = list(process_list_published().values_list("slug", flat=True)[:2])  # the one query of a cached home
     if len(slugs) != 1:
         return site_page_versions()  # the list of processes shows their staff-written texts only
-    process = process_get_published(slug=slugs[0])
-    return process_page_versions(process) if process is not None else None
+    return process_page_versions(slugs[0])
 
 
 @cache_public_page(_home_page_versions)
@@ -33,8 +32,7 @@ def home(request):
 
 
 def _process_page_versions(request, slug):
-    process = process_get_published(slug=slug)
-    return process_page_versions(process) if process is not None else None
+    return process_page_versions(slug)
 
 
 @cache_public_page(_process_page_versions)

@@ -72,11 +72,11 @@ def test_cards_are_cached_fragments(reader, lists, contribution):
 
 
 def _card_keys(pk):
-    from teilhabe.contributions.cards import contribution_card_fragments  # noqa: F401 - the module under test
+    """The keys of the cached cards of contribution ``pk``, in locmem or in Redis."""
+    from django.core.cache.backends.locmem import LocMemCache
 
-    locmem = getattr(cache, "_cache", None)
-    if locmem is not None:
-        return [key for key in locmem if f":card:{pk}:" in key]
+    if isinstance(cache, LocMemCache):
+        return [key for key in cache._cache if f":card:{pk}:" in key]
     return [key.decode() for key in cache._cache.get_client().scan_iter(f"*:card:{pk}:*")]
 
 
