@@ -53,7 +53,7 @@ def main() -> int:
         cached_pages = [
             {**page, "name": f"{page['name']} (page cache)", "page_cache": True}
             for page in pages
-            if not page.get("clear_cache")
+            if not page.get("clear_cache") and not page.get("after_write")
         ]
         with override_settings(TEILHABE_PAGE_CACHE=True):
             cached_results, cached_failures = measure(cached_pages, warmup=warmup, requests=requests)

@@ -16,6 +16,7 @@ def pages_to_measure(process_slug: str) -> list[dict]:
 
     base = reverse("contributions:list", kwargs={"slug": process_slug})
     published = Contribution.objects.filter(process__slug=process_slug, status=Status.PUBLISHED)
+    process_id = published.values_list("process_id", flat=True).first()
     last_page = max(1, math.ceil(published.count() / settings.TEILHABE_PAGE_SIZE))
     busiest = list(published.order_by("-comment_count", "-support_count").values_list("pk", flat=True)[:10])
     typical_rng = random.Random(SEED)
@@ -41,11 +42,47 @@ def pages_to_measure(process_slug: str) -> list[dict]:
             "urls": [f"{base}?field={FILTER_FIELD}&district={FILTER_DISTRICT}"],
             "clear_cache": True,
         },
+        # What a new contribution makes stale (its process's figures and lists, and its own versions), the rest
+        # of the cache kept: the next visitor after a write, as it happens many times a day.
+        {
+            "name": "home (after a write)",
+            "urls": [reverse("processes:home")],
+            "after_write": True,
+            "process_id": process_id,
+        },
+        {"name": "list: first page (after a write)", "urls": [base], "after_write": True, "process_id": process_id},
+        {
+            "name": "list: search (after a write)",
+            "urls": [f"{base}?q={SEARCH_WORD}"],
+            "after_write": True,
+            "process_id": process_id,
+        },
+        {
+            "name": "detail: most discussed (after a write)",
+            "urls": [detail(pk) for pk in busiest],
+            "after_write": True,
+            "process_id": process_id,
+        },
         {"name": "list: last page", "urls": [f"{base}?page={last_page}"]},
         {"name": "list: most supported", "urls": [f"{base}?sort=supported"]},
         {"name": "detail: most discussed", "urls": [detail(pk) for pk in busiest]},
         {"name": "detail: typical", "urls": [detail(pk) for pk in typical]},
     ]
+
+
+def as_after_a_write(page: dict) -> None:
+    """Bump the versions a new contribution bumps when it commits (the services' ``_figures_changed``)."""
+    from django.urls import resolve
+
+    from teilhabe.contributions.selectors import CONTRIBUTION_NAMESPACE, LISTS_NAMESPACE
+    from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version_bump
+
+    for namespace in (FIGURES_NAMESPACE, LISTS_NAMESPACE):
+        cache_version_bump(namespace, page["process_id"])  # outside a transaction: at once
+    for url in page["urls"]:
+        pk = resolve(url.split("?")[0]).kwargs.get("pk")
+        if pk is not None:
+            cache_version_bump(CONTRIBUTION_NAMESPACE, pk)
 
 
 def _percentile(values: list[float], percent: int) -> float:
@@ -84,6 +121,8 @@ def measure(pages: list[dict], *, warmup: int, requests: int) -> tuple[list[dict
             url = urls[index % len(urls)]
             if page.get("clear_cache"):
                 cache.clear()  # outside the timed part
+            elif page.get("after_write"):
+                as_after_a_write(page)
             began, began_cpu = time.perf_counter(), time.process_time()
             response = client.get(url)
             times.append((time.perf_counter() - began) * 1000)
@@ -93,6 +132,8 @@ def measure(pages: list[dict], *, warmup: int, requests: int) -> tuple[list[dict
         recorder = QueryRecorder()
         if page.get("clear_cache"):
             cache.clear()
+        elif page.get("after_write"):
+            as_after_a_write(page)
         with connection.execute_wrapper(recorder):
             response = client.get(urls[0])
         page["queries"] = recorder.queries

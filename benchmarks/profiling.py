@@ -218,6 +218,10 @@ def _request(client, cache, page: dict, index: int):
     url = page["urls"][index % len(page["urls"])]
     if page.get("clear_cache"):
         cache.clear()  # outside the measured part, as in the timing
+    elif page.get("after_write"):
+        from benchmarks.measure import as_after_a_write
+
+        as_after_a_write(page)
     return url
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from teilhabe.contributions.forms import (
 from teilhabe.contributions.models import Status
 from teilhabe.contributions.page_versions import contribution_page_versions
 from teilhabe.contributions.selectors import (
+    CONTRIBUTION_NAMESPACE,
     LISTS_NAMESPACE,
     ContributionFilters,
     comment_thread,
@@ -42,6 +44,7 @@ from teilhabe.contributions.selectors import (
 )
 from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_versions_many
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
+from teilhabe.core.fragments import cached_fragments, fragment_key
 from teilhabe.core.machine_translation import machine_translation_enabled
 from teilhabe.core.page_cache import cache_public_page
 from teilhabe.core.pagination import paginate_ids
@@ -221,10 +224,13 @@ def _detail(request, contribution, *, comment_form=None, status=200):
     translation = None
     if wants_translation:
         translation = services.contribution_translation_get(contribution=contribution, language=reader_language)
-    comments, more_comments = [], False
+    comments, more_comments, comments_html = [], False, None
     if not contribution.is_removed:
         limit = None if request.GET.get("kommentare") == "alle" else COMMENT_THREADS_SHOWN
-        comments, more_comments = comment_thread(contribution=contribution, user=request.user, limit=limit)
+        if request.user.is_authenticated:  # they may see their own unpublished comments, reply and report
+            comments, more_comments = comment_thread(contribution=contribution, user=request.user, limit=limit)
+        else:
+            comments_html = _public_comments_html(request, contribution, limit)
     # What the reader may do is decided once for the page (the comments reuse it).
     user = request.user
     can = {
@@ -244,6 +250,7 @@ def _detail(request, contribution, *, comment_form=None, status=200):
         "process": contribution.process,
         "comments": comments,
         "more_comments": more_comments,
+        "comments_html": comments_html,
         "supported": user_supports(user=user, contribution=contribution),
         "comment_form": comment_form,
         "current_phase": phase_current(contribution.process),
@@ -254,6 +261,20 @@ def _detail(request, contribution, *, comment_form=None, status=200):
         "language_form": LanguageForm(initial={"language": contribution.language}) if can["can_moderate"] else None,
     }
     return render(request, "contributions/contribution_detail.html", context, status=status)
+
+
+def _public_comments_html(request, contribution, limit):
+    """The threads as every anonymous reader sees them, cached until the contribution changes (a comment or a
+    moderation decision bumps its version) or a name in them does (the content version)."""
+    versions = cache_versions_many([(CONTRIBUTION_NAMESPACE, contribution.pk), (CONTENT_NAMESPACE, "site")])
+    key = fragment_key("comments", get_language(), [contribution.pk, *versions.values(), limit])
+
+    def render(_items):
+        comments, more = comment_thread(contribution=contribution, user=request.user, limit=limit)
+        context = {"contribution": contribution, "comments": comments, "more_comments": more}
+        return {contribution.pk: (render_to_string("contributions/_comments.html", context, request=request), False)}
+
+    return cached_fragments({contribution.pk: key}, render)[contribution.pk].html
 
 
 def contribution_confirm_view(request, token):

@@ -209,3 +209,23 @@ def test_the_filter_panel_counts_a_new_contribution(
     with django_capture_on_commit_callbacks(execute=True):
         make_contribution(process, personas["participant"], title="Türkçe kurslar", language="tr")
     assert '<option value="tr">Türkçe (1)</option>' in page(reader, lists["first page"])
+
+
+def test_cached_threads_follow_comments_and_moderation(
+    settings, contribution, personas, coordinator, django_capture_on_commit_callbacks
+):
+    """Anonymous readers get the threads from a cached fragment (here without the page cache around it)."""
+    settings.TEILHABE_PAGE_CACHE = False
+    anonymous = Client()
+    url = reverse("contributions:detail", kwargs={"pk": contribution.pk})
+    assert "Abends bitte auch" not in page(anonymous, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = services.comment_create(
+            contribution=contribution, user=personas["evaluator"], body="Abends bitte auch"
+        )
+    assert "Abends bitte auch" in page(anonymous, url)
+    assert "Abends bitte auch" in page(anonymous, url)  # from the fragment
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_moderate(comment=comment, user=coordinator, publish=False, reason="off_topic")
+    html = page(anonymous, url)
+    assert "Abends bitte auch" not in html and "Kommentar von der Moderation entfernt" in html
