@@ -42,8 +42,8 @@ def pages_to_measure(process_slug: str) -> list[dict]:
             "urls": [f"{base}?field={FILTER_FIELD}&district={FILTER_DISTRICT}"],
             "clear_cache": True,
         },
-        # What a new contribution makes stale (its process's figures and lists, and its own versions), the rest
-        # of the cache kept: the next visitor after a write, as it happens many times a day.
+        # The next visitor after a new contribution elsewhere in the process (it happens many times a day): the
+        # process's figures and lists are stale, the rest of the cache is kept.
         {
             "name": "home (after a write)",
             "urls": [reverse("processes:home")],
@@ -63,6 +63,7 @@ def pages_to_measure(process_slug: str) -> list[dict]:
             "after_write": True,
             "process_id": process_id,
         },
+        {"name": "detail: most discussed (cache cleared)", "urls": [detail(pk) for pk in busiest], "clear_cache": True},
         {"name": "list: last page", "urls": [f"{base}?page={last_page}"]},
         {"name": "list: most supported", "urls": [f"{base}?sort=supported"]},
         {"name": "detail: most discussed", "urls": [detail(pk) for pk in busiest]},
@@ -71,18 +72,13 @@ def pages_to_measure(process_slug: str) -> list[dict]:
 
 
 def as_after_a_write(page: dict) -> None:
-    """Bump the versions a new contribution bumps when it commits (the services' ``_figures_changed``)."""
-    from django.urls import resolve
-
-    from teilhabe.contributions.selectors import CONTRIBUTION_NAMESPACE, LISTS_NAMESPACE
+    """Bump what a new contribution elsewhere in the process bumps when it commits (the services'
+    ``_figures_changed``): the process's figures and lists. Cards and threads of the pages measured stay valid."""
+    from teilhabe.contributions.selectors import LISTS_NAMESPACE
     from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version_bump
 
     for namespace in (FIGURES_NAMESPACE, LISTS_NAMESPACE):
         cache_version_bump(namespace, page["process_id"])  # outside a transaction: at once
-    for url in page["urls"]:
-        pk = resolve(url.split("?")[0]).kwargs.get("pk")
-        if pk is not None:
-            cache_version_bump(CONTRIBUTION_NAMESPACE, pk)
 
 
 def _percentile(values: list[float], percent: int) -> float:

@@ -158,9 +158,12 @@ def user_create_verified(*, email: str, password: str | None, display_name: str 
         user.set_unusable_password()
     elif created or not user.check_password(password):
         user.set_password(password)
+    renamed = not created and bool(display_name) and display_name != user.display_name
     user.display_name = display_name or user.display_name
     user.is_staff = bool(set(roles) & STAFF_ROLES)
     user.save()
+    if renamed:
+        content_version_bump()  # the new public name on every cached card and thread
     EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     if roles:
         user.groups.add(*Group.objects.filter(name__in=[Role(role).value for role in roles]))

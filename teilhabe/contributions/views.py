@@ -39,6 +39,7 @@ from teilhabe.contributions.selectors import (
     contribution_submitted_get,
     contribution_visible,
     moderation_queue,
+    search_terms,
     user_supports,
     visible_statuses,
 )
@@ -87,6 +88,7 @@ def with_contribution(*, removed: bool = False):
 
 
 # The public list's query parameters: its filters (the status filter is for coordinators) and the page.
+SEARCH_OPERATORS = {"OR", "AND", "NOT", "NEAR"}  # full-text syntax someone may try; searched as plain words
 LIST_PARAMS = (*(name for name in ContributionFilterForm.base_fields if name != "status"), "page")
 
 
@@ -94,6 +96,11 @@ def _list_page_versions(request, slug):
     page = request.GET.get("page")
     if page is not None and not (page.isascii() and page.isdigit() and page == str(int(page)) and page != "0"):
         return None  # ?page=abc, 0 or 007: a 404 or a duplicate of a canonical page
+    q = request.GET.get("q")
+    if q is not None and (q.lower() != " ".join(search_terms(q)) or SEARCH_OPERATORS & set(q.split())):
+        # Only a search of plain words, as typed, is stored. Quotes, stars, search-engine operators, odd bytes or
+        # more words than are searched for find what their plain words find, and are not worth a cached page.
+        return None
     return process_page_versions(slug)
 
 

@@ -14,6 +14,7 @@ from teilhabe.administration.models import Department, DepartmentMembership
 from teilhabe.competitions.models import Call, Fund, JuryMembership
 from teilhabe.contributions import services as contribution_services
 from teilhabe.contributions.models import Channel, Comment, Contribution
+from teilhabe.core.cache_versions import content_version_bump
 from teilhabe.core.models import TranslationState
 from teilhabe.core.services import content_translation_set
 from teilhabe.councils.models import CouncilMembership, DistrictSpace
@@ -154,6 +155,7 @@ def demo_seed(*, log=print) -> dict:
         ]
         _contributions(process, residents, personas)
         _flags(process, residents)
+    content_version_bump()  # the process, its phases and texts were written directly: cached pages go
     log(f"Demo ready: {Contribution.objects.filter(process=process).count()} contributions in “{process.title}”.")
     return {"process": process, "personas": personas}
 

@@ -51,6 +51,9 @@ def test_a_small_benchmark_generates_consistent_data_and_answers_every_page(smal
     assert report["failures"] == []
     assert report["data"]["contributions"] == 1000
     assert {page["name"] for page in report["pages"]} >= {"home", "list: search", "detail: typical"}
+    for page in report["pages"]:
+        assert page["cpu_target_ms"] == (10 if page["name"] == "list: first page" else 25), page["name"]
+        assert page["over_cpu_target"] == (page["cpu_p50_ms"] > page["cpu_target_ms"])
     assert (directory / "summary-scale-0.01.md").read_text().startswith("# teilhabe bench")
 
 
@@ -60,7 +63,9 @@ def test_profile_mode_writes_shares_adding_up_to_the_whole_and_the_top_functions
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     profile = json.loads((directory / "profile-scale-0.01.json").read_text())
     timed = json.loads((directory / "results-scale-0.01.json").read_text())["pages"]
-    assert [page["name"] for page in profile["pages"]] == [page["name"] for page in timed]
+    # Every page rendered (the page cache off) is profiled; the "(page cache)" rows are timed only.
+    assert [page["name"] for page in profile["pages"]] == [page["name"] for page in timed if not page["page_cache"]]
+    assert any(page["page_cache"] for page in timed)
     for page in profile["pages"]:
         assert set(page["shares"]) >= {"templates", "sql", "translation", "permissions", "cache", "other"}
         assert sum(page["shares"].values()) == pytest.approx(100, abs=0.5), page["name"]

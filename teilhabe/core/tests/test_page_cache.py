@@ -402,6 +402,14 @@ def test_a_page_does_not_outlive_its_phase(db):
         "?status=removed",
         "?sort=drop-table",
         "?district=99999999999999999999999",
+        '?q="',
+        '?q="Sprachkurse',
+        "?q=*",
+        "?q=Sprachkurse+OR",
+        "?q=NEAR(",
+        "?q=title:Kita",
+        "?q=%FF%FE",
+        "?q=" + "+".join(["wort"] * 12),
     ],
 )
 def test_bad_query_strings_are_not_stored(client, urls, query):
