@@ -11,7 +11,7 @@ from django.utils.translation import gettext
 
 from teilhabe.contributions.selectors import CONTRIBUTION_NAMESPACE, contribution_cards
 from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_versions_many
-from teilhabe.core.fragments import Fragment, cached_fragments
+from teilhabe.core.fragments import Fragment, cached_fragments, fragment_key
 
 
 def contribution_card_fragments(ids, *, process, request=None) -> list[Fragment]:
@@ -20,7 +20,7 @@ def contribution_card_fragments(ids, *, process, request=None) -> list[Fragment]
     language = translation.get_language()
     versions = cache_versions_many([(CONTRIBUTION_NAMESPACE, pk) for pk in ids] + [(CONTENT_NAMESPACE, "site")])
     content = versions[(CONTENT_NAMESPACE, "site")]
-    keys = {pk: f"card:{pk}:{versions[(CONTRIBUTION_NAMESPACE, pk)]}:{content}:{language}" for pk in ids}
+    keys = {pk: fragment_key("card", language, [pk, versions[(CONTRIBUTION_NAMESPACE, pk)], content]) for pk in ids}
 
     def render(missing):
         template = get_template("contributions/_card.html")

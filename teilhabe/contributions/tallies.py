@@ -191,6 +191,13 @@ def tally_totals(*, process, status: str) -> dict[str, int]:
     return {field: totals[field] or 0 for field in AMOUNTS}
 
 
+def tally_count(*, process, status: str, **columns) -> int:
+    """How many contributions of ``process`` with ``status`` have the given tally ``columns`` (channel, language,
+    district_id), summed over the few tally rows that match instead of counting the contributions."""
+    rows = ContributionTally.objects.filter(process=process, status=status, **columns).order_by()
+    return rows.aggregate(n=Sum("contributions"))["n"] or 0
+
+
 def tally_counts_by(*, process, status: str, fields: Iterable[str]) -> dict[str, dict]:
     """For each of ``fields`` (tally columns: channel, language, district_id), the contributions of ``process``
     with ``status`` per value; only values that occur are keys. One query over the process's tally rows."""

@@ -12,11 +12,13 @@ from typing import NamedTuple
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
+from teilhabe.core.release import RELEASE
+
 FRAGMENT_SECONDS = 3600  # an upper bound; the versions in the key make a fragment stale much sooner
 
 
 def fragment_key(name: str, language: str, parts) -> str:
-    return f"fragment:{name}:{language}:" + ":".join(str(part) for part in parts)
+    return f"fragment:{RELEASE}:{name}:{language}:" + ":".join(str(part) for part in parts)
 
 
 class Fragment(NamedTuple):

@@ -1,3 +1,7 @@
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from teilhabe.core.errors import ApplicationError
@@ -21,3 +25,29 @@ class ApplicationErrorMiddleware:
                 status=exception.status_code,
             )
         return None
+
+
+# What a response can carry to adjust its policy (django-csp's decorators set these).
+_CSP_ADJUSTMENTS = tuple(
+    f"_csp_{kind}{suffix}" for kind in ("config", "update", "replace", "exempt") for suffix in ("", "_ro")
+)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, which builds the policy afresh for every response; here the policy of a response
+    that neither adjusts it nor uses a nonce (every page of ours) is built once per process and reused."""
+
+    _plain_headers = None
+
+    def process_response(self, request, response):
+        adjusted = any(getattr(response, name, None) for name in _CSP_ADJUSTMENTS)
+        if adjusted or getattr(request, "_csp_nonce", None) is not None or settings.DEBUG:
+            return super().process_response(request, response)
+        if self._plain_headers is None:
+            probe = HttpResponse()
+            super().process_response(request, probe)
+            type(self)._plain_headers = [(name, probe[name]) for name in (HEADER, HEADER_REPORT_ONLY) if name in probe]
+        for name, value in self._plain_headers:
+            if name not in response:
+                response[name] = value
+        return response

@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
 from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_versions_many
+from teilhabe.core.release import RELEASE
 
 KEY_PREFIX = "page"
 SITE = "site"  # the object id of the site-wide content version (CONTENT_NAMESPACE)
@@ -67,7 +68,7 @@ class PageCacheSpec:
 
 def page_cache_key(language: str, path: str, query_string: str, parts) -> str:
     address = hashlib.sha256(f"{path}?{query_string}".encode()).hexdigest()[:32]
-    return f"{KEY_PREFIX}:{language}:{address}:{':'.join(str(part) for part in parts)}"
+    return f"{KEY_PREFIX}:{RELEASE}:{language}:{address}:{':'.join(str(part) for part in parts)}"
 
 
 def _query_string(request) -> str:

@@ -8,7 +8,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 
 from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_version
-
 from teilhabe.core.models import ContentTranslation
 
 

@@ -10,11 +10,17 @@ from teilhabe.core.page_cache import cache_public_page, site_page_versions
 from teilhabe.core.selectors import translation_status
 from teilhabe.monitoring.metrics import process_figures
 from teilhabe.processes.page_versions import process_page_versions
-from teilhabe.processes.selectors import phase_current, process_get_published, process_list_published, process_phases
+from teilhabe.processes.selectors import (
+    phase_current,
+    process_get_published,
+    process_list_published,
+    process_phases,
+    process_slugs_published,
+)
 
 
 def _home_page_versions(request):
-    slugs = list(process_list_published().values_list("slug", flat=True)[:2])  # the one query of a cached home
+    slugs = process_slugs_published()
     if len(slugs) != 1:
         return site_page_versions()  # the list of processes shows their staff-written texts only
     return process_page_versions(slugs[0])
@@ -22,9 +28,9 @@ def _home_page_versions(request):
 
 @cache_public_page(_home_page_versions)
 def home(request):
-    processes = list(process_list_published()[:2])
-    if len(processes) == 1:
-        process = process_get_published(slug=processes[0].slug)
+    slugs = process_slugs_published()
+    if len(slugs) == 1:
+        process = process_get_published(slug=slugs[0])
         if process is None:
             raise NotFound()
         return _process_page(request, process)

@@ -12,6 +12,17 @@ def process_list_published():
     return Process.objects.filter(is_published=True).select_related("city").order_by("-created_at")
 
 
+def process_slugs_published(*, limit: int = 2) -> list[str]:
+    """The slugs of the newest published processes (the home page shows the only one, or a list), cached until
+    site content changes."""
+    key = f"process-slugs:{limit}:{cache_version(CONTENT_NAMESPACE, 'site')}"
+    slugs = cache.get(key)
+    if slugs is None:
+        slugs = list(process_list_published().values_list("slug", flat=True)[:limit])
+        cache.set(key, slugs, PROCESS_SECONDS)
+    return slugs
+
+
 PROCESS_SECONDS = 300  # an upper bound: every change of a process, its phases or fields bumps the content version
 
 
