@@ -94,6 +94,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "teilhabe.core.middleware.VersionMemoMiddleware",  # each cache version read once per request
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "teilhabe.core.middleware.ContentSecurityPolicyMiddleware",  # django-csp's, with the policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -15,6 +15,7 @@ from teilhabe.contributions.models import (
     Status,
 )
 from teilhabe.contributions.selectors import SORTS
+from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_version
 from teilhabe.core.fields import IdField, ModelChoiceField, ModelMultipleChoiceField
 from teilhabe.core.selectors import content_translation_table, localise
 from teilhabe.places.models import District, Neighbourhood
@@ -38,12 +39,10 @@ class ContributionFilterForm(forms.Form):
     field = forms.ChoiceField(label=_("Field of action"), required=False)
     district = forms.TypedChoiceField(label=_("District"), required=False, coerce=int, empty_value=None)
     target_group = forms.ChoiceField(label=_("Target group"), required=False)
-    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=[("", _("All channels")), *Channel.choices])
-    language = forms.ChoiceField(
-        label=_("Language"), required=False, choices=[("", _("All languages")), *Language.choices]
-    )
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=[(key, SORT_LABELS[key]) for key in SORTS])
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
 
     def __init__(self, *args, process, statuses, facets, **kwargs):
         """``facets``: per filter, how many contributions each value finds (see ``contribution_facets``).
@@ -52,38 +51,66 @@ class ContributionFilterForm(forms.Form):
         asked for (a link may name one that no longer finds anything).
         """
         super().__init__(*args, **kwargs)
-        field_label, group_label = localised_label(FieldOfAction), localised_label(TargetGroup)
-        self.fields["field"].choices = [("", _("All fields of action"))] + [
-            (item.slug, field_label(item)) for item in process.fields_of_action.all()
-        ]
-        self.fields["target_group"].choices = [("", _("All target groups"))] + [
-            (item.slug, group_label(item)) for item in process.target_groups.all()
-        ]
-        districts = district_choices(city_id=process.city_id)
-        self.fields["district"].choices = self._counted(
-            "district",
-            [(number, name, facets["district"].get(pk, 0)) for pk, number, name in districts],
-            _("All districts"),
-        )
-        self.fields["channel"].choices = self._counted(
-            "channel",
-            [(value, label, facets["channel"].get(value, 0)) for value, label in Channel.choices],
-            _("All channels"),
-        )
-        self.fields["language"].choices = self._counted(
-            "language",
-            [(value, label, facets["language"].get(value, 0)) for value, label in Language.choices],
-            _("All languages"),
-        )
-        self.fields["status"].choices = [(value, label) for value, label in Status.choices if value in statuses]
+        options = filter_options(process=process, statuses=statuses, facets=facets)
+        for name in ("field", "target_group", "status", "sort"):
+            self.fields[name].choices = options[name]
+        for name in ("district", "channel", "language"):
+            asked = str(self.data.get(name, "")) if self.is_bound else ""
+            self.fields[name].choices = [
+                (value, label) for value, label, count in options[name] if count or str(value) == asked
+            ]
         if len(statuses) == 1:
             del self.fields["status"]  # nothing to choose for the public
 
-    def _counted(self, name, options, all_label) -> list:
-        asked = str(self.data.get(name, "")) if self.is_bound else ""
-        return [("", all_label)] + [
-            (value, label_with_count(label, count)) for value, label, count in options if count or str(value) == asked
+
+# The options of the filter form, by what decides them: built once per worker, not once per request.
+_OPTIONS: dict = {}
+_OPTIONS_KEPT = 256
+
+
+def filter_options(*, process, statuses, facets) -> dict[str, list]:
+    """The filter form's options in the active language: (value, label) for fields of action, target groups,
+    statuses and sorting; (value, label with count, count) for district, channel and language ("" for all).
+
+    Remembered by the worker under the process, the language, the reader's statuses, the site's content version
+    (names) and the counts themselves, so a change of any of them builds them afresh.
+    """
+    language = translation.get_language()
+    counted = tuple(sorted((name, tuple(sorted(values.items(), key=str))) for name, values in facets.items()))
+    key = (process.pk, language, statuses, cache_version(CONTENT_NAMESPACE, "site"), counted)
+    options = _OPTIONS.get(key)
+    if options is not None:
+        return options
+    field_label, group_label = localised_label(FieldOfAction), localised_label(TargetGroup)
+
+    def counted_options(options, all_label):
+        return [("", str(all_label), 1)] + [
+            (value, label_with_count(label, count), count) for value, label, count in options
         ]
+
+    districts = district_choices(city_id=process.city_id)
+    options = {
+        "field": [("", gettext("All fields of action"))]
+        + [(item.slug, field_label(item)) for item in process.fields_of_action.all()],
+        "target_group": [("", gettext("All target groups"))]
+        + [(item.slug, group_label(item)) for item in process.target_groups.all()],
+        "status": [(value, str(label)) for value, label in Status.choices if value in statuses],
+        "sort": [(key, str(SORT_LABELS[key])) for key in SORTS],
+        "district": counted_options(
+            [(number, name, facets["district"].get(pk, 0)) for pk, number, name in districts], _("All districts")
+        ),
+        "channel": counted_options(
+            [(value, label, facets["channel"].get(value, 0)) for value, label in Channel.choices], _("All channels")
+        ),
+        "language": counted_options(
+            [(value, label, facets["language"].get(value, 0)) for value, label in Language.choices],
+            _("All languages"),
+        ),
+    }
+    if len(_OPTIONS) >= _OPTIONS_KEPT:
+        _OPTIONS.clear()
+    _OPTIONS[key] = options
+    return options
 
 
 def label_with_count(label, count: int) -> str:

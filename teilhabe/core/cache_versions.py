@@ -2,6 +2,7 @@
 
 import time
 
+from asgiref.local import Local
 from django.core.cache import cache
 from django.db import transaction
 
@@ -21,28 +22,54 @@ def cache_version(namespace: str, object_id) -> int:
     return cache_versions_many([(namespace, object_id)])[(namespace, object_id)]
 
 
+# Within one request every version is read from the cache once (a page asks for the site's content version in
+# many places); ``VersionMemoMiddleware`` opens the memo at the start of a request and drops it at the end.
+# Outside a request (commands, the task worker) there is no memo: every read goes to the cache.
+_request = Local()
+
+
+def versions_memo_open() -> None:
+    _request.memo = {}
+
+
+def versions_memo_close() -> None:
+    _request.memo = None
+
+
 def cache_versions_many(pairs) -> dict:
-    """The versions of many (namespace, object id) pairs in one cache round trip.
+    """The versions of many (namespace, object id) pairs in one cache round trip (none for those this request
+    has read already).
 
     A version that is not in the cache (never bumped, or evicted) starts at the current time, never at a value
     used before, so that entries stored under an old version can never come back.
     """
+    memo = getattr(_request, "memo", None)
     pairs = list(pairs)
-    keys = {pair: _key(*pair) for pair in pairs}
-    found = cache.get_many(list(keys.values()))
-    versions = {}
+    versions = {pair: memo[pair] for pair in pairs if pair in memo} if memo else {}
+    keys = {pair: _key(*pair) for pair in pairs if pair not in versions}
+    found = cache.get_many(list(keys.values())) if keys else {}
     for pair, key in keys.items():
         if key in found:
             versions[pair] = found[key]
         else:
             fresh = time.time_ns()
             versions[pair] = fresh if cache.add(key, fresh, None) else cache.get(key, fresh)
+    if memo is not None:
+        memo.update(versions)
     return versions
 
 
 def cache_version_bump(namespace: str, object_id) -> None:
     """After the current transaction commits, make every cached value of this object stale."""
-    transaction.on_commit(lambda: cache.set(_key(namespace, object_id), time.time_ns(), None))
+
+    def bump():
+        version = time.time_ns()
+        cache.set(_key(namespace, object_id), version, None)
+        memo = getattr(_request, "memo", None)
+        if memo is not None:
+            memo[(namespace, object_id)] = version  # the rest of this request sees it too
+
+    transaction.on_commit(bump)
 
 
 def content_version_bump() -> None:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from teilhabe.core.cache_versions import versions_memo_close, versions_memo_open
 from teilhabe.core.errors import ApplicationError
 
 
@@ -51,3 +52,17 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             if name not in response:
                 response[name] = value
         return response
+
+
+class VersionMemoMiddleware:
+    """Each cache version is read once per request (see ``teilhabe.core.cache_versions``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        versions_memo_open()
+        try:
+            return self.get_response(request)
+        finally:
+            versions_memo_close()

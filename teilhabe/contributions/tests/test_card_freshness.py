@@ -73,14 +73,15 @@ def test_cards_are_cached_fragments(reader, lists, contribution):
 
 def _card_keys(pk):
     """The keys of the cached German cards of contribution ``pk``, in locmem or in Redis."""
+    from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
     from teilhabe.core.fragments import fragment_key
 
-    prefix = fragment_key("card", "de", [pk]) + ":"
-    if isinstance(cache, LocMemCache):
-        return [key for key in cache._cache if prefix in key]
-    return [key.decode() for key in cache._cache.get_client().scan_iter(f"*{prefix}*")]
+    backend, prefix = caches["default"], fragment_key("card", "de", [pk]) + ":"
+    if isinstance(backend, LocMemCache):
+        return [key for key in backend._cache if prefix in key]
+    return [key.decode() for key in backend._cache.get_client().scan_iter(f"*{prefix}*")]
 
 
 def test_a_new_contribution_shows_in_every_list(reader, lists, process, personas, django_capture_on_commit_callbacks):
