@@ -81,4 +81,3 @@ def translation_status(objects, languages) -> list[dict]:
                 states[language] = row.state if row is not None else "missing"
             rows.append({"object": obj, "field": obj._meta.get_field(field).verbose_name, "states": states})
     return rows
-

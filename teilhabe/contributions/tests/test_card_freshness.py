@@ -10,7 +10,6 @@ bumped as after a real commit. Runs against the configured cache (Redis in the P
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 

@@ -190,7 +190,6 @@ def test_submitted_and_confirmed_pages_exist_only_for_their_contributions(client
     assert client.get(reverse("contributions:submitted_confirmed", kwargs={"pk": awaiting.pk})).status_code == 200
 
 
-
 def test_the_comment_service_refuses_a_reply_to_a_hidden_comment(participant, coordinator, contribution):
     from teilhabe.core.errors import NotFound
 

@@ -18,4 +18,3 @@ def test_import_contracts_are_kept():
 
 def test_monitoring_is_an_app_of_its_own():
     assert apps.get_app_config("monitoring").name == "teilhabe.monitoring"
-
