@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext, ngettext
 
 from teilhabe.accounts.models import pseudonym
@@ -298,13 +299,17 @@ def contribution_get(*, pk: int) -> Contribution | None:
         return None
     process = contribution.process = process_get(pk=contribution.process_id)
     # Its fields of action and target groups are the process's own (cached) objects, found by the link tables.
-    field_links = Contribution.fields_of_action.through.objects.filter(contribution_id=pk)
-    group_links = Contribution.target_groups.through.objects.filter(contribution_id=pk)
-    field_ids = set(field_links.values_list("fieldofaction_id", flat=True))
-    group_ids = set(group_links.values_list("targetgroup_id", flat=True))
-    contribution.shown_fields = [field for field in process.fields_of_action.all() if field.pk in field_ids]
-    contribution.shown_groups = [group for group in process.target_groups.all() if group.pk in group_ids]
+    # Looked up only when shown (a cached article does not need them).
+    contribution.shown_fields = SimpleLazyObject(lambda: _linked(process.fields_of_action.all(), "fieldofaction", pk))
+    contribution.shown_groups = SimpleLazyObject(lambda: _linked(process.target_groups.all(), "targetgroup", pk))
     return contribution
+
+
+def _linked(objects, column: str, pk: int) -> list:
+    """Those of ``objects`` linked to contribution ``pk`` through its ``column`` link table."""
+    through = Contribution.fields_of_action.through if column == "fieldofaction" else Contribution.target_groups.through
+    ids = set(through.objects.filter(contribution_id=pk).values_list(f"{column}_id", flat=True))
+    return [obj for obj in objects if obj.pk in ids]
 
 
 def _may_see(user, contribution, *, removed: bool = False) -> bool:

@@ -266,8 +266,15 @@ def _detail(request, contribution, *, comment_form=None, status=200):
         "machine_translation": translation,
         "translation_failed": wants_translation and translation is None and machine_translation_enabled(),
         "language_form": LanguageForm(initial={"language": contribution.language}) if can["can_moderate"] else None,
+        "article_version": None if wants_translation else _article_version(contribution),
     }
     return render(request, "contributions/contribution_detail.html", context, status=status)
+
+
+def _article_version(contribution) -> str:
+    """What the cached article of a contribution depends on: the contribution and the site's texts and names."""
+    versions = cache_versions_many([(CONTRIBUTION_NAMESPACE, contribution.pk), (CONTENT_NAMESPACE, "site")])
+    return "-".join(str(version) for version in versions.values())
 
 
 def _public_comments_html(request, contribution, limit):

@@ -121,9 +121,11 @@ def test_a_comment_shows_on_every_card_and_page(
 def test_a_changed_language_shows_on_every_card(
     reader, lists, contribution, coordinator, django_capture_on_commit_callbacks
 ):
-    warm(reader, lists.values())
+    detail = reverse("contributions:detail", kwargs={"pk": contribution.pk})
+    warm(reader, [*lists.values(), detail])
     with django_capture_on_commit_callbacks(execute=True):
         services.contribution_set_language(contribution=contribution, user=coordinator, language="ar")
+    assert '<h1 id="contribution-title" lang="ar" dir="rtl">' in page(reader, detail)
     for name, url in lists.items():
         card = card_of(page(reader, url), contribution.title)
         assert '<h3 lang="ar" dir="rtl">' in card and "العربية" in card, name
