@@ -43,7 +43,7 @@ from teilhabe.contributions.selectors import (
     user_supports,
     visible_statuses,
 )
-from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_versions_many
+from teilhabe.core.cache_versions import CONTENT_NAMESPACE, FIGURES_NAMESPACE, cache_versions_many
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.fragments import cached_fragments, fragment_key
 from teilhabe.core.machine_translation import machine_translation_enabled
@@ -126,6 +126,7 @@ def contribution_list_view(request, slug):
         per_page=settings.TEILHABE_PAGE_SIZE,
         load_rows=functools.partial(contribution_card_fragments, process=process, request=request),
         count=contribution_list_count(process=process, filters=filters, user=request.user),
+        ids_key=_list_ids_key(process, filters, statuses),
     )
     return render(
         request,
@@ -139,6 +140,15 @@ def contribution_list_view(request, slug):
         },
         status=status,
     )
+
+
+def _list_ids_key(process, filters, statuses) -> str:
+    """Which contributions a page of a list shows changes when one enters or leaves the list (the lists'
+    version) and, sorted by supports or comments, with every support or comment (the process's figures)."""
+    pairs = [(LISTS_NAMESPACE, process.pk)] + ([(FIGURES_NAMESPACE, process.pk)] if filters.sort != "newest" else [])
+    versions = cache_versions_many(pairs)
+    asked = hashlib.sha256(repr((filters, statuses)).encode()).hexdigest()[:32]
+    return f"list-ids:{process.pk}:{'-'.join(str(version) for version in versions.values())}:{asked}"
 
 
 def _filter_panel_key(request, process, form, statuses) -> str | None:

@@ -234,3 +234,22 @@ def test_cached_threads_follow_comments_and_moderation(
         services.comment_moderate(comment=comment, user=coordinator, publish=False, reason="off_topic")
     html = page(anonymous, url)
     assert "Abends bitte auch" not in html and "Kommentar von der Moderation entfernt" in html
+
+
+def test_a_support_reorders_the_most_supported_list(
+    reader, lists, process, contribution, personas, django_capture_on_commit_callbacks
+):
+    """The page's ids are cached too: by supports, a new support moves a contribution up on the next request."""
+    with django_capture_on_commit_callbacks(execute=True):
+        other = make_contribution(process, personas["participant"], title="Sprachkurse im Familienzentrum")
+        services.support_add(contribution=contribution, user=personas["evaluator"])
+
+    def order():
+        html = page(reader, lists["most supported"])
+        return sorted((html.index(f">{title}</a></h3>"), title) for title in (contribution.title, other.title))
+
+    assert [title for _, title in order()] == [contribution.title, other.title]
+    with django_capture_on_commit_callbacks(execute=True):
+        for persona in ("coordinator", "jury_member"):
+            services.support_add(contribution=other, user=personas[persona])
+    assert [title for _, title in order()] == [other.title, contribution.title]
