@@ -69,7 +69,9 @@ def test_profile_mode_writes_shares_adding_up_to_the_whole_and_the_top_functions
     for page in profile["pages"]:
         assert set(page["shares"]) >= {"templates", "sql", "translation", "permissions", "cache", "other"}
         assert sum(page["shares"].values()) == pytest.approx(100, abs=0.5), page["name"]
-        assert page["shares"]["templates"] > 0 and page["shares"]["sql"] > 0, page["name"]
+        assert page["shares"]["templates"] > 0, page["name"]
+        if page["name"].endswith("(cache cleared)"):  # warm pages may need no query at all
+            assert page["shares"]["sql"] > 0, page["name"]
         assert page["total_ms_per_request"] > 0 and page["requests"] == 2
         assert 0 < len(page["top"]) <= 30
         own = [row["own_ms_per_request"] for row in page["top"]]
