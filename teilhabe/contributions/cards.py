@@ -14,13 +14,20 @@ from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_versions_many
 from teilhabe.core.fragments import Fragment, cached_fragments, fragment_key
 
 
+def contribution_versions(ids) -> dict[int, tuple]:
+    """Per contribution, the versions of what a fragment of it shows: its own and the site's content version
+    (staff texts and public names), read in one round trip."""
+    versions = cache_versions_many([(CONTRIBUTION_NAMESPACE, pk) for pk in ids] + [(CONTENT_NAMESPACE, "site")])
+    content = versions[(CONTENT_NAMESPACE, "site")]
+    return {pk: (versions[(CONTRIBUTION_NAMESPACE, pk)], content) for pk in ids}
+
+
 def contribution_card_fragments(ids, *, process, request=None) -> list[Fragment]:
     """The cards of ``ids`` in the active language, in that order (ids that are gone are left out)."""
     ids = list(ids)
     language = translation.get_language()
-    versions = cache_versions_many([(CONTRIBUTION_NAMESPACE, pk) for pk in ids] + [(CONTENT_NAMESPACE, "site")])
-    content = versions[(CONTENT_NAMESPACE, "site")]
-    keys = {pk: fragment_key("card", language, [pk, versions[(CONTRIBUTION_NAMESPACE, pk)], content]) for pk in ids}
+    parts = contribution_versions(ids)
+    keys = {pk: fragment_key("card", language, [pk, *parts[pk]]) for pk in ids}
 
     def render(missing):
         template = get_template("contributions/_card.html")
@@ -30,8 +37,5 @@ def contribution_card_fragments(ids, *, process, request=None) -> list[Fragment]
             for card in contribution_cards(missing, process=process)
         }
 
-    fragments = cached_fragments(keys, render)
-    cards = [fragments[pk] for pk in ids if pk in fragments]
-    if request is not None and any(card.fell_back for card in cards):
-        request._translation_fell_back = True  # the page's note says so ({% fallback_note %})
-    return cards
+    fragments = cached_fragments(keys, render, request=request)
+    return [fragments[pk] for pk in ids if pk in fragments]

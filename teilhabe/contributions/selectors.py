@@ -108,7 +108,7 @@ def visible_statuses(user, process) -> tuple[str, ...]:
 def contribution_list(*, process, filters: ContributionFilters, user, counting: bool = False) -> QuerySet:
     """Contributions of a process as the list page shows them: filtered, searched, sorted.
 
-    The queryset is meant for paging ids; ``contribution_rows`` loads what a page shows.
+    The queryset is meant for paging ids; ``contribution_cards`` prepares what a page shows.
     """
     status = filters.status if filters.status in visible_statuses(user, process) else Status.PUBLISHED
     queryset = Contribution.objects.filter(process=process, status=status)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from teilhabe.contributions import services
-from teilhabe.contributions.cards import contribution_card_fragments
+from teilhabe.contributions.cards import contribution_card_fragments, contribution_versions
 from teilhabe.contributions.forms import (
     CommentForm,
     ContributionFilterForm,
@@ -27,7 +27,6 @@ from teilhabe.contributions.forms import (
 from teilhabe.contributions.models import Status
 from teilhabe.contributions.page_versions import contribution_page_versions
 from teilhabe.contributions.selectors import (
-    CONTRIBUTION_NAMESPACE,
     LISTS_NAMESPACE,
     ContributionFilters,
     comment_thread,
@@ -283,15 +282,14 @@ def _detail(request, contribution, *, comment_form=None, status=200):
 
 def _article_version(contribution) -> str:
     """What the cached article of a contribution depends on: the contribution and the site's texts and names."""
-    versions = cache_versions_many([(CONTRIBUTION_NAMESPACE, contribution.pk), (CONTENT_NAMESPACE, "site")])
-    return "-".join(str(version) for version in versions.values())
+    return "-".join(str(version) for version in contribution_versions([contribution.pk])[contribution.pk])
 
 
 def _public_comments_html(request, contribution, limit):
     """The threads as every anonymous reader sees them, cached until the contribution changes (a comment or a
     moderation decision bumps its version) or a name in them does (the content version)."""
-    versions = cache_versions_many([(CONTRIBUTION_NAMESPACE, contribution.pk), (CONTENT_NAMESPACE, "site")])
-    key = fragment_key("comments", get_language(), [contribution.pk, *versions.values(), limit])
+    versions = contribution_versions([contribution.pk])[contribution.pk]
+    key = fragment_key("comments", get_language(), [contribution.pk, *versions, limit])
 
     def render(_items):
         comments, more = comment_thread(contribution=contribution, user=request.user, limit=limit)

@@ -31,12 +31,13 @@ class Fragment(NamedTuple):
 
 
 def cached_fragments(
-    keys: dict[Hashable, str], render_missing: Callable[[list], dict[Hashable, tuple[str, bool]]]
+    keys: dict[Hashable, str], render_missing: Callable[[list], dict[Hashable, tuple[str, bool]]], *, request=None
 ) -> dict[Hashable, Fragment]:
     """The fragments of the items in ``keys`` (item -> cache key), from the cache or from ``render_missing``.
 
     ``render_missing(items)`` returns (html, fell_back) per item it can render; an item it leaves out (gone in
-    the meantime) is left out of the answer too.
+    the meantime) is left out of the answer too. With ``request``, a fragment that fell back to German (from the
+    cache too) makes the page's note say so (``{% fallback_note %}``).
     """
     found = cache.get_many(list(keys.values())) if keys else {}
     fragments, missing = {}, []
@@ -52,4 +53,6 @@ def cached_fragments(
         cache.set_many(stored, FRAGMENT_SECONDS)
         for item, (html, fell_back) in rendered.items():
             fragments[item] = Fragment(item, mark_safe(html), fell_back)  # noqa: S308 - rendered by a template
+    if request is not None and any(fragment.fell_back for fragment in fragments.values()):
+        request._translation_fell_back = True
     return fragments

@@ -1,11 +1,10 @@
 from django import template
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from teilhabe.core.fragments import FRAGMENT_SECONDS, fragment_key
+from teilhabe.core.fragments import cached_fragments, fragment_key
 from teilhabe.core.machine_translation import machine_translation_enabled
 from teilhabe.core.selectors import content_translation_table, localise
 from teilhabe.core.ui import localised_markup
@@ -16,15 +15,15 @@ register = template.Library()
 def _table(context, model, language):
     # One query per model and language per request, however many objects a page shows.
     request = context.get("request")
-    cache = getattr(request, "_content_translations", None) if request is not None else None
-    if cache is None:
-        cache = {}
+    tables = getattr(request, "_content_translations", None) if request is not None else None
+    if tables is None:
+        tables = {}
         if request is not None:
-            request._content_translations = cache
+            request._content_translations = tables
     key = (model, language)
-    if key not in cache:
-        cache[key] = content_translation_table(model, language)
-    return cache[key]
+    if key not in tables:
+        tables[key] = content_translation_table(model, language)
+    return tables[key]
 
 
 @register.simple_tag(takes_context=True)
@@ -113,23 +112,20 @@ class FragmentNode(template.Node):
 
     def render(self, context):
         request = context.get("request")
-        parts = [str(part.resolve(context)) for part in self.parts]
-        key = fragment_key(self.name, translation.get_language(), parts)
-        found = cache.get(key)
-        if found is None:
+        key = fragment_key(self.name, translation.get_language(), [part.resolve(context) for part in self.parts])
+
+        def render(_items):
+            # Whether a staff text of this part fell back to German, apart from the rest of the page.
             before = getattr(request, "_translation_fell_back", False)
             if request is not None:
                 request._translation_fell_back = False
             html = self.nodelist.render(context)
             fell_back = getattr(request, "_translation_fell_back", False)
             if request is not None:
-                request._translation_fell_back = before or fell_back
-            cache.set(key, (str(html), fell_back), FRAGMENT_SECONDS)
-            return html
-        html, fell_back = found
-        if fell_back and request is not None:
-            request._translation_fell_back = True
-        return mark_safe(html)  # noqa: S308 - rendered by this template
+                request._translation_fell_back = before
+            return {None: (html, fell_back)}
+
+        return cached_fragments({None: key}, render, request=request)[None].html
 
 
 @register.tag
