@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("teilhabe.core.urls")),
     path("", include("teilhabe.pages.urls")),
     path("", include("teilhabe.contributions.urls")),
+    path("", include("teilhabe.administration.urls")),
 ]
 if settings.TEILHABE_DEMO:  # demo-only pages (the mailbox) do not exist in production
     urlpatterns.append(path("demo/", include("teilhabe.demo.urls")))

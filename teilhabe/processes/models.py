@@ -28,6 +28,11 @@ class Process(TimeStampedModel):
         _("licence for published contributions"), max_length=120, default="CC BY 4.0"
     )
     is_published = models.BooleanField(_("published"), default=False)
+    answer_due_days = models.PositiveSmallIntegerField(
+        _("days a department has to answer"),
+        default=42,
+        help_text=_("The default due date of a routing: this many days after it."),
+    )
 
     translatable_fields = ("title", "summary", "description", "how_to_take_part_offline")
 

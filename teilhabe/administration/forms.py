@@ -1,0 +1,1 @@
+"""Forms of the staff workspace, the notification settings and the consideration table."""

@@ -1,0 +1,597 @@
+"""Writes on the answer path: routing, assignment, handing back, statements, sign-off, dispositions, notes.
+
+Every function is keyword-only, runs in one transaction, checks its permission (``rules``), refuses a
+transition the state machine does not allow with a clear ``ApplicationError`` (nothing changes), and leaves an
+audit entry. The state machine is drawn in docs/answers.md.
+"""
+
+import datetime
+import logging
+
+import rules
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from teilhabe.administration.models import (
+    AnswerPath,
+    AnswerState,
+    Department,
+    DepartmentMembership,
+    Disposition,
+    DispositionGroup,
+    InternalNote,
+    Outcome,
+    PublicStep,
+    PublicStepKind,
+    ReviewDecision,
+    Routing,
+    RoutingRole,
+    RoutingState,
+    Statement,
+    StatementInput,
+    StatementReview,
+    StatementState,
+)
+from teilhabe.administration.selectors import answerable_q, department_ids_of, routed_department_ids
+from teilhabe.contributions.models import Contribution
+from teilhabe.contributions.selectors import CONTRIBUTION_NAMESPACE
+from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version_bump
+from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed
+from teilhabe.core.services import audit_record, content_translation_set
+from teilhabe.core.text import clean_plain_text
+
+logger = logging.getLogger(__name__)
+
+ANSWER_NAMESPACE = "answers"  # per process: queues, answer counts and the consideration table
+BULK_BATCH = 2000
+
+
+class _ManyRows:
+    """Stands for many rows of one table in a single audit entry (object id "*")."""
+
+    def __init__(self, model):
+        self._meta = model._meta
+        self.pk = "*"
+
+
+def _require(user, perm: str, obj, message=None) -> None:
+    if not rules.has_perm(perm, user, obj):
+        raise NotAllowed(message)
+
+
+def _changed(process_ids, contribution_ids) -> None:
+    """After commit: the contributions' pages (their timelines), the processes' figures and queues are stale."""
+    for process_id in sorted(set(process_ids)):
+        cache_version_bump(FIGURES_NAMESPACE, process_id)
+        cache_version_bump(ANSWER_NAMESPACE, process_id)
+    for contribution_id in sorted(set(contribution_ids)):
+        cache_version_bump(CONTRIBUTION_NAMESPACE, contribution_id)
+
+
+def _steps_add(kind: str, pairs) -> list[int]:
+    """Record public steps ((contribution id, object id) pairs) and, after commit, notify their subscribers."""
+    steps = PublicStep.objects.bulk_create(
+        [
+            PublicStep(contribution_id=contribution_id, kind=kind, object_id=object_id)
+            for contribution_id, object_id in pairs
+        ],
+        batch_size=BULK_BATCH,
+    )
+    ids = [step.pk for step in steps if step.pk is not None]
+    if not ids:  # some backends do not return ids from bulk inserts
+        ids = list(
+            PublicStep.objects.filter(kind=kind, object_id__in=[object_id for _c, object_id in pairs]).values_list(
+                "pk", flat=True
+            )
+        )
+
+    def enqueue():
+        from teilhabe.administration.tasks import notifications_for_steps
+
+        for start in range(0, len(ids), BULK_BATCH):
+            notifications_for_steps.enqueue(step_ids=ids[start : start + BULK_BATCH])
+
+    transaction.on_commit(enqueue, robust=True)
+    return ids
+
+
+def _clean_required(text: str, field: str, message) -> str:
+    text = clean_plain_text(text or "")
+    if not text:
+        raise ApplicationError(message, field_errors={field: message})
+    return text
+
+
+def _department_or_error(department, city_id, field: str) -> Department:
+    if department is None or department.city_id != city_id:
+        message = _("Please choose a department of this city.")
+        raise ApplicationError(message, field_errors={field: message})
+    return department
+
+
+# Routing ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def routing_route(
+    *,
+    user,
+    process,
+    contributions,
+    lead: Department,
+    contributing=(),
+    due_date: datetime.date | None = None,
+) -> int:
+    """Route contributions of ``process`` (one, a hand-picked set or a whole filtered queryset) to a lead
+    department and optional contributing departments, due ``due_date`` (default: the process's
+    ``answer_due_days`` from today). Returns how many contributions were routed.
+
+    Re-routing keeps the history: active routings to departments no longer named are ended as re-routed, those
+    named again keep their assignment; a statement of a former lead that is not published yet is withdrawn.
+    Routing a decided contribution again leaves its decision standing.
+    """
+    _require(user, "administration.route_contributions", process)
+    lead = _department_or_error(lead, process.city_id, "lead")
+    contributing = [_department_or_error(d, process.city_id, "contributing") for d in contributing]
+    contributing = sorted({d.pk: d for d in contributing if d.pk != lead.pk}.values(), key=lambda d: d.pk)
+    today = timezone.localdate()
+    if due_date is None:
+        due_date = today + datetime.timedelta(days=process.answer_due_days)
+    elif due_date < today:
+        message = _("The due date cannot be in the past.")
+        raise ApplicationError(message, field_errors={"due_date": message})
+
+    if isinstance(contributions, list | tuple | set | frozenset):
+        ids = sorted({c.pk if isinstance(c, Contribution) else int(c) for c in contributions})
+        found = Contribution.objects.filter(pk__in=ids, process=process).filter(answerable_q())
+        rows = list(found.values_list("pk", flat=True))
+        if len(rows) != len(ids):
+            raise ApplicationError(_("Only published contributions of this process can be routed."))
+    else:
+        rows = sorted(contributions.filter(process=process).filter(answerable_q()).values_list("pk", flat=True))
+    if not rows:
+        raise ApplicationError(_("No contribution to route: the selection is empty."))
+
+    wanted = {lead.pk: RoutingRole.LEAD, **{d.pk: RoutingRole.CONTRIBUTING for d in contributing}}
+    now = timezone.now()
+    new_routings, ended = [], 0
+    for start in range(0, len(rows), BULK_BATCH):
+        batch = rows[start : start + BULK_BATCH]
+        active = {}
+        for routing in Routing.objects.select_for_update().filter(contribution_id__in=batch, state=RoutingState.ACTIVE):
+            active.setdefault(routing.contribution_id, []).append(routing)
+        end_ids, keep_due_ids = [], []
+        for contribution_id in batch:
+            kept = set()
+            for routing in active.get(contribution_id, []):
+                if wanted.get(routing.department_id) == routing.role:
+                    kept.add(routing.department_id)
+                    keep_due_ids.append(routing.pk)
+                else:
+                    end_ids.append(routing.pk)
+            for department_id, role in wanted.items():
+                if department_id not in kept:
+                    new_routings.append(
+                        Routing(
+                            contribution_id=contribution_id,
+                            department_id=department_id,
+                            role=role,
+                            due_date=due_date,
+                            routed_by=user,
+                            created_at=now,
+                            updated_at=now,
+                        )
+                    )
+        if end_ids:
+            ended += Routing.objects.filter(pk__in=end_ids).update(
+                state=RoutingState.SUPERSEDED, ended_at=now, ended_by=user, updated_at=now
+            )
+        if keep_due_ids:
+            Routing.objects.filter(pk__in=keep_due_ids).update(due_date=due_date, updated_at=now)
+        # A statement of a department that no longer leads is withdrawn (a published one stays).
+        Statement.objects.filter(
+            contribution_id__in=batch,
+            state__in=[StatementState.DRAFT, StatementState.IN_REVIEW, StatementState.SIGNED_OFF],
+        ).exclude(department_id=lead.pk).update(state=StatementState.WITHDRAWN, updated_at=now)
+        # The answer path: routed (a statement in the works for the new lead, or a later state, stays).
+        existing = set(AnswerPath.objects.filter(contribution_id__in=batch).values_list("contribution_id", flat=True))
+        AnswerPath.objects.bulk_create(
+            [
+                AnswerPath(contribution_id=pk, process_id=process.pk, state=AnswerState.ROUTED)
+                for pk in batch
+                if pk not in existing
+            ],
+            batch_size=BULK_BATCH,
+        )
+        paths = AnswerPath.objects.filter(contribution_id__in=batch)
+        paths.update(lead_department_id=lead.pk, due_date=due_date, routed_at=now, returned_at=None)
+        in_progress = set(
+            Statement.objects.filter(contribution_id__in=batch, department_id=lead.pk)
+            .exclude(state__in=[StatementState.WITHDRAWN, StatementState.PUBLISHED])
+            .values_list("contribution_id", flat=True)
+        )
+        paths.filter(state=AnswerState.RECEIVED).update(state=AnswerState.ROUTED)
+        paths.filter(state__in=[AnswerState.ROUTED, AnswerState.STATEMENT_IN_PROGRESS]).exclude(
+            contribution_id__in=in_progress
+        ).update(state=AnswerState.ROUTED)
+        paths.filter(state=AnswerState.ROUTED, contribution_id__in=in_progress).update(
+            state=AnswerState.STATEMENT_IN_PROGRESS
+        )
+    Routing.objects.bulk_create(new_routings, batch_size=BULK_BATCH)
+    # A public step where the lead department is new; a changed list of contributing departments is internal.
+    new_leads = [routing.contribution_id for routing in new_routings if routing.role == RoutingRole.LEAD]
+    lead_steps = []
+    for start in range(0, len(new_leads), BULK_BATCH):
+        lead_steps += Routing.objects.filter(
+            contribution_id__in=new_leads[start : start + BULK_BATCH], state=RoutingState.ACTIVE, role=RoutingRole.LEAD
+        ).values_list("contribution_id", "pk")
+    _steps_add(PublicStepKind.ROUTED, sorted(lead_steps))
+    audit_record(
+        actor=user,
+        action="routing.routed",
+        obj=_ManyRows(Routing),
+        data={
+            "process": process.pk,
+            "contributions": rows,
+            "lead": lead.pk,
+            "contributing": [d.pk for d in contributing],
+            "due_date": due_date.isoformat(),
+            "created": len(new_routings),
+            "ended": ended,
+        },
+    )
+    _changed([process.pk], rows)
+    return len(rows)
+
+
+@transaction.atomic
+def routing_assign(*, user, routing: Routing, assignee) -> Routing:
+    """Assign a routed contribution to a member of the routing's department (``None`` clears it)."""
+    routing = Routing.objects.select_for_update().select_related("contribution").get(pk=routing.pk)
+    _require(user, "administration.assign_routing", routing)
+    if (
+        assignee is not None
+        and not DepartmentMembership.objects.filter(department_id=routing.department_id, user=assignee).exists()
+    ):
+        message = _("Please choose a member of this department.")
+        raise ApplicationError(message, field_errors={"assignee": message})
+    routing.assigned_to = assignee
+    routing.save(update_fields=["assigned_to", "updated_at"])
+    audit_record(
+        actor=user,
+        action="routing.assigned",
+        obj=routing,
+        data={"assignee": assignee.pk if assignee else None, "contribution": routing.contribution_id},
+    )
+    _changed([routing.contribution.process_id], [])
+    return routing
+
+
+@transaction.atomic
+def routing_return(*, user, routing: Routing, reason: str) -> Routing:
+    """The department hands a contribution back to the coordinators, with a reason.
+
+    A lead department's return leaves the contribution without a lead (its unpublished statement is withdrawn)
+    until a coordinator routes it again; the answer path shows it as handed back.
+    """
+    routing = Routing.objects.select_for_update().select_related("contribution").get(pk=routing.pk)
+    _require(user, "administration.return_routing", routing)
+    reason = _clean_required(reason, "reason", _("Please say why you hand this contribution back."))
+    now = timezone.now()
+    routing.state = RoutingState.RETURNED
+    routing.return_reason = reason
+    routing.ended_at = now
+    routing.ended_by = user
+    routing.save(update_fields=["state", "return_reason", "ended_at", "ended_by", "updated_at"])
+    contribution = routing.contribution
+    if routing.role == RoutingRole.LEAD:
+        Statement.objects.filter(
+            contribution=contribution,
+            department_id=routing.department_id,
+            state__in=[StatementState.DRAFT, StatementState.IN_REVIEW, StatementState.SIGNED_OFF],
+        ).update(state=StatementState.WITHDRAWN, updated_at=now)
+        path = AnswerPath.objects.select_for_update().get(contribution=contribution)
+        path.lead_department = None
+        path.returned_at = now
+        if path.state in (AnswerState.ROUTED, AnswerState.STATEMENT_IN_PROGRESS):
+            path.state = AnswerState.RECEIVED
+        path.save(update_fields=["lead_department", "returned_at", "state"])
+    audit_record(
+        actor=user,
+        action="routing.returned",
+        obj=routing,
+        data={"contribution": contribution.pk, "department": routing.department_id, "role": routing.role},
+    )
+    _changed([contribution.process_id], [contribution.pk])
+    return routing
+
+
+# Statements ------------------------------------------------------------------------------------------------
+
+
+def _lead_department_id(contribution) -> int | None:
+    return (
+        Routing.objects.filter(contribution=contribution, state=RoutingState.ACTIVE, role=RoutingRole.LEAD)
+        .values_list("department_id", flat=True)
+        .first()
+    )
+
+
+def _statement_locked(statement: Statement) -> Statement:
+    return Statement.objects.select_for_update().select_related("contribution").get(pk=statement.pk)
+
+
+def _path_state(contribution_id: int, state: str, **fields) -> None:
+    """Move the answer path on, never back from a decision (a decided contribution stays decided)."""
+    path = AnswerPath.objects.select_for_update().get(contribution_id=contribution_id)
+    if path.state != AnswerState.DISPOSED:
+        path.state = state
+    for name, value in fields.items():
+        setattr(path, name, value)
+    path.save()
+
+
+@transaction.atomic
+def statement_save(*, user, contribution: Contribution, text: str) -> Statement:
+    """Start or edit the lead department's draft statement. Only a draft can be edited."""
+    contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
+    _require(user, "administration.draft_statement", contribution)
+    text = clean_plain_text(text or "")
+    statement = (
+        Statement.objects.select_for_update()
+        .filter(contribution=contribution)
+        .exclude(state=StatementState.WITHDRAWN)
+        .first()
+    )
+    if statement is None:
+        statement = Statement.objects.create(
+            contribution=contribution, department_id=_lead_department_id(contribution), text=text, drafted_by=user
+        )
+        action = "statement.drafted"
+    elif statement.state != StatementState.DRAFT:
+        raise Conflict(
+            _("Only a draft can be edited. This statement is: %(state)s.") % {"state": statement.get_state_display()}
+        )
+    else:
+        statement.text = text
+        statement.save(update_fields=["text", "updated_at"])
+        action = "statement.edited"
+    _path_state(contribution.pk, AnswerState.STATEMENT_IN_PROGRESS)
+    audit_record(actor=user, action=action, obj=statement, data={"contribution": contribution.pk, "length": len(text)})
+    _changed([contribution.process_id], [])
+    return statement
+
+
+@transaction.atomic
+def statement_input_add(*, user, contribution: Contribution, text: str) -> StatementInput:
+    """A contributing department adds its input for the lead department's statement."""
+    _require(user, "administration.add_statement_input", contribution)
+    text = _clean_required(text, "text", _("Please write your department's input."))
+    departments = sorted(
+        department_ids_of(user) & routed_department_ids(contribution.pk, role=RoutingRole.CONTRIBUTING)
+    )
+    entry = StatementInput.objects.create(
+        contribution=contribution, department_id=departments[0], author=user, text=text
+    )
+    audit_record(
+        actor=user,
+        action="statement.input_added",
+        obj=entry,
+        data={"contribution": contribution.pk, "department": departments[0]},
+    )
+    return entry
+
+
+@transaction.atomic
+def statement_submit(*, user, statement: Statement) -> Statement:
+    """Draft → awaiting sign-off by the head of the department."""
+    statement = _statement_locked(statement)
+    _require(user, "administration.submit_statement", statement, _statement_refusal(statement, "submit"))
+    if not statement.text.strip():
+        message = _("Please write the statement before submitting it.")
+        raise ApplicationError(message, field_errors={"text": message})
+    statement.state = StatementState.IN_REVIEW
+    statement.submitted_at = timezone.now()
+    statement.save(update_fields=["state", "submitted_at", "updated_at"])
+    audit_record(
+        actor=user, action="statement.submitted", obj=statement, data={"contribution": statement.contribution_id}
+    )
+    _changed([statement.contribution.process_id], [])
+    return statement
+
+
+@transaction.atomic
+def statement_review(*, user, statement: Statement, sign_off: bool, comment: str = "") -> Statement:
+    """The head of the department signs a submitted statement off, or returns it to draft with a comment."""
+    statement = _statement_locked(statement)
+    _require(user, "administration.sign_off_statement", statement, _statement_refusal(statement, "sign_off"))
+    comment = clean_plain_text(comment or "")
+    if not sign_off and not comment:
+        message = _("Please say what should change before it can be signed off.")
+        raise ApplicationError(message, field_errors={"comment": message})
+    now = timezone.now()
+    if sign_off:
+        statement.state = StatementState.SIGNED_OFF
+        statement.signed_off_by = user
+        statement.signed_off_at = now
+    else:
+        statement.state = StatementState.DRAFT
+    statement.save(update_fields=["state", "signed_off_by", "signed_off_at", "updated_at"])
+    review = StatementReview.objects.create(
+        statement=statement,
+        reviewer=user,
+        decision=ReviewDecision.SIGNED_OFF if sign_off else ReviewDecision.RETURNED,
+        comment=comment,
+    )
+    audit_record(
+        actor=user,
+        action="statement.signed_off" if sign_off else "statement.returned",
+        obj=statement,
+        data={"contribution": statement.contribution_id, "review": review.pk},
+    )
+    _changed([statement.contribution.process_id], [])
+    return statement
+
+
+@transaction.atomic
+def statement_publish(*, user, statement: Statement) -> Statement:
+    """Publish a signed-off statement: it appears on the contribution's page and its subscribers are told."""
+    statement = _statement_locked(statement)
+    _require(user, "administration.publish_statement", statement, _statement_refusal(statement, "publish"))
+    now = timezone.now()
+    statement.state = StatementState.PUBLISHED
+    statement.published_at = now
+    statement.save(update_fields=["state", "published_at", "updated_at"])
+    _path_state(statement.contribution_id, AnswerState.STATEMENT_PUBLISHED, answered_at=now)
+    _steps_add(PublicStepKind.STATEMENT_PUBLISHED, [(statement.contribution_id, statement.pk)])
+    audit_record(
+        actor=user, action="statement.published", obj=statement, data={"contribution": statement.contribution_id}
+    )
+    _changed([statement.contribution.process_id], [statement.contribution_id])
+    return statement
+
+
+def _statement_refusal(statement: Statement, transition: str):
+    """Why a statement transition is refused, in words a member of staff understands."""
+    if statement.state == StatementState.WITHDRAWN:
+        return _("This statement was withdrawn: the contribution was routed elsewhere or handed back.")
+    needed = {
+        "submit": StatementState.DRAFT,
+        "sign_off": StatementState.IN_REVIEW,
+        "publish": StatementState.SIGNED_OFF,
+    }[transition]
+    if statement.state != needed:
+        return {
+            "submit": _("Only a draft can be submitted for sign-off."),
+            "sign_off": _("Only a statement submitted for sign-off can be signed off or returned."),
+            "publish": _("Only a statement signed off by the head of the department can be published."),
+        }[transition]
+    return {
+        "submit": _("Only staff of the lead department can submit its statement."),
+        "sign_off": _("Only the head of the lead department can sign off its statement."),
+        "publish": _("Only staff of the lead department or a coordinator can publish the statement."),
+    }[transition]
+
+
+@transaction.atomic
+def statement_translation_set(*, user, statement: Statement, language: str, text: str) -> None:
+    """A translation of a statement, checked by a person (machine translations come by the same path)."""
+    _require(user, "administration.translate_statement", statement)
+    if language not in {code for code, _name in settings.LANGUAGES} or language == settings.LANGUAGE_CODE:
+        message = _("Please choose a language from the list.")
+        raise ApplicationError(message, field_errors={"language": message})
+    text = _clean_required(text, "text", _("Please write the translation."))
+    content_translation_set(obj=statement, field="text", language=language, text=text, state="checked", actor=user)
+    _changed([statement.contribution.process_id], [statement.contribution_id])
+
+
+# Dispositions ----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def disposition_decide(
+    *,
+    user,
+    process,
+    contributions,
+    outcome: str,
+    justification: str,
+    forwarded_to: str = "",
+    group_title: str = "",
+) -> list[Disposition]:
+    """Decide one contribution, or several similar ones together (then they form a group, and each keeps its
+    own record). A new decision on a decided contribution is a new version; the earlier ones stay."""
+    errors = {}
+    if outcome not in Outcome.values:
+        errors["outcome"] = _("Please choose a decision.")
+    justification = clean_plain_text(justification or "")
+    if not justification:
+        errors["justification"] = _("Please justify the decision.")
+    forwarded_to = clean_plain_text(forwarded_to or "")
+    if outcome == Outcome.OUTSIDE_COMPETENCE and not forwarded_to:
+        errors["forwarded_to"] = _("Please say to whom it was forwarded.")
+    if outcome != Outcome.OUTSIDE_COMPETENCE:
+        forwarded_to = ""
+    contributions = list(contributions)
+    if not contributions:
+        errors["contributions"] = _("Please choose at least one contribution.")
+    if errors:
+        raise ApplicationError(_("Please correct the marked fields."), field_errors=errors)
+    locked = list(Contribution.objects.select_for_update().filter(pk__in=[c.pk for c in contributions]).order_by("pk"))
+    for contribution in locked:
+        if contribution.process_id != process.pk:
+            raise ApplicationError(_("Only contributions of this process can be decided together."))
+        _require(user, "administration.dispose_contribution", contribution)
+    group = None
+    if len(locked) > 1 or group_title:
+        group = DispositionGroup.objects.create(
+            process=process, title=clean_plain_text(group_title) or _("Similar contributions"), created_by=user
+        )
+    now = timezone.now()
+    made = []
+    for contribution in locked:
+        previous = Disposition.objects.filter(contribution=contribution).order_by("-version").first()
+        Disposition.objects.filter(contribution=contribution, is_current=True).update(is_current=False)
+        disposition = Disposition.objects.create(
+            contribution=contribution,
+            version=(previous.version + 1) if previous else 1,
+            outcome=outcome,
+            justification=justification,
+            forwarded_to=forwarded_to,
+            group=group,
+            decided_by=user,
+        )
+        path, _created = AnswerPath.objects.select_for_update().get_or_create(
+            contribution=contribution, defaults={"process_id": process.pk}
+        )
+        path.state = AnswerState.DISPOSED
+        path.outcome = outcome
+        path.disposed_at = now
+        path.save()
+        audit_record(
+            actor=user,
+            action="disposition.decided" if previous is None else "disposition.changed",
+            obj=disposition,
+            data={
+                "contribution": contribution.pk,
+                "outcome": outcome,
+                "version": disposition.version,
+                "group": group.pk if group else None,
+            },
+        )
+        made.append(disposition)
+    _steps_add(PublicStepKind.DISPOSED, [(d.contribution_id, d.pk) for d in made])
+    _changed([process.pk], [c.pk for c in locked])
+    return made
+
+
+@transaction.atomic
+def disposition_translation_set(*, user, disposition: Disposition, language: str, text: str) -> None:
+    """A translation of a decision's justification (coordinators)."""
+    _require(user, "administration.dispose_contribution", disposition.contribution)
+    if language not in {code for code, _name in settings.LANGUAGES} or language == settings.LANGUAGE_CODE:
+        message = _("Please choose a language from the list.")
+        raise ApplicationError(message, field_errors={"language": message})
+    text = _clean_required(text, "text", _("Please write the translation."))
+    content_translation_set(
+        obj=disposition, field="justification", language=language, text=text, state="checked", actor=user
+    )
+    _changed([disposition.contribution.process_id], [disposition.contribution_id])
+
+
+# Internal notes --------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def note_add(*, user, contribution: Contribution, text: str) -> InternalNote:
+    """An internal note for the contribution's departments and coordinators (never shown to the public)."""
+    _require(user, "administration.add_note", contribution)
+    text = _clean_required(text, "text", _("Please write a note."))
+    mine = sorted(department_ids_of(user) & routed_department_ids(contribution.pk))
+    note = InternalNote.objects.create(
+        contribution=contribution, author=user, department_id=mine[0] if mine else None, text=text
+    )
+    audit_record(actor=user, action="internal_note.added", obj=note, data={"contribution": contribution.pk})
+    return note

@@ -1,0 +1,12 @@
+"""Background work of the answer path (django-tasks): notifications of public steps, exports.
+
+Every task is safe to run twice: a notification is claimed with a conditional update before its mail is sent.
+"""
+
+from django_tasks import task
+
+
+@task()
+def notifications_for_steps(*, step_ids: list[int]) -> int:
+    """Create the notifications owed for these public steps and send the ones due at once. (Being built.)"""
+    return 0
