@@ -420,6 +420,7 @@ def _write_contributions(rng, planned: PlannedContributions, setting: Setting) -
     from django.db import connection, transaction
 
     from teilhabe.contributions.models import Contribution
+    from teilhabe.contributions.search import search_index_rebuild
 
     contributions = TableWriter(Contribution, [_attname(Contribution, name) for name in CONTRIBUTION_COLUMNS])
     field_pick = _weighted(rng, [(field.pk, 6 - min(order_, 5)) for order_, field in enumerate(setting.fields)])
@@ -442,9 +443,7 @@ def _write_contributions(rng, planned: PlannedContributions, setting: Setting) -
         with connection.cursor() as cursor:
             for _name, sql in triggers:
                 cursor.execute(sql)
-            cursor.execute(
-                "INSERT INTO contributions_contribution_fts(contributions_contribution_fts) VALUES ('rebuild')"
-            )
+        search_index_rebuild(connection)
         TableWriter(fields_through, ["contribution_id", "fieldofaction_id"]).write(field_rows)
         TableWriter(groups_through, ["contribution_id", "targetgroup_id"]).write(group_rows)
 
@@ -502,10 +501,13 @@ def _fts_insert_triggers() -> list[tuple[str, str]]:
     """The AFTER INSERT triggers on contributions that feed the FTS5 index, with their SQL (to restore them)."""
     from django.db import connection
 
+    from teilhabe.contributions.search import SQLITE_NAME
+
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contributions_contribution' "
-            "AND sql LIKE '%AFTER INSERT%' AND sql LIKE '%contributions_contribution_fts%'"
+            "AND sql LIKE '%%AFTER INSERT%%' AND sql LIKE %s",
+            [f"%{SQLITE_NAME}%"],
         )
         return cursor.fetchall()
 
@@ -518,6 +520,7 @@ def database_facts() -> dict:
     from django.db import connection
 
     from teilhabe.contributions.models import Comment, Contribution, Status, Support
+    from teilhabe.contributions.search import SQLITE_NAME, search_match
     from teilhabe.contributions.tallies import tally_differences
 
     def scalar(sql, params=()):
@@ -538,8 +541,8 @@ def database_facts() -> dict:
         "max_supports_per_contribution": scalar(f"SELECT max(support_count) FROM {contribution}"),  # noqa: S608
         "max_comments_per_contribution": scalar(f"SELECT max(comment_count) FROM {contribution}"),  # noqa: S608
         "search_hits_for_query": scalar(
-            "SELECT count(*) FROM contributions_contribution_fts WHERE contributions_contribution_fts MATCH %s",
-            [f'"{SEARCH_WORD.lower()}"*'],
+            f"SELECT count(*) FROM {SQLITE_NAME} WHERE {SQLITE_NAME} MATCH %s",  # noqa: S608 - a constant
+            [search_match([SEARCH_WORD.lower()])],
         ),
         "database_mb": round(sum(path.stat().st_size for path in BENCH_DIR.glob(DB_PATH.name + "*")) / 2**20),
     }
@@ -563,7 +566,8 @@ def database_facts() -> dict:
     if (
         scalar(
             "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'contributions_contribution' "
-            "AND sql LIKE '%contributions_contribution_fts%'"
+            "AND sql LIKE %s",
+            [f"%{SQLITE_NAME}%"],
         )
         < 3
     ):
@@ -571,7 +575,7 @@ def database_facts() -> dict:
     try:
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO contributions_contribution_fts(contributions_contribution_fts) VALUES ('integrity-check')"
+                f"INSERT INTO {SQLITE_NAME}({SQLITE_NAME}) VALUES ('integrity-check')"  # noqa: S608 - a constant
             )
     except Exception as error:  # noqa: BLE001 - any failure means the index is not usable
         problems.append(f"search index integrity-check failed: {error}")

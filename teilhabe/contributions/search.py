@@ -1,29 +1,51 @@
 """The full-text index per database: an FTS5 table kept by triggers on SQLite, a GIN index on PostgreSQL.
 
+On SQLite the index also holds, per contribution, one token for its process and status (the column ``scope``, see
+``search_scope``), so that the hits of a list (one process, one status) are counted and paged by the index alone:
+``SELECT count(*) … MATCH '{title body}: (…) AND scope: "p4spublished"'`` reads two lists of ids and never the
+contributions' table. The table is contentless (``content=''``): it keeps only the index, never a second copy of
+the texts, and only ids are read from it.
+
 SQLite rebuilds a table for many schema changes and drops its triggers with it, so ``search_index_ensure``
 runs after every migrate (see apps.py) and restores triggers and index contents when they are missing.
 """
 
-SQLITE_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS contributions_contribution_fts USING fts5(
-    title, body, content='contributions_contribution', content_rowid='id',
-    tokenize='unicode61 remove_diacritics 2', prefix='3')"""
+SQLITE_NAME = "contributions_contribution_search"
+SQLITE_TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS contributions_contribution_search USING fts5(
+    title, body, scope, content='', tokenize='unicode61 remove_diacritics 2', prefix='3')"""
+# What the index knows of a contribution besides its words: its process and status, as one token of letters and
+# digits (the tokenizer splits at "_"); ``search_scope`` gives the same token in Python. A contentless table
+# forgets a row by being told its indexed values again: the old ones, exactly as they were inserted.
+_INSERT = """INSERT INTO contributions_contribution_search(rowid, title, body, scope)
+        VALUES (new.id, new.title, new.body, 'p' || new.process_id || 's' || replace(new.status, '_', ''));"""
+_DELETE = """INSERT INTO contributions_contribution_search(contributions_contribution_search, rowid, title, body, scope)
+        VALUES ('delete', old.id, old.title, old.body, 'p' || old.process_id || 's' || replace(old.status, '_', ''));"""
 SQLITE_TRIGGERS = [
-    """CREATE TRIGGER IF NOT EXISTS contributions_fts_insert AFTER INSERT ON contributions_contribution BEGIN
-        INSERT INTO contributions_contribution_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS contributions_fts_delete AFTER DELETE ON contributions_contribution BEGIN
-        INSERT INTO contributions_contribution_fts(contributions_contribution_fts, rowid, title, body)
-        VALUES ('delete', old.id, old.title, old.body);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS contributions_fts_update AFTER UPDATE OF title, body ON contributions_contribution
-    BEGIN
-        INSERT INTO contributions_contribution_fts(contributions_contribution_fts, rowid, title, body)
-        VALUES ('delete', old.id, old.title, old.body);
-        INSERT INTO contributions_contribution_fts(rowid, title, body) VALUES (new.id, new.title, new.body);
-    END""",
+    "CREATE TRIGGER IF NOT EXISTS contributions_search_insert AFTER INSERT ON contributions_contribution BEGIN\n"
+    f"        {_INSERT}\n    END",
+    "CREATE TRIGGER IF NOT EXISTS contributions_search_delete AFTER DELETE ON contributions_contribution BEGIN\n"
+    f"        {_DELETE}\n    END",
+    "CREATE TRIGGER IF NOT EXISTS contributions_search_update\n"
+    "    AFTER UPDATE OF title, body, process_id, status ON contributions_contribution BEGIN\n"
+    f"        {_DELETE}\n        {_INSERT}\n    END",
 ]
-SQLITE_REBUILD = "INSERT INTO contributions_contribution_fts(contributions_contribution_fts) VALUES ('rebuild')"
+SQLITE_OBJECTS = (
+    SQLITE_NAME,
+    "contributions_search_insert",
+    "contributions_search_delete",
+    "contributions_search_update",
+)
+SQLITE_REBUILD = [
+    "INSERT INTO contributions_contribution_search(contributions_contribution_search) VALUES ('delete-all')",
+    """INSERT INTO contributions_contribution_search(rowid, title, body, scope)
+    SELECT id, title, body, 'p' || process_id || 's' || replace(status, '_', '') FROM contributions_contribution""",
+]
 SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS contributions_search_insert",
+    "DROP TRIGGER IF EXISTS contributions_search_delete",
+    "DROP TRIGGER IF EXISTS contributions_search_update",
+    f"DROP TABLE IF EXISTS {SQLITE_NAME}",
+    # The index before it knew the scope (an external-content table over the contributions' texts).
     "DROP TRIGGER IF EXISTS contributions_fts_insert",
     "DROP TRIGGER IF EXISTS contributions_fts_delete",
     "DROP TRIGGER IF EXISTS contributions_fts_update",
@@ -32,6 +54,21 @@ SQLITE_DROP = [
 POSTGRES_INDEX = """CREATE INDEX IF NOT EXISTS contributions_contribution_fts ON contributions_contribution
     USING gin (to_tsvector('simple'::regconfig, title || ' ' || body))"""
 POSTGRES_DROP = ["DROP INDEX IF EXISTS contributions_contribution_fts"]
+
+
+def search_scope(process_id: int, status: str) -> str:
+    """The token the SQLite index holds for the contributions of one process with one status."""
+    return f"p{process_id}s{status.replace('_', '')}"
+
+
+def search_match(terms: list[str], *, scope: str | None = None) -> str:
+    """An FTS5 query: every term as a prefix, in the title or the body; with ``scope``, only that list's hits.
+
+    The terms are plain words (``selectors.search_terms``); quotes are dropped, so no term can be FTS5 syntax.
+    """
+    words = " ".join('"' + term.replace('"', "") + '"*' for term in terms)
+    match = "{title body} : (" + words + ")"
+    return f'{match} AND scope : "{scope}"' if scope else match
 
 
 def search_index_ensure(connection) -> bool:
@@ -44,19 +81,26 @@ def search_index_ensure(connection) -> bool:
             cursor.execute(POSTGRES_INDEX)
             return True
         if connection.vendor == "sqlite":
+            names = ", ".join(f"'{name}'" for name in SQLITE_OBJECTS)
             cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'trigger') AND name IN "
-                "('contributions_contribution_fts', 'contributions_fts_insert', 'contributions_fts_delete', "
-                "'contributions_fts_update')"
+                f"SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'trigger') AND name IN ({names})"  # noqa: S608
             )
-            if cursor.fetchone()[0] == 4:
+            if cursor.fetchone()[0] == len(SQLITE_OBJECTS):
                 return False
             cursor.execute(SQLITE_TABLE)
             for statement in SQLITE_TRIGGERS:
                 cursor.execute(statement)
-            cursor.execute(SQLITE_REBUILD)
+            for statement in SQLITE_REBUILD:
+                cursor.execute(statement)
             return True
     return False
+
+
+def search_index_rebuild(connection) -> None:
+    """Fill the SQLite index afresh from the contributions (after a bulk insert without its triggers)."""
+    with connection.cursor() as cursor:
+        for statement in SQLITE_REBUILD:
+            cursor.execute(statement)
 
 
 def search_index_drop(connection) -> None:

@@ -8,6 +8,7 @@ import rules
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone, translation
 from django.utils.functional import SimpleLazyObject
@@ -25,6 +26,8 @@ from teilhabe.contributions.models import (
     Status,
     Support,
 )
+from teilhabe.contributions.search import SQLITE_NAME as SEARCH_TABLE
+from teilhabe.contributions.search import search_match, search_scope
 from teilhabe.contributions.tallies import tally_count, tally_counts_by
 from teilhabe.core.cache_versions import cache_version
 from teilhabe.core.fields import parse_id
@@ -72,17 +75,13 @@ def _apply_search(queryset: QuerySet, q: str, *, counting: bool = False) -> Quer
     if not terms:
         return queryset
     if connection.vendor == "sqlite":
-        match = " ".join('"' + term.replace('"', "") + '"*' for term in terms)
         # For a page, the unary + keeps SQLite walking the list index in order and stopping at the page's last
         # hit instead of fetching and sorting every hit of a common word. For a count, SQLite starts from the
         # hits and checks each in the small index contrib_by_id_status.
         column = "contributions_contribution.id" if counting else "+contributions_contribution.id"
         return queryset.extra(  # noqa: S610 - constant SQL; the search terms go in as a parameter
-            where=[
-                f"{column} IN (SELECT rowid FROM contributions_contribution_fts "  # noqa: S608 - column is a constant
-                "WHERE contributions_contribution_fts MATCH %s)"
-            ],
-            params=[match],
+            where=[f"{column} IN (SELECT rowid FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s)"],  # noqa: S608
+            params=[search_match(terms)],
         )
     if connection.vendor == "postgresql":
         query = " & ".join(f"{term}:*" for term in terms)
@@ -97,6 +96,35 @@ def _apply_search(queryset: QuerySet, q: str, *, counting: bool = False) -> Quer
     for term in terms:
         condition &= Q(title__icontains=term) | Q(body__icontains=term)
     return queryset.filter(condition)
+
+
+def _searched_only(filters: ContributionFilters) -> bool:
+    """Whether a list is one status of a process and a search, nothing else (the SQLite index holds all of it)."""
+    return (
+        connection.vendor == "sqlite"
+        and bool(search_terms(filters.q))
+        and not (filters.field or filters.district or filters.target_group or filters.channel or filters.language)
+    )
+
+
+def _search_page_order(queryset: QuerySet, filters: ContributionFilters, status: str, process) -> QuerySet:
+    """The newest hits of a search, as the index gives them: it holds the process and status of each contribution
+    (search.py), so SQLite reads its hits from the newest down and stops at the page's last one, looking up only
+    those in the contributions' table."""
+    match = search_match(search_terms(filters.q), scope=search_scope(process.pk, status))
+    return queryset.extra(  # noqa: S610 - constant SQL; the search terms go in as a parameter
+        tables=[SEARCH_TABLE],
+        where=[f"{SEARCH_TABLE}.rowid = contributions_contribution.id", f"{SEARCH_TABLE} MATCH %s"],
+        params=[match],
+    ).order_by(RawSQL(f"{SEARCH_TABLE}.rowid", ()).desc())  # noqa: S611 - a constant
+
+
+def _search_count(process, status: str, q: str) -> int:
+    """How many contributions of ``process`` with ``status`` a search finds, counted by the SQLite index alone."""
+    match = search_match(search_terms(q), scope=search_scope(process.pk, status))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {SEARCH_TABLE} WHERE {SEARCH_TABLE} MATCH %s", [match])  # noqa: S608
+        return cursor.fetchone()[0]
 
 
 def visible_statuses(user, process) -> tuple[str, ...]:
@@ -127,6 +155,8 @@ def contribution_list(*, process, filters: ContributionFilters, user, counting: 
         queryset = queryset.filter(channel=filters.channel)
     if filters.language:
         queryset = queryset.filter(language=filters.language)
+    if not counting and _searched_only(filters) and SORTS.get(filters.sort, SORTS["newest"]) == SORTS["newest"]:
+        return _search_page_order(queryset, filters, status, process)
     queryset = _apply_search(queryset, filters.q, counting=counting)
     return queryset.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
 
@@ -140,7 +170,9 @@ def contribution_list_count(*, process, filters: ContributionFilters, user) -> i
     key = f"contribution-count:{process.pk}:{cache_version(LISTS_NAMESPACE, process.pk)}:{query}"
     count = cache.get(key)
     if count is None:
-        if filters.field or filters.target_group or search_terms(filters.q):
+        if _searched_only(filters):
+            count = _search_count(process, status, filters.q)
+        elif filters.field or filters.target_group or search_terms(filters.q):
             count = contribution_list(process=process, filters=filters, user=user, counting=True).count()
         else:  # filters the tallies hold: a sum over a few small rows, whatever the number of contributions
             count = tally_count(process=process, status=status, **_tally_columns(process, filters))
