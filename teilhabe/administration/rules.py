@@ -104,7 +104,6 @@ def statement_department_leads(user, statement):
 
 
 # Coordinators: routing, decisions, the consideration table; every queue (for their processes' contributions).
-rules.add_perm("administration.route_contribution", is_answerable & is_contribution_coordinator)
 rules.add_perm("administration.route_contributions", is_coordinator)
 rules.add_perm("administration.dispose_contribution", is_answerable & is_contribution_coordinator)
 rules.add_perm("administration.view_consideration_table", is_coordinator)

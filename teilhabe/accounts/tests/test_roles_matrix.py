@@ -13,6 +13,15 @@ from teilhabe.stakeholders.models import Organisation, OrganisationType, Represe
 
 ROLES_MD = Path(__file__).resolve().parents[3] / "docs" / "roles.md"
 COLUMNS = ["anonymous", *PERSONA_ROLES]
+ANSWER_OBJECTS = {
+    "department",
+    "routed contribution",
+    "contribution routed for input",
+    "active routing",
+    "draft statement",
+    "statement awaiting sign-off",
+    "signed-off statement",
+}
 
 
 def read_matrix() -> dict[str, dict]:
@@ -61,6 +70,41 @@ def unverified_representative(user):
     return representative
 
 
+def answer_object(kind: str, process, personas):
+    """Objects of the answer path, routed to the personas' department (see docs/answers.md)."""
+    from teilhabe.administration import services as answers
+    from teilhabe.administration.models import Department, Routing
+
+    department = Department.objects.get(code="50")
+    if kind == "department":
+        return department
+    contribution = published_in(process, personas["participant"])
+    if kind == "contribution routed for input":
+        lead, _ = Department.objects.get_or_create(city=process.city, code="99", defaults={"name": "Andere"})
+        answers.routing_route(
+            user=personas["coordinator"],
+            process=process,
+            contributions=[contribution],
+            lead=lead,
+            contributing=[department],
+        )
+        return contribution
+    answers.routing_route(user=personas["coordinator"], process=process, contributions=[contribution], lead=department)
+    if kind == "routed contribution":
+        return contribution
+    if kind == "active routing":
+        return Routing.objects.get(contribution=contribution, department=department)
+    statement = answers.statement_save(user=personas["department_staff"], contribution=contribution, text="Antwort")
+    if kind == "draft statement":
+        return statement
+    statement = answers.statement_submit(user=personas["department_staff"], statement=statement)
+    if kind == "statement awaiting sign-off":
+        return statement
+    statement = answers.statement_review(user=personas["department_head"], statement=statement, sign_off=True)
+    assert kind == "signed-off statement", f"unknown object kind {kind!r}"
+    return statement
+
+
 @pytest.mark.parametrize("permission", sorted(read_matrix()))
 def test_matrix_row_matches_rules(permission, personas, process, closed_process):
     row = read_matrix()[permission]
@@ -68,6 +112,8 @@ def test_matrix_row_matches_rules(permission, personas, process, closed_process)
     for phase, proc in (("open", process), ("closed", closed_process)):
         if row["object"] == "process":
             objects[phase] = proc
+        elif row["object"] in ANSWER_OBJECTS:
+            objects[phase] = answer_object(row["object"], proc, personas)
         elif row["object"] == "representative":
             objects[phase] = unverified_representative(personas["participant"])
         elif row["object"] == "published comment":
