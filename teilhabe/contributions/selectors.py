@@ -267,6 +267,7 @@ def contribution_cards(ids, *, process) -> list[ContributionCard]:
     anonymous = gettext("anonymous")
     date_format = formats.get_format("DATE_FORMAT")
     url = reverse("contributions:detail", kwargs={"pk": _URL_PLACEHOLDER})
+    dates: dict = {}  # the date in the reader's format, once per day shown (a page of the newest shares a few)
     cards = []
     for pk in ids:
         row = rows.get(pk)
@@ -275,6 +276,9 @@ def contribution_cards(ids, *, process) -> list[ContributionCard]:
         (_pk, title, text_language, created_at, channel, supports, comments, district, organisation_id,
          organisation, author_id, display_name) = row  # fmt: skip
         created = timezone.localtime(created_at)
+        created_text = dates.get(created.date())
+        if created_text is None:
+            created_text = dates[created.date()] = dateformat.format(created, date_format)
         if organisation_id:
             byline = organisation
         elif author_id:
@@ -289,7 +293,7 @@ def contribution_cards(ids, *, process) -> list[ContributionCard]:
                 language=text_language,
                 direction="rtl" if text_language in RIGHT_TO_LEFT else "ltr",
                 created_iso=created.isoformat(),
-                created_text=dateformat.format(created, date_format),
+                created_text=created_text,
                 byline=byline,
                 channel=channels.get(channel, channel),
                 district=district or "",
