@@ -1,1 +1,106 @@
 """Forms of the staff workspace, the notification settings and the consideration table."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from teilhabe.administration.models import AnswerState, Outcome
+from teilhabe.contributions.models import Contribution
+from teilhabe.core.fields import ModelMultipleChoiceField
+
+# == contribution work page (statements, dispositions, notes) ==
+
+
+def translation_languages():
+    """The languages a staff text can be translated into: every language of the site but German."""
+    return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+class StatementTextForm(forms.Form):
+    text = forms.CharField(
+        label=_("Statement"), widget=forms.Textarea(attrs={"rows": 10}), max_length=10000, required=False
+    )
+
+
+class StatementReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Your decision"),
+        choices=[("sign_off", _("Sign off")), ("return", _("Return for revision"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        help_text=_("Required when you return the statement: say what should change."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+    )
+
+
+class TranslationForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=translation_languages)
+    text = forms.CharField(label=_("Translation"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
+
+
+class InputForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your department's input"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=Outcome.choices, widget=forms.RadioSelect)
+    justification = forms.CharField(
+        label=_("Justification"),
+        help_text=_("Shown to the public with the decision."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
+    )
+    forwarded_to = forms.CharField(
+        label=_("Forwarded to"),
+        help_text=_("Required for “outside municipal competence”: the authority or body it was passed on to."),
+        max_length=300,
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Outcome.OUTSIDE_COMPETENCE and not (data.get("forwarded_to") or "").strip():
+            self.add_error("forwarded_to", _("Please say to whom it was forwarded."))
+        return data
+
+
+class GroupFilterForm(forms.Form):
+    """Filters of the group decision list: field of action, district, answer state, search."""
+
+    field = forms.ChoiceField(label=_("Field of action"), required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    state = forms.ChoiceField(label=_("Answer state"), required=False, choices=[("", _("All")), *AnswerState.choices])
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+
+    def __init__(self, *args, fields, districts, **kwargs):
+        """``fields``: (slug, name) of the process's fields of action; ``districts``: (number, name)."""
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [("", _("All")), *fields]
+        self.fields["district"].choices = [("", _("All")), *((str(number), name) for number, name in districts)]
+
+
+class GroupDecisionForm(DecisionForm):
+    contributions = ModelMultipleChoiceField(
+        label=_("Contributions decided together"), queryset=Contribution.objects.none()
+    )
+    group_title = forms.CharField(
+        label=_("Title of the group"),
+        help_text=_("For example: “More language courses with childcare”."),
+        max_length=200,
+    )
+
+    field_order = ["contributions", "group_title", "outcome", "justification", "forwarded_to"]
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contributions"].queryset = candidates
