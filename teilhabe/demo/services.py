@@ -18,6 +18,7 @@ from teilhabe.core.cache_versions import content_version_bump
 from teilhabe.core.models import TranslationState
 from teilhabe.core.services import content_translation_set
 from teilhabe.councils.models import CouncilMembership, DistrictSpace
+from teilhabe.demo.answers import demo_answers
 from teilhabe.places.models import District
 from teilhabe.places.services import city_load_from_csv
 from teilhabe.processes.models import FieldOfAction, Phase, Process, ProcessMembership, ProcessRole, TargetGroup
@@ -109,12 +110,14 @@ PHASES = [
 ]
 DEPARTMENTS = [
     ("18", "Personal und Organisation"),
+    ("23", "Wirtschaft"),
     ("32", "Öffentliche Ordnung"),
-    ("40", "Schule"),
+    ("40", "Bildung"),
     ("41", "Kultur"),
     ("50", "Soziales"),
+    ("50.6", "Koordinierungsstelle Integration"),
     ("51", "Jugend und Familie"),
-    ("23", "Wirtschaft"),
+    ("61", "Planen und Stadtentwicklung"),
 ]
 ORGANISATIONS = [
     ("Migrantenforum Nord (Demo)", OrganisationType.MIGRANT_ORGANISATION),
@@ -155,6 +158,7 @@ def demo_seed(*, log=print) -> dict:
         ]
         _contributions(process, residents, personas)
         _flags(process, residents)
+    demo_answers(process, personas)
     content_version_bump()  # the process, its phases and texts were written directly: cached pages go
     log(f"Demo ready: {Contribution.objects.filter(process=process).count()} contributions in “{process.title}”.")
     return {"process": process, "personas": personas}

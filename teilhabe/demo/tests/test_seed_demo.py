@@ -1,7 +1,19 @@
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from teilhabe.accounts.models import Role, User
+from teilhabe.administration.models import (
+    AnswerPath,
+    AnswerState,
+    Disposition,
+    DispositionGroup,
+    Outcome,
+    PublicStep,
+    Routing,
+    Statement,
+    StatementReview,
+)
 from teilhabe.competitions.models import Call
 from teilhabe.contributions.models import Comment, Contribution, Support
 from teilhabe.core.models import ContentTranslation
@@ -15,7 +27,7 @@ def test_seed_demo_builds_hannover_once(db, settings, capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
     counts = (Contribution.objects.count(), Comment.objects.count(), Support.objects.count(), User.objects.count())
-    assert counts[0] == 320 and counts[1] > 100 and counts[2] > 200
+    assert counts[0] == 321 and counts[1] > 100 and counts[2] > 200
     assert District.objects.count() == 13
     languages = set(Contribution.objects.values_list("language", flat=True))
     assert {"de", "tr", "ar", "en", "pl", "ru", "uk"} <= languages
@@ -28,6 +40,17 @@ def test_seed_demo_builds_hannover_once(db, settings, capsys):
     # Every process text exists in every offered language except German.
     assert ContentTranslation.objects.values("language").distinct().count() == len(settings.LANGUAGES) - 1
     assert audit_verify()[0]
+    # Every case of the answer path is there on the first visit.
+    paths = AnswerPath.objects.all()
+    assert set(paths.values_list("state", flat=True)) == set(AnswerState.values)
+    assert paths.filter(returned_at__isnull=False).exists()  # handed back
+    assert paths.filter(due_date__lt=timezone.localdate(), state=AnswerState.ROUTED).exists()  # overdue
+    assert set(Statement.objects.values_list("state", flat=True)) >= {"draft", "in_review", "signed_off", "published"}
+    assert StatementReview.objects.filter(decision="returned").exists()
+    assert set(Disposition.objects.values_list("outcome", flat=True)) == set(Outcome.values)
+    assert DispositionGroup.objects.get().dispositions.count() == 5
+    assert Routing.objects.filter(state="superseded").exists()  # re-routed, with its history
+    assert PublicStep.objects.filter(created_at__gt=timezone.now()).count() == 0
     call_command("seed_demo")
     assert (
         Contribution.objects.count(),
