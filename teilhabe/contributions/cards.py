@@ -1,4 +1,5 @@
-"""Contribution cards as HTML fragments, cached per contribution, language and version.
+"""What pages show of contributions, as HTML written in Python: cards (cached per contribution, language and
+version) and the comment threads of a contribution's page.
 
 A card's key names every version of what it shows: the contribution's own (bumped by every service that
 changes it, its supports and comments included) and the site's content version (staff texts such as the
@@ -6,16 +7,26 @@ fields of action's names, display names). The next request after a change render
 
 A card is written by ``card_html`` in Python from the display values a selector prepared (``ContributionCard``:
 translated labels, plural texts, the date in the reader's format): twenty cards of a page that missed the cache
-cost a fifth of what twenty template renderings did. Every value is escaped as the template language would.
+cost a fifth of what twenty template renderings did; so do the dozens of comments of a long discussion
+(``thread_html``, from ``CommentView``s). Every value is escaped as the template language would (``html.escape``,
+which Django's ``escape`` uses); translated texts are taken as they are, as ``{% translate %}`` does.
 """
 
 from html import escape
 
+from django.middleware.csrf import get_token
+from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from teilhabe.contributions.selectors import CONTRIBUTION_NAMESPACE, ContributionCard, contribution_cards
+from teilhabe.contributions.models import COMMENT_MAX, Status
+from teilhabe.contributions.selectors import (
+    CONTRIBUTION_NAMESPACE,
+    CommentView,
+    ContributionCard,
+    contribution_cards,
+)
 from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_versions_many
 from teilhabe.core.fragments import Fragment, cached_fragments, fragment_key
 from teilhabe.core.ui import localised_markup
@@ -71,3 +82,73 @@ def card_html(card: ContributionCard, fields_label: str) -> SafeString:
         f'  <p class="meta">{escape(card.supports_text)} · {escape(card.comments_text)}</p>\n'
         "</li>"
     )
+
+
+def thread_html(
+    comments: list[CommentView],
+    *,
+    contribution_pk: int,
+    more: bool = False,
+    can_flag: bool = False,
+    can_comment: bool = False,
+    request=None,
+) -> SafeString:
+    """The threads of a contribution's discussion: top-level comments with their replies (one level deep).
+
+    A removed comment stays as a placeholder with the reason; a comment not (yet) published, which only its author
+    and the coordinators see, says its status. ``can_flag`` adds a report link to each comment, ``can_comment`` a
+    reply form to each top-level one (with ``request`` for its CSRF token); ``more`` links to the whole discussion.
+    """
+    removed = gettext("Comment removed by the moderation. Reason: %(reason)s.")
+    report = ""
+    if can_flag:
+        flag_url = reverse("contributions:flag", kwargs={"pk": contribution_pk})
+        report = f'<a class="meta" href="{escape(flag_url)}?comment={{pk}}">{escape(gettext("Report comment"))}</a>'
+    reply = ""
+    if can_comment:
+        comment_url = reverse("contributions:comment", kwargs={"pk": contribution_pk})
+        reply = (
+            "<details>\n"
+            f"<summary>{gettext('Reply')}</summary>\n"
+            f'<form method="post" action="{escape(comment_url)}">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">\n'
+            '<input type="hidden" name="parent" value="{pk}">\n'
+            f'<input type="hidden" name="language" value="{escape(translation.get_language()[:2])}">\n'
+            f'<label for="reply-{{pk}}">{gettext("Your reply")}</label>\n'
+            f'<textarea id="reply-{{pk}}" name="body" rows="3" maxlength="{COMMENT_MAX}" required></textarea>\n'
+            f'<button type="submit">{gettext("Publish reply")}</button>\n'
+            "</form>\n"
+            "</details>\n"
+        )
+    parts = []
+
+    def write(comment: CommentView) -> None:
+        parts.append(f'<li class="comment" id="comment-{comment.pk}">\n')
+        if comment.status == Status.REMOVED:
+            text = removed % {"reason": escape(comment.removal_reason)}
+            parts.append(f'<p class="placeholder">{text}</p>\n')
+        else:
+            status = "" if comment.status == Status.PUBLISHED else f" · <bdi>{escape(comment.status_label)}</bdi>"
+            parts.append(
+                f'<p class="meta"><bdi>{escape(comment.author_name)}</bdi> · <bdi><time '
+                f'datetime="{escape(comment.created_iso)}">{escape(comment.created_text)}</time></bdi>{status}</p>\n'
+                f'<div class="user-text" lang="{escape(comment.language)}" dir="auto">{escape(comment.body)}</div>\n'
+            )
+            if report:
+                parts.append(report.replace("{pk}", str(comment.pk)) + "\n")
+            if reply and not comment.parent_id:
+                parts.append(reply.replace("{pk}", str(comment.pk)))
+        if comment.replies:
+            parts.append('<ul class="replies">\n')
+            for answer in comment.replies:
+                write(answer)
+            parts.append("</ul>\n")
+        parts.append("</li>\n")
+
+    parts.append('<ul class="comments">\n')
+    for comment in comments:
+        write(comment)
+    parts.append("</ul>\n")
+    if more:
+        parts.append(f'<p><a href="?kommentare=alle#comments">{gettext("Show all comments")}</a></p>\n')
+    return mark_safe("".join(parts))  # noqa: S308 - every value in it is escaped

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from teilhabe.contributions import services
-from teilhabe.contributions.cards import contribution_card_fragments, contribution_versions
+from teilhabe.contributions.cards import contribution_card_fragments, contribution_versions, thread_html
 from teilhabe.contributions.forms import (
     CommentForm,
     ContributionFilterForm,
@@ -258,6 +257,15 @@ def _detail(request, contribution, *, comment_form=None, status=200):
             ("can_moderate", "moderate_contribution"),
         )
     }
+    if comments_html is None and not contribution.is_removed:  # a signed-in reader's own view of the threads
+        comments_html = thread_html(
+            comments,
+            contribution_pk=contribution.pk,
+            more=more_comments,
+            can_flag=can["can_flag"],
+            can_comment=can["can_comment"],
+            request=request,
+        )
     if can["can_comment"] and comment_form is None:
         comment_form = CommentForm(initial={"language": request.LANGUAGE_CODE[:2]})
     context = {
@@ -293,8 +301,7 @@ def _public_comments_html(request, contribution, limit):
 
     def render(_items):
         comments, more = comment_thread(contribution=contribution, user=request.user, limit=limit)
-        context = {"contribution": contribution, "comments": comments, "more_comments": more}
-        return {contribution.pk: (render_to_string("contributions/_comments.html", context, request=request), False)}
+        return {contribution.pk: (thread_html(comments, contribution_pk=contribution.pk, more=more), False)}
 
     return cached_fragments({contribution.pk: key}, render)[contribution.pk].html
 

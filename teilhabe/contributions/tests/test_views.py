@@ -382,13 +382,16 @@ def test_long_discussions_show_the_first_threads_and_the_rest_on_request(client,
     shown = views.COMMENT_THREADS_SHOWN
     for n in range(shown + 2):
         services.comment_create(contribution=contribution, user=personas["participant"], body=f"Thread {n}")
-    first = client.get(detail_url(contribution))
-    assert [c.body for c in first.context["comments"]] == [f"Thread {n}" for n in range(shown)]
-    [more] = elements(first.content.decode(), "a", href="?kommentare=alle#comments")
+    first = client.get(detail_url(contribution)).content.decode()
+    [thread] = elements(first, "ul", class_="comments")
+    assert [text(body) for body in elements(thread, "div", class_="user-text")] == [
+        f"Thread {n}" for n in range(shown)
+    ]
+    [more] = elements(first, "a", href="?kommentare=alle#comments")
     assert text(more) == "Alle Kommentare anzeigen"
-    everything = client.get(detail_url(contribution) + "?kommentare=alle")
-    assert len(everything.context["comments"]) == shown + 2 and not everything.context["more_comments"]
-    assert not elements(everything.content.decode(), "a", href="?kommentare=alle#comments")
+    everything = client.get(detail_url(contribution) + "?kommentare=alle").content.decode()
+    assert len(elements(everything, "li", class_="comment")) == shown + 2
+    assert not elements(everything, "a", href="?kommentare=alle#comments")
 
 
 def test_neighbourhoods_are_grouped_by_district(client, process):
