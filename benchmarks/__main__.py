@@ -38,12 +38,15 @@ def main() -> int:
     profile_requests = int(os.environ.get("BENCH_PROFILE_REQUESTS") or 20)
     profile, throughput = _flag("BENCH_PROFILE", False), _flag("BENCH_THROUGHPUT", True)
     meta, data, built = prepare_database(SCALE)
+    from benchmarks.answers import answer_pages, export_formats, operations_markdown, prepare_answers, route_by_filter
+
+    data["answers"] = prepare_answers(meta["process_slug"], data["contributions"])
 
     # Plain static storage: templates render {% static %} without a collected manifest.
     plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     storages = {**settings.STORAGES, "staticfiles": plain}
     with override_settings(STORAGES=storages, DEBUG=False, RATELIMIT_ENABLE=False):
-        pages = pages_to_measure(meta["process_slug"])
+        pages = pages_to_measure(meta["process_slug"]) + answer_pages(meta["process_slug"])
         log(f"bench: timing {len(pages)} pages, {warmup} warm-up + {requests} timed requests each")
         load_before = machine_facts()["load_average_1m"]
         # First what rendering costs (the page cache off: a signed-in reader, or the first anonymous one), then
@@ -53,7 +56,7 @@ def main() -> int:
         cached_pages = [
             {**page, "name": f"{page['name']} (page cache)", "page_cache": True}
             for page in pages
-            if not page.get("clear_cache") and not page.get("after_write")
+            if not page.get("clear_cache") and not page.get("after_write") and not page.get("user_id")
         ]
         with override_settings(TEILHABE_PAGE_CACHE=True):
             cached_results, cached_failures = measure(cached_pages, warmup=warmup, requests=requests)
@@ -69,8 +72,12 @@ def main() -> int:
         if profile:
             from benchmarks.profiling import profile_pages
 
-            profile_report, profile_failures = profile_pages(pages, requests=profile_requests)
+            anonymous = [page for page in pages if not page.get("user_id")]  # the profile requests anonymously
+            profile_report, profile_failures = profile_pages(anonymous, requests=profile_requests)
             failures += profile_failures
+    # The answer path's operations: routing by filter (rolled back) and each export in a process of its own.
+    operations = [route_by_filter(meta["process_slug"]), *export_formats(meta["process_slug"])]
+    failures += [f"{op['name']}: {op['error']}" for op in operations if "error" in op]
     throughput_report = None
     if throughput:
         from benchmarks.throughput import run_throughput
@@ -89,7 +96,10 @@ def main() -> int:
         failures=failures,
         load={"before": load_before, "after": load_after},
     )
+    report["operations"] = operations
     summary = write_report(report, slow_queries, throughput=throughput_report, profile=profile_report)
+    summary += operations_markdown(operations)
+    SUMMARY_PATH.write_text(summary)
     print()
     print(summary)
     written = [RESULTS_PATH.name, SUMMARY_PATH.name, QUERIES_PATH.name]

@@ -106,10 +106,17 @@ def measure(pages: list[dict], *, warmup: int, requests: int) -> tuple[list[dict
     from django.db import connection
     from django.test import Client
 
+    from teilhabe.accounts.models import User
+
     client = Client()  # anonymous; keeps its cookies (the CSRF cookie) like a browser
     results, failures = [], []
     for page in pages:
         urls = page["urls"]
+        # Staff pages are requested signed in as the person who uses them; every other page anonymously.
+        if page.get("user_id"):
+            client.force_login(User.objects.get(pk=page["user_id"]))
+        else:
+            client.logout()
         for index in range(warmup):
             client.get(urls[index % len(urls)])
         times, cpu_times = [], []
