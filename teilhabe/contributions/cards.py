@@ -99,24 +99,28 @@ def thread_html(
     and the coordinators see, says its status. ``can_flag`` adds a report link to each comment, ``can_comment`` a
     reply form to each top-level one (with ``request`` for its CSRF token); ``more`` links to the whole discussion.
     """
+    # Translated texts are taken as they are, as {% translate %} does; each is looked up by a plain gettext call
+    # (xgettext does not look into f-strings).
     removed = gettext("Comment removed by the moderation. Reason: %(reason)s.")
     report = ""
     if can_flag:
-        flag_url = reverse("contributions:flag", kwargs={"pk": contribution_pk})
-        report = f'<a class="meta" href="{escape(flag_url)}?comment={{pk}}">{escape(gettext("Report comment"))}</a>'
+        flag_url = escape(reverse("contributions:flag", kwargs={"pk": contribution_pk}))
+        report_label = gettext("Report comment")
+        report = f'<a class="meta" href="{flag_url}?comment={{pk}}">{report_label}</a>'
     reply = ""
     if can_comment:
-        comment_url = reverse("contributions:comment", kwargs={"pk": contribution_pk})
+        comment_url = escape(reverse("contributions:comment", kwargs={"pk": contribution_pk}))
+        reply_label, field_label, button_label = gettext("Reply"), gettext("Your reply"), gettext("Publish reply")
         reply = (
             "<details>\n"
-            f"<summary>{gettext('Reply')}</summary>\n"
-            f'<form method="post" action="{escape(comment_url)}">'
+            f"<summary>{reply_label}</summary>\n"
+            f'<form method="post" action="{comment_url}">'
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">\n'
             '<input type="hidden" name="parent" value="{pk}">\n'
             f'<input type="hidden" name="language" value="{escape(translation.get_language()[:2])}">\n'
-            f'<label for="reply-{{pk}}">{gettext("Your reply")}</label>\n'
+            f'<label for="reply-{{pk}}">{field_label}</label>\n'
             f'<textarea id="reply-{{pk}}" name="body" rows="3" maxlength="{COMMENT_MAX}" required></textarea>\n'
-            f'<button type="submit">{gettext("Publish reply")}</button>\n'
+            f'<button type="submit">{button_label}</button>\n'
             "</form>\n"
             "</details>\n"
         )
@@ -150,5 +154,6 @@ def thread_html(
         write(comment)
     parts.append("</ul>\n")
     if more:
-        parts.append(f'<p><a href="?kommentare=alle#comments">{gettext("Show all comments")}</a></p>\n')
+        more_label = gettext("Show all comments")
+        parts.append(f'<p><a href="?kommentare=alle#comments">{more_label}</a></p>\n')
     return mark_safe("".join(parts))  # noqa: S308 - every value in it is escaped
