@@ -595,3 +595,110 @@ def note_add(*, user, contribution: Contribution, text: str) -> InternalNote:
     )
     audit_record(actor=user, action="internal_note.added", obj=note, data={"contribution": contribution.pk})
     return note
+
+
+# Consideration table exports -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consideration_export_request(*, user, process, format: str, filters: dict, language: str):
+    """A coordinator asks for the consideration table of ``process`` as a file: the export is queued and made in
+    the background (``tasks.consideration_export_make``). ``filters`` are ``ConsiderationFilters.to_dict()``;
+    the headings will be in ``language`` (kept with the filters, under ``"language"``)."""
+    from teilhabe.administration.models import ConsiderationExport, ExportFormat
+
+    _require(user, "administration.view_consideration_table", process)
+    if format not in ExportFormat.values:
+        message = _("Please choose a format from the list.")
+        raise ApplicationError(message, field_errors={"format": message})
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        language = settings.LANGUAGE_CODE
+    export = ConsiderationExport.objects.create(
+        process=process, format=format, filters={**filters, "language": language}, requested_by=user
+    )
+    audit_record(
+        actor=user,
+        action="consideration_export.requested",
+        obj=export,
+        data={"process": process.pk, "format": format, "filters": filters},
+    )
+
+    def enqueue():
+        from teilhabe.administration.tasks import consideration_export_make
+
+        consideration_export_make.enqueue(export_id=export.pk)
+
+    transaction.on_commit(enqueue, robust=True)
+    return export
+
+
+def consideration_export_run(*, export_id: int) -> str:
+    """Make a queued export (the task's work): claim it with a conditional update (queued → running), so that a
+    second run of the task does nothing; write the file, counting the rows as they go; then done, or failed.
+
+    Not one transaction: the progress must be visible while the file is written. Each step is atomic.
+    """
+    import hashlib
+    import tempfile
+
+    from django.core.files import File
+
+    from teilhabe.administration.consideration import (
+        ConsiderationFilters,
+        consideration_queryset,
+        consideration_table_filename,
+        consideration_table_write,
+    )
+    from teilhabe.administration.models import ConsiderationExport, ExportState
+
+    claimed = ConsiderationExport.objects.filter(pk=export_id, state=ExportState.QUEUED).update(
+        state=ExportState.RUNNING, updated_at=timezone.now()
+    )
+    if not claimed:
+        return "skipped"
+    export = ConsiderationExport.objects.select_related("process").get(pk=export_id)
+    stored = dict(export.filters)
+    language = stored.pop("language", settings.LANGUAGE_CODE)
+    filters = ConsiderationFilters.from_dict(stored)
+    total = consideration_queryset(export.process, filters).count()
+    ConsiderationExport.objects.filter(pk=export_id).update(rows_total=total)
+
+    def progress(done: int) -> None:
+        ConsiderationExport.objects.filter(pk=export_id).update(rows_done=min(done, total))
+
+    try:
+        with tempfile.TemporaryFile() as scratch:
+            consideration_table_write(
+                process=export.process,
+                format=export.format,
+                out=scratch,
+                language=language,
+                filters=filters,
+                progress=progress,
+            )
+            scratch.seek(0)
+            digest = hashlib.sha256()
+            for block in iter(lambda: scratch.read(1 << 20), b""):
+                digest.update(block)
+            scratch.seek(0)
+            name = consideration_table_filename(export.process, export.format)
+            with transaction.atomic():
+                export.file.save(name, File(scratch, name=name), save=False)
+                export.sha256 = digest.hexdigest()
+                export.state = ExportState.DONE
+                export.finished_at = timezone.now()
+                export.rows_done = total
+                export.save(update_fields=["file", "sha256", "state", "finished_at", "rows_done", "updated_at"])
+                audit_record(
+                    actor=export.requested_by,
+                    action="consideration_export.made",
+                    obj=export,
+                    data={"rows": total, "sha256": export.sha256, "format": export.format},
+                )
+    except Exception:
+        logger.exception("Consideration table export %s failed", export_id)
+        ConsiderationExport.objects.filter(pk=export_id).update(
+            state=ExportState.FAILED, finished_at=timezone.now(), updated_at=timezone.now()
+        )
+        return "failed"
+    return "done"

@@ -10,3 +10,14 @@ from django_tasks import task
 def notifications_for_steps(*, step_ids: list[int]) -> int:
     """Create the notifications owed for these public steps and send the ones due at once. (Being built.)"""
     return 0
+
+
+# == consideration table ==
+
+
+@task()
+def consideration_export_make(*, export_id: int) -> str:
+    """Write a queued consideration table export to its file (claimed first: a second run does nothing)."""
+    from teilhabe.administration.services import consideration_export_run
+
+    return consideration_export_run(export_id=export_id)
