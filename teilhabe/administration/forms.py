@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from teilhabe.administration.models import AnswerState, Outcome
+from teilhabe.administration.models import AnswerState, ExportFormat, Outcome
 from teilhabe.contributions.models import Contribution
 from teilhabe.core.fields import ModelMultipleChoiceField
 
@@ -104,3 +104,35 @@ class GroupDecisionForm(DecisionForm):
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contributions"].queryset = candidates
+
+
+# == consideration table ==
+
+
+class ConsiderationFilterForm(forms.Form):
+    """Filters of the consideration table. Values outside the choices are invalid (400), never a query."""
+
+    field = forms.TypedChoiceField(label=_("Field of action"), required=False, coerce=int, empty_value=None)
+    district = forms.TypedChoiceField(label=_("District"), required=False, coerce=int, empty_value=None)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    department = forms.TypedChoiceField(label=_("Department"), required=False, coerce=int, empty_value=None)
+    outcome = forms.ChoiceField(label=_("Decision"), required=False)
+    answer_state = forms.ChoiceField(label=_("Answer state"), required=False)
+
+    def __init__(self, *args, options: dict[str, list], **kwargs):
+        """``options``: (value, label) per filter, from ``consideration_filter_options``."""
+        super().__init__(*args, **kwargs)
+        for name, choices in options.items():
+            self.fields[name].choices = [("", _("All")), *choices]
+
+
+class ConsiderationExportForm(ConsiderationFilterForm):
+    """An export of the table as it is filtered on the screen (the filters come along as hidden fields)."""
+
+    format = forms.ChoiceField(label=_("Format"), choices=ExportFormat.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name != "format":
+                field.widget = forms.HiddenInput()

@@ -8,4 +8,16 @@ urlpatterns = [
     # == contribution work page (statements, dispositions, notes) ==
     # == notifications (unsubscribe, opt-in) ==
     # == consideration table ==
+    path("verwaltung/p/<slug:slug>/abwaegungstabelle/", views.consideration_view, name="consideration"),
+    path(
+        "verwaltung/p/<slug:slug>/abwaegungstabelle/export/",
+        views.consideration_export_view,
+        name="consideration_export",
+    ),
+    path("verwaltung/exporte/<str:pk>/", views.consideration_export_status_view, name="consideration_export_status"),
+    path(
+        "verwaltung/exporte/<str:pk>/datei/",
+        views.consideration_export_download_view,
+        name="consideration_export_download",
+    ),
 ]
