@@ -327,7 +327,10 @@ TASKS = {
 TEILHABE_HOUSEKEEPING_JOBS = [
     "teilhabe.core.services.audit_checkpoint_job",
     "teilhabe.contributions.services.contribution_purge_unconfirmed",
+    "teilhabe.administration.services.notifications_housekeeping",  # late step mails, daily digests
 ]
+# A daily digest goes out once the oldest step in it waited this long (checked at each housekeeping run).
+TEILHABE_NOTIFICATION_DIGEST_HOURS = envint("TEILHABE_NOTIFICATION_DIGEST_HOURS", 24)
 TEILHABE_HOUSEKEEPING_INTERVAL = envint("TEILHABE_HOUSEKEEPING_INTERVAL", 3600)
 # The audit log's outside anchor: `verify_audit --checkpoint` appends (count, head hash, time) here, one JSON
 # object a line; keep it on storage the database's users cannot rewrite (or copy it off the machine).

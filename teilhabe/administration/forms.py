@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from teilhabe.administration.models import AnswerState, ExportFormat, Outcome
+from teilhabe.administration.models import AnswerState, Delivery, ExportFormat, Outcome
 from teilhabe.contributions.models import Contribution
 from teilhabe.core.fields import ModelMultipleChoiceField
 
@@ -136,3 +136,24 @@ class ConsiderationExportForm(ConsiderationFilterForm):
         for name, field in self.fields.items():
             if name != "format":
                 field.widget = forms.HiddenInput()
+
+
+# == notifications (unsubscribe, opt-in) ==
+
+
+class SubscribeForm(forms.Form):
+    """A signed-in reader asks to be notified of a contribution's public steps."""
+
+    delivery = forms.ChoiceField(
+        label=_("How would you like to be notified?"),
+        choices=Delivery.choices,
+        initial=Delivery.EACH_STEP,
+        widget=forms.RadioSelect,
+    )
+
+
+class SubscriptionActionForm(forms.Form):
+    """The buttons of the notification settings page (reached by the link in every mail)."""
+
+    ACTIONS = ("unsubscribe", "unsubscribe_all", "resume", *Delivery.values)
+    action = forms.ChoiceField(choices=[(action, action) for action in ACTIONS])

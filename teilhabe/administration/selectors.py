@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from teilhabe.administration.models import (
     AnswerPath,
     AnswerState,
+    Delivery,
     Department,
     DepartmentMembership,
     Disposition,
     InternalNote,
     Outcome,
+    PublicStepKind,
     Routing,
     RoutingRole,
     RoutingState,
@@ -24,6 +26,8 @@ from teilhabe.administration.models import (
     StatementInput,
     StatementReview,
     StatementState,
+    Subscription,
+    SubscriptionReason,
 )
 from teilhabe.contributions.models import Channel, Contribution, Status
 from teilhabe.core.models import ContentTranslation
@@ -483,3 +487,98 @@ def disposition_candidates(
         )
         for pk, title, language, district_name, path_state, outcome in rows
     ], more
+
+
+# == notifications (helper "notify") ========================================================================
+
+
+def subscription_by_token(token: str) -> Subscription | None:
+    """The subscription a mail's unsubscribe link names, with its contribution; None for an unknown token."""
+    if not token or len(token) > 64:
+        return None
+    return Subscription.objects.select_related("contribution", "user").filter(token=token).first()
+
+
+def subscription_of(*, user, contribution) -> Subscription | None:
+    """A signed-in reader's own subscription to a contribution, if any (active or not)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Subscription.objects.filter(contribution=contribution, user=user).first()
+
+
+def subscription_recipient_q(subscription: Subscription) -> Q:
+    """Every subscription that mails the same recipient: the same account, or the same address without one."""
+    if subscription.user_id is not None:
+        return Q(user_id=subscription.user_id)
+    return Q(user__isnull=True, email__iexact=subscription.email)
+
+
+def subscription_page(subscription: Subscription) -> dict:
+    """What the notification settings page shows: which contribution, in which state, and how many other
+    subscriptions mail the same recipient. The title only of a published contribution (its public page's)."""
+    contribution = subscription.contribution
+    published = contribution.status == Status.PUBLISHED
+    others = (
+        Subscription.objects.filter(subscription_recipient_q(subscription), unsubscribed_at__isnull=True)
+        .exclude(pk=subscription.pk)
+        .count()
+    )
+    return {
+        "contribution_id": contribution.pk,
+        "title": contribution.title if published else "",
+        "title_direction": contribution.direction,
+        "published": published,
+        "active": subscription.unsubscribed_at is None,
+        "is_author": subscription.reason == SubscriptionReason.AUTHOR,
+        "digest": subscription.delivery == Delivery.DAILY_DIGEST,
+        "delivery_label": Delivery(subscription.delivery).label,
+        "others_active": others,
+    }
+
+
+class StepMailDetails:
+    """What a mail about public steps tells, loaded once for a batch of steps: the routings' departments, the
+    published statements and the decisions. Never an internal note, a draft, an input or a review."""
+
+    def __init__(self, steps):
+        ids = {kind: set() for kind in PublicStepKind.values}
+        for step in steps:
+            ids[step.kind].add(step.object_id)
+        self.routings = Routing.objects.select_related("department").in_bulk(ids[PublicStepKind.ROUTED])
+        self.statements = (
+            Statement.objects.select_related("department")
+            .filter(state=StatementState.PUBLISHED)
+            .in_bulk(ids[PublicStepKind.STATEMENT_PUBLISHED])
+        )
+        self.dispositions = Disposition.objects.in_bulk(ids[PublicStepKind.DISPOSED])
+        self._tables = {}
+
+    def _localise(self, obj, field: str, language: str) -> LocalisedText:
+        key = (type(obj), language)
+        if key not in self._tables:
+            self._tables[key] = content_translation_table(type(obj), language)
+        return localise(obj, field, language, self._tables[key])
+
+    def describe(self, step, language: str) -> dict | None:
+        """One step as display values in ``language`` (staff texts, the German original where there is no
+        translation); None when what it names is gone (a deleted row, a statement no longer published)."""
+        item = {"kind": step.kind, "contribution_id": step.contribution_id}
+        if step.kind == PublicStepKind.ROUTED:
+            routing = self.routings.get(step.object_id)
+            if routing is None:
+                return None
+            item["department"] = self._localise(routing.department, "name", language)
+        elif step.kind == PublicStepKind.STATEMENT_PUBLISHED:
+            statement = self.statements.get(step.object_id)
+            if statement is None:
+                return None
+            item["department"] = self._localise(statement.department, "name", language)
+            item["text"] = self._localise(statement, "text", language)
+        else:
+            disposition = self.dispositions.get(step.object_id)
+            if disposition is None:
+                return None
+            item["outcome"] = Outcome(disposition.outcome).label  # lazy: rendered in the mail's language
+            item["text"] = self._localise(disposition, "justification", language)
+            item["forwarded_to"] = disposition.forwarded_to
+        return item

@@ -7,21 +7,30 @@ audit entry. The state machine is drawn in docs/answers.md.
 
 import datetime
 import logging
+import secrets
+from collections import defaultdict
 
 import rules
 from django.conf import settings
+from django.core.mail import get_connection
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Min, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from teilhabe.administration.models import (
     AnswerPath,
     AnswerState,
+    Delivery,
     Department,
     DepartmentMembership,
     Disposition,
     DispositionGroup,
     InternalNote,
+    Notification,
     Outcome,
     PublicStep,
     PublicStepKind,
@@ -33,12 +42,21 @@ from teilhabe.administration.models import (
     StatementInput,
     StatementReview,
     StatementState,
+    Subscription,
+    SubscriptionReason,
 )
-from teilhabe.administration.selectors import answerable_q, department_ids_of, routed_department_ids
+from teilhabe.administration.selectors import (
+    StepMailDetails,
+    answerable_q,
+    department_ids_of,
+    routed_department_ids,
+    subscription_recipient_q,
+)
 from teilhabe.contributions.models import Contribution
 from teilhabe.contributions.selectors import CONTRIBUTION_NAMESPACE
 from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version_bump
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed
+from teilhabe.core.mail import send_localised_mail, supported_language
 from teilhabe.core.services import audit_record, content_translation_set
 from teilhabe.core.text import clean_plain_text
 
@@ -702,3 +720,411 @@ def consideration_export_run(*, export_id: int) -> str:
         )
         return "failed"
     return "done"
+
+
+# == notifications (helper "notify") ========================================================================
+# Mails about public steps: authors are subscribed when their contribution takes its first step (never again
+# once they unsubscribed), readers opt in. Every mail is claimed with a conditional update before it is sent,
+# so a task or job that runs twice sends nothing twice (at most once: a claimed mail is never sent again).
+
+NOTIFY_RETRY_AFTER = datetime.timedelta(minutes=15)  # a step's mail not sent by then is sent by housekeeping
+NOTIFY_GIVE_UP_AFTER = datetime.timedelta(days=3)  # older unsent notifications are not sent any more
+
+
+def _subscription_token() -> str:
+    return secrets.token_urlsafe(32)  # 43 characters, 256 bits
+
+
+def _active_notifications_q() -> Q:
+    """Notifications of subscriptions still wanted, to a recipient that still exists."""
+    return Q(subscription__unsubscribed_at__isnull=True) & (
+        Q(subscription__user__isnull=True) | Q(subscription__user__is_active=True)
+    )
+
+
+def _authors_subscribe(contribution_ids) -> int:
+    """Subscribe the authors of these contributions who have no subscription yet: an account in its preferred
+    language, an anonymous author at the confirmed address in the language they wrote in. An unconfirmed
+    address, analog input without an account, and an author who unsubscribed get none."""
+    rows = Contribution.objects.filter(pk__in=contribution_ids).values_list(
+        "pk",
+        "author_id",
+        "author__is_active",
+        "author__preferred_language",
+        "author_email",
+        "email_confirmed_at",
+        "author_language",
+    )
+    known = Subscription.objects.filter(contribution_id__in=contribution_ids)
+    known_users = set(known.filter(user__isnull=False).values_list("contribution_id", "user_id"))
+    known_emails = {
+        (contribution_id, email.lower())
+        for contribution_id, email in known.filter(user__isnull=True).values_list("contribution_id", "email")
+    }
+    new = []
+    for pk, author_id, active, preferred, email, confirmed_at, author_language in rows:
+        if author_id is not None:
+            if active and (pk, author_id) not in known_users:
+                language = supported_language(preferred or author_language)
+                new.append(Subscription(contribution_id=pk, user_id=author_id, language=language))
+        elif email and confirmed_at is not None and (pk, email.lower()) not in known_emails:
+            new.append(Subscription(contribution_id=pk, email=email, language=supported_language(author_language)))
+    for subscription in new:
+        subscription.reason, subscription.token = SubscriptionReason.AUTHOR, _subscription_token()
+    Subscription.objects.bulk_create(new, ignore_conflicts=True, batch_size=BULK_BATCH)
+    return len(new)
+
+
+def _recipient(subscription: Subscription) -> tuple[str, str]:
+    """The address and language of a subscription's recipient (an account's current preference first)."""
+    user = subscription.user
+    if user is not None:
+        return user.email, supported_language(user.preferred_language or subscription.language)
+    return subscription.email, supported_language(subscription.language)
+
+
+def _unsubscribe_url(subscription: Subscription, *, everything: bool = False) -> str:
+    url = settings.SITE_URL + reverse("administration:unsubscribe", kwargs={"token": subscription.token})
+    return url + "?scope=all" if everything else url
+
+
+def _contribution_url(contribution_id: int) -> str:
+    return settings.SITE_URL + reverse("contributions:detail", kwargs={"pk": contribution_id})
+
+
+def _unsubscribe_headers(url: str) -> dict:
+    """RFC 2369 and RFC 8058: a mail program's "unsubscribe" button posts once to this address."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
+def _claim(notification_id: int) -> bool:
+    """Take one notification for sending; False when another run took it first."""
+    claimed = Notification.objects.filter(pk=notification_id, claimed_at__isnull=True).update(claimed_at=timezone.now())
+    return claimed == 1
+
+
+def _step_mails_send(notifications, connection) -> int:
+    """Send one mail per notification (each claimed first); returns how many left."""
+    rows = list(notifications.select_related("subscription__user", "step").order_by("pk"))
+    if not rows:
+        return 0
+    details = StepMailDetails([notification.step for notification in rows])
+    sent = 0
+    for notification in rows:
+        subscription = notification.subscription
+        address, language = _recipient(subscription)
+        if not _claim(notification.pk):
+            continue
+        item = details.describe(notification.step, language)
+        if item is None:  # what the step names is gone: nothing to tell (stays claimed, never sent)
+            continue
+        is_author = subscription.reason == SubscriptionReason.AUTHOR
+        url = _unsubscribe_url(subscription)
+        try:
+            send_localised_mail(
+                to=[address],
+                language=language,
+                subject=gettext_lazy("News about your contribution")
+                if is_author
+                else gettext_lazy("News about a contribution you follow"),
+                template="administration/email/step",
+                context={
+                    "step": item,
+                    "is_author": is_author,
+                    "contribution_id": notification.step.contribution_id,
+                    "contribution_url": _contribution_url(notification.step.contribution_id),
+                    "unsubscribe_url": url,
+                },
+                headers=_unsubscribe_headers(url),
+                connection=connection,
+            )
+        except Exception:  # noqa: BLE001 - logged; released, so that housekeeping tries again
+            logger.exception("Notification %s could not be sent.", notification.pk)
+            Notification.objects.filter(pk=notification.pk).update(claimed_at=None)
+            continue
+        Notification.objects.filter(pk=notification.pk).update(sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def notifications_for_steps(*, step_ids) -> int:
+    """Notify the subscribers of these public steps (the task ``notifications_for_steps`` runs this).
+
+    Subscribes the authors who have no subscription yet, records one notification per active subscription and
+    step (a second run adds none), and sends those delivered at each step at once; daily digests collect the
+    rest (``notifications_send_digests``). A step of a contribution no longer answerable (removed) notifies
+    nobody. Queries per batch of 2,000 steps are constant, plus a claim and a mark per mail sent. Returns how
+    many mails were sent.
+    """
+    ids = sorted({int(pk) for pk in step_ids})
+    sent = 0
+    connection = get_connection()
+    for start in range(0, len(ids), BULK_BATCH):
+        batch = ids[start : start + BULK_BATCH]
+        with transaction.atomic():
+            steps = list(
+                PublicStep.objects.filter(pk__in=batch)
+                .filter(answerable_q("contribution__"))
+                .values_list("pk", "contribution_id")
+            )
+            contribution_ids = sorted({contribution_id for _pk, contribution_id in steps})
+            _authors_subscribe(contribution_ids)
+            subscribers = defaultdict(list)
+            active = Subscription.objects.filter(contribution_id__in=contribution_ids, unsubscribed_at__isnull=True)
+            for pk, contribution_id in active.filter(Q(user__isnull=True) | Q(user__is_active=True)).values_list(
+                "pk", "contribution_id"
+            ):
+                subscribers[contribution_id].append(pk)
+            Notification.objects.bulk_create(
+                [
+                    Notification(subscription_id=subscription_id, step_id=step_id)
+                    for step_id, contribution_id in steps
+                    for subscription_id in subscribers[contribution_id]
+                ],
+                ignore_conflicts=True,
+                batch_size=BULK_BATCH,
+            )
+        due = Notification.objects.filter(
+            _active_notifications_q(),
+            step_id__in=[step_id for step_id, _c in steps],
+            subscription__delivery=Delivery.EACH_STEP,
+            claimed_at__isnull=True,
+            sent_at__isnull=True,
+        )
+        sent += _step_mails_send(due, connection)
+    return sent
+
+
+def notifications_send_pending(*, now=None) -> int:
+    """Send the step mails that should have left but did not (a failed send, a task that died before it ran),
+    up to ``NOTIFY_GIVE_UP_AFTER`` old. Safe to run any time: each is claimed before it is sent."""
+    now = now or timezone.now()
+    pending = Notification.objects.filter(
+        _active_notifications_q(),
+        subscription__delivery=Delivery.EACH_STEP,
+        claimed_at__isnull=True,
+        sent_at__isnull=True,
+        created_at__lte=now - NOTIFY_RETRY_AFTER,
+        created_at__gte=now - NOTIFY_GIVE_UP_AFTER,
+    )
+    connection = get_connection()
+    sent, after = 0, 0
+    while True:
+        ids = list(pending.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:BULK_BATCH])
+        if not ids:
+            return sent
+        sent += _step_mails_send(Notification.objects.filter(pk__in=ids), connection)
+        after = ids[-1]
+
+
+def _digest_period() -> datetime.timedelta:
+    return datetime.timedelta(hours=settings.TEILHABE_NOTIFICATION_DIGEST_HOURS)
+
+
+def notifications_send_digests(*, now=None) -> int:
+    """One mail per recipient with every step pending for their daily-digest subscriptions, once the oldest of
+    them waited ``TEILHABE_NOTIFICATION_DIGEST_HOURS`` (24): run hourly by housekeeping, so each recipient gets
+    at most one summary a day, about a day after the first news in it. Returns how many mails were sent."""
+    now = now or timezone.now()
+    pending = Notification.objects.filter(
+        _active_notifications_q(),
+        subscription__delivery=Delivery.DAILY_DIGEST,
+        claimed_at__isnull=True,
+        sent_at__isnull=True,
+        created_at__gte=now - NOTIFY_GIVE_UP_AFTER - _digest_period(),
+    )
+    cutoff = now - _digest_period()
+    users = list(
+        pending.filter(subscription__user__isnull=False)
+        .values("subscription__user_id")
+        .annotate(oldest=Min("created_at"))
+        .filter(oldest__lte=cutoff)
+        .values_list("subscription__user_id", flat=True)
+    )
+    addresses = list(
+        pending.filter(subscription__user__isnull=True)
+        .annotate(address=Lower("subscription__email"))
+        .values("address")
+        .annotate(oldest=Min("created_at"))
+        .filter(oldest__lte=cutoff)
+        .values_list("address", flat=True)
+    )
+    connection = get_connection()
+    sent = 0
+    chunk = 500
+    for start in range(0, len(users), chunk):
+        rows = pending.filter(subscription__user_id__in=users[start : start + chunk])
+        sent += _digests_send(rows, connection)
+    for start in range(0, len(addresses), chunk):
+        rows = pending.filter(subscription__user__isnull=True).annotate(address=Lower("subscription__email"))
+        sent += _digests_send(rows.filter(address__in=addresses[start : start + chunk]), connection)
+    return sent
+
+
+def _digests_send(notifications, connection) -> int:
+    rows = list(notifications.select_related("subscription__user", "step").order_by("step__created_at", "pk"))
+    if not rows:
+        return 0
+    by_recipient = defaultdict(list)
+    for notification in rows:
+        subscription = notification.subscription
+        key = ("user", subscription.user_id) if subscription.user_id else ("email", subscription.email.lower())
+        by_recipient[key].append(notification)
+    details = StepMailDetails([notification.step for notification in rows])
+    sent = 0
+    for notifications in by_recipient.values():
+        claimed = [notification for notification in notifications if _claim(notification.pk)]
+        if not claimed:
+            continue
+        latest = max(claimed, key=lambda notification: notification.subscription.created_at).subscription
+        address, language = _recipient(latest)
+        contributions = {}
+        for notification in claimed:
+            item = details.describe(notification.step, language)
+            if item is None:
+                continue
+            subscription = notification.subscription
+            entry = contributions.setdefault(
+                subscription.contribution_id,
+                {
+                    "contribution_id": subscription.contribution_id,
+                    "is_author": subscription.reason == SubscriptionReason.AUTHOR,
+                    "url": _contribution_url(subscription.contribution_id),
+                    "unsubscribe_url": _unsubscribe_url(subscription),
+                    "steps": [],
+                },
+            )
+            entry["steps"].append(item)
+        if not contributions:
+            continue
+        everything = _unsubscribe_url(latest, everything=True)
+        try:
+            send_localised_mail(
+                to=[address],
+                language=language,
+                subject=gettext_lazy("Your daily summary: news about contributions"),
+                template="administration/email/digest",
+                context={
+                    "contributions": list(contributions.values()),
+                    "unsubscribe_all_url": everything,
+                    "settings_url": _unsubscribe_url(latest),
+                },
+                headers=_unsubscribe_headers(everything),
+                connection=connection,
+            )
+        except Exception:  # noqa: BLE001 - logged; released, so that the next run tries again
+            logger.exception("A daily summary could not be sent.")
+            Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(claimed_at=None)
+            continue
+        Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def notifications_housekeeping() -> None:
+    """The hourly housekeeping job (``TEILHABE_HOUSEKEEPING_JOBS``): late step mails, then the daily digests."""
+    notifications_send_pending()
+    notifications_send_digests()
+
+
+@transaction.atomic
+def subscription_subscribe(*, user, contribution: Contribution, delivery: str = Delivery.EACH_STEP) -> Subscription:
+    """A signed-in reader asks for a mail at each step (or a daily summary) of a published contribution; an
+    earlier unsubscribe is undone. Its author can opt in the same way before the first step."""
+    _require(user, "administration.subscribe", contribution)
+    if delivery not in Delivery.values:
+        message = _("Please choose how you want to be notified.")
+        raise ApplicationError(message, field_errors={"delivery": message})
+    subscription, created = Subscription.objects.select_for_update().get_or_create(
+        contribution=contribution,
+        user=user,
+        defaults={
+            "reason": SubscriptionReason.AUTHOR if contribution.author_id == user.pk else SubscriptionReason.SUPPORTER,
+            "language": supported_language(user.preferred_language or translation.get_language()),
+            "delivery": delivery,
+            "token": _subscription_token(),
+        },
+    )
+    if created:
+        action = "subscription.created"
+    elif subscription.unsubscribed_at is not None or subscription.delivery != delivery:
+        action = "subscription.resumed" if subscription.unsubscribed_at is not None else "subscription.delivery_changed"
+        subscription.unsubscribed_at = None
+        subscription.delivery = delivery
+        subscription.save(update_fields=["unsubscribed_at", "delivery", "updated_at"])
+    else:
+        return subscription  # subscribed like this already
+    audit_record(
+        actor=user,
+        action=action,
+        obj=subscription,
+        data={"contribution": contribution.pk, "reason": subscription.reason, "delivery": delivery},
+    )
+    return subscription
+
+
+@transaction.atomic
+def subscription_unsubscribe(*, subscription: Subscription, everything: bool = False, one_click: bool = False) -> int:
+    """Stop the mails of this subscription, or (``everything``) of every subscription to the same recipient.
+
+    Holding the token from the mail is the permission: no sign-in. An author who unsubscribed is never
+    subscribed again by a later step. Returns how many subscriptions ended (0 when they had already).
+    """
+    scope = subscription_recipient_q(subscription) if everything else Q(pk=subscription.pk)
+    ids = list(
+        Subscription.objects.select_for_update()
+        .filter(scope, unsubscribed_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return 0
+    now = timezone.now()
+    Subscription.objects.filter(pk__in=ids).update(unsubscribed_at=now, updated_at=now)
+    audit_record(
+        actor=None,
+        action="subscription.unsubscribed",
+        obj=subscription,
+        data={"contribution": subscription.contribution_id, "subscriptions": ids, "one_click": one_click},
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def subscription_delivery_set(*, subscription: Subscription, delivery: str) -> Subscription:
+    """Switch between a mail at each step and one daily summary (the token from the mail is the permission)."""
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if delivery not in Delivery.values:
+        message = _("Please choose how you want to be notified.")
+        raise ApplicationError(message, field_errors={"delivery": message})
+    if subscription.unsubscribed_at is not None:
+        raise Conflict(_("You have unsubscribed from these notifications."))
+    if subscription.delivery == delivery:
+        return subscription
+    previous = subscription.delivery
+    subscription.delivery = delivery
+    subscription.save(update_fields=["delivery", "updated_at"])
+    audit_record(
+        actor=None,
+        action="subscription.delivery_changed",
+        obj=subscription,
+        data={"contribution": subscription.contribution_id, "from": previous, "to": delivery},
+    )
+    return subscription
+
+
+@transaction.atomic
+def subscription_resume(*, subscription: Subscription) -> Subscription:
+    """Undo an unsubscribe from the settings page (the token from the mail is the permission)."""
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    if subscription.unsubscribed_at is None:
+        return subscription
+    subscription.unsubscribed_at = None
+    subscription.save(update_fields=["unsubscribed_at", "updated_at"])
+    audit_record(
+        actor=None,
+        action="subscription.resumed",
+        obj=subscription,
+        data={"contribution": subscription.contribution_id},
+    )
+    return subscription

@@ -7,6 +7,8 @@ urlpatterns = [
     # == queue and routing (department queues, coordinators' routing screen) ==
     # == contribution work page (statements, dispositions, notes) ==
     # == notifications (unsubscribe, opt-in) ==
+    path("benachrichtigungen/<str:token>/", views.unsubscribe_view, name="unsubscribe"),
+    path("beitraege/<str:pk>/benachrichtigen/", views.subscribe_view, name="subscribe"),
     # == consideration table ==
     path("verwaltung/p/<slug:slug>/abwaegungstabelle/", views.consideration_view, name="consideration"),
     path(

@@ -3,15 +3,32 @@ residents' notification settings; the consideration table. Views parse input, ca
 render; permissions are decided once per page."""
 
 import rules
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseNotAllowed
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from teilhabe.administration import consideration, services
-from teilhabe.administration.forms import ConsiderationExportForm, ConsiderationFilterForm
+from teilhabe.administration.forms import (
+    ConsiderationExportForm,
+    ConsiderationFilterForm,
+    SubscribeForm,
+    SubscriptionActionForm,
+)
 from teilhabe.administration.models import ExportFormat, ExportState
+from teilhabe.administration.selectors import (
+    subscription_by_token,
+    subscription_of,
+    subscription_page,
+)
+from teilhabe.contributions.selectors import contribution_visible
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.fields import parse_id
 from teilhabe.core.pagination import paginate_ids
@@ -145,3 +162,130 @@ def consideration_export_download_view(request, pk):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# == notifications (unsubscribe, opt-in) ==
+
+SUBSCRIBE_RATE = "60/h"
+
+
+def _csrf_refusal(request):
+    """The settings page's own form keeps its CSRF check; only the RFC 8058 one-click POST goes without."""
+    return CsrfViewMiddleware(lambda _request: None).process_view(request, None, (), {})
+
+
+def _subscription_action(subscription, action: str) -> str:
+    """Do what a button of the settings page asks; returns the message to show."""
+    if action == "unsubscribe":
+        services.subscription_unsubscribe(subscription=subscription)
+        return _("You will get no more e-mails about this contribution.")
+    if action == "unsubscribe_all":
+        services.subscription_unsubscribe(subscription=subscription, everything=True)
+        return _("You will get no more e-mails from us about any contribution.")
+    if action == "resume":
+        services.subscription_resume(subscription=subscription)
+        return _("You will be notified about this contribution again.")
+    services.subscription_delivery_set(subscription=subscription, delivery=action)
+    if action == "daily_digest":
+        return _("You will get one summary a day instead of a mail at each step.")
+    return _("You will get a mail at each step again.")
+
+
+@csrf_exempt  # for the one-click POST of RFC 8058 only: every other POST is checked by _csrf_refusal
+@never_cache
+def unsubscribe_view(request, token):
+    """The notification settings reached by the link in every mail, no sign-in needed: the token is the key.
+
+    A mail program's one-click POST (body ``List-Unsubscribe=One-Click``) unsubscribes at once (``?scope=all``:
+    from every mail to the same recipient); the page's buttons unsubscribe, switch between a mail at each step
+    and a daily summary, or subscribe again.
+    """
+    subscription = subscription_by_token(token)
+    if subscription is None:
+        raise NotFound()
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    form, status = SubscriptionActionForm(), 200
+    one_click = request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click"
+    if one_click:
+        services.subscription_unsubscribe(
+            subscription=subscription, everything=request.GET.get("scope") == "all", one_click=True
+        )
+        subscription.refresh_from_db()
+    elif request.method == "POST":
+        refusal = _csrf_refusal(request)
+        if refusal is not None:
+            return refusal
+        form = SubscriptionActionForm(request.POST)
+        if not form.is_valid():
+            status = 400
+        else:
+            try:
+                message = _subscription_action(subscription, form.cleaned_data["action"])
+            except ApplicationError as error:
+                apply_errors(form, error)
+                status = error.status_code
+            else:
+                messages.success(request, message)
+                return redirect("administration:unsubscribe", token=subscription.token)
+    return render(
+        request,
+        "administration/unsubscribe.html",
+        {
+            "page": subscription_page(subscription),
+            "token": subscription.token,
+            "form": form,
+            "one_click": one_click,
+            "everything": request.GET.get("scope") == "all",
+        },
+        status=status,
+    )
+
+
+@login_required
+@ratelimit(key="user", rate=SUBSCRIBE_RATE, method="POST", block=True)
+def subscribe_view(request, pk):
+    """A signed-in reader asks to be notified of a contribution's steps (GET shows the choice, POST does it)."""
+    contribution = contribution_visible(user=request.user, pk=pk)
+    if contribution is None:
+        raise NotFound()
+    if not rules.has_perm("administration.subscribe", request.user, contribution):
+        raise NotAllowed(_("Notifications are only available for published contributions."))
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+    current = subscription_of(user=request.user, contribution=contribution)
+    status = 200
+    if request.method == "POST":
+        form = SubscribeForm(request.POST)
+        if not form.is_valid():
+            status = 400
+        else:
+            try:
+                subscription = services.subscription_subscribe(
+                    user=request.user, contribution=contribution, delivery=form.cleaned_data["delivery"]
+                )
+            except ApplicationError as error:
+                apply_errors(form, error)
+                status = error.status_code
+            else:
+                messages.success(
+                    request,
+                    _("You will get a mail at each step of this contribution.")
+                    if subscription.delivery == "each_step"
+                    else _("You will get one summary a day when this contribution takes a step."),
+                )
+                return redirect("administration:unsubscribe", token=subscription.token)
+    else:
+        initial = current.delivery if current is not None and current.unsubscribed_at is None else "each_step"
+        form = SubscribeForm(initial={"delivery": initial})
+    return render(
+        request,
+        "administration/subscribe.html",
+        {
+            "contribution": contribution,
+            "form": form,
+            "subscribed": current is not None and current.unsubscribed_at is None,
+            "settings_token": current.token if current is not None else "",
+        },
+        status=status,
+    )

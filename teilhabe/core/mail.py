@@ -11,8 +11,21 @@ def supported_language(language: str | None) -> str:
     return language if language in codes else settings.LANGUAGE_CODE
 
 
-def send_localised_mail(*, to: list[str], language: str | None, subject, template: str, context: dict) -> None:
-    """Render ``<template>.txt`` (and the shared HTML frame) in ``language`` and send it."""
+def send_localised_mail(
+    *,
+    to: list[str],
+    language: str | None,
+    subject,
+    template: str,
+    context: dict,
+    headers: dict | None = None,
+    connection=None,
+) -> None:
+    """Render ``<template>.txt`` (and the shared HTML frame) in ``language`` and send it.
+
+    ``headers`` are added to the message (e.g. List-Unsubscribe); ``connection`` reuses one open connection for
+    many mails (``django.core.mail.get_connection()``).
+    """
     language = supported_language(language)
     with translation.override(language):
         context = {**context, "LANGUAGE_CODE": language, "LANGUAGE_BIDI": translation.get_language_bidi()}
@@ -22,7 +35,8 @@ def send_localised_mail(*, to: list[str], language: str | None, subject, templat
             subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + str(subject),
             body=text,
             to=to,
-            headers={"Content-Language": language},
+            headers={**(headers or {}), "Content-Language": language},
+            connection=connection,
         )
         message.attach_alternative(html, "text/html")
         message.send()
