@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -31,23 +32,38 @@ class TranslationRow(NamedTuple):
 
 
 TABLE_SECONDS = 3600  # an upper bound: every change of a staff text bumps the content version
+# Staff texts that the pages of a process show together (its title, phases, fields of action, target groups): when
+# the table of one of them is missing from the cache, all their tables are read in one query and stored together.
+LOADED_TOGETHER = ("processes.process", "processes.phase", "processes.fieldofaction", "processes.targetgroup")
+
+
+def _table_key(content_type_id: int, language: str, version: int) -> str:
+    return f"translations:{content_type_id}:{language}:{version}"
 
 
 def content_translation_table(model, language: str) -> dict[tuple[int, str], TranslationRow]:
     """All translations of one model into one language, keyed by (object id, field).
 
-    One query, then kept in the cache until a staff text or its translation changes (the content version).
+    Kept in the cache until a staff text or its translation changes (the content version); a missing table is
+    read with those of the models loaded together with it (``LOADED_TOGETHER``), in one query.
     """
     content_type = ContentType.objects.get_for_model(model)
-    key = f"translations:{content_type.pk}:{language}:{cache_version(CONTENT_NAMESPACE, 'site')}"
-    table = cache.get(key)
+    version = cache_version(CONTENT_NAMESPACE, "site")
+    table = cache.get(_table_key(content_type.pk, language, version))
     if table is None:
-        rows = ContentTranslation.objects.filter(content_type=content_type, language=language)
-        table = {
-            (object_id, field): TranslationRow(text, state)
-            for object_id, field, text, state in rows.values_list("object_id", "field", "text", "state")
-        }
-        cache.set(key, table, TABLE_SECONDS)
+        together = {content_type.pk}
+        if f"{content_type.app_label}.{content_type.model}" in LOADED_TOGETHER:
+            together |= {ContentType.objects.get_for_model(apps.get_model(label)).pk for label in LOADED_TOGETHER}
+        tables = {type_id: {} for type_id in together}
+        rows = ContentTranslation.objects.filter(content_type_id__in=together, language=language)
+        for type_id, object_id, field, text, state in rows.values_list(
+            "content_type_id", "object_id", "field", "text", "state"
+        ):
+            tables[type_id][(object_id, field)] = TranslationRow(text, state)
+        cache.set_many(
+            {_table_key(type_id, language, version): rows for type_id, rows in tables.items()}, TABLE_SECONDS
+        )
+        table = tables[content_type.pk]
     return table
 
 
