@@ -57,6 +57,7 @@ from teilhabe.administration.models import (
 )
 from teilhabe.administration.selectors import answerable_q
 from teilhabe.contributions.models import Channel, Contribution
+from teilhabe.core.errors import ApplicationError
 from teilhabe.core.selectors import content_translation_table, localise
 from teilhabe.places.selectors import district_choices
 from teilhabe.processes.models import Process
@@ -502,6 +503,23 @@ def consideration_table_title(process) -> str:
     return _("Consideration table: %(process)s") % {"process": localise(process, "title", language).text}
 
 
+def pdf_max_rows() -> int:
+    """The most rows a PDF holds: WeasyPrint lays the whole document out in memory (500 rows of long texts are
+    about 400 landscape pages, 35 s and 320 MiB), so a larger table is filtered first or exported as a
+    spreadsheet. Setting ``TEILHABE_CONSIDERATION_PDF_MAX_ROWS``."""
+    return getattr(settings, "TEILHABE_CONSIDERATION_PDF_MAX_ROWS", 500)
+
+
+def pdf_refusal(rows: int) -> str | None:
+    """Why a table of ``rows`` rows cannot be a PDF, or None when it can."""
+    if rows <= pdf_max_rows():
+        return None
+    return _(
+        "A PDF can hold at most %(max)s contributions; this table has %(count)s. Please filter the table, or "
+        "choose XLSX, ODS or CSV."
+    ) % {"max": pdf_max_rows(), "count": rows}
+
+
 def consideration_table_write(
     *,
     process,
@@ -514,8 +532,13 @@ def consideration_table_write(
     """Write the table of ``process`` as ``format`` to the binary file-like object ``out``, headings and labels
     in ``language``. ``progress(rows_done)`` is called as the rows are read."""
     writer = WRITERS[format]  # KeyError: the caller checks the format
+    filters = filters or ConsiderationFilters()
     with translation.override(language):
-        rows = consideration_rows(process, filters or ConsiderationFilters(), progress=progress)
+        if format == "pdf":
+            refusal = pdf_refusal(consideration_queryset(process, filters).count())
+            if refusal:
+                raise ApplicationError(refusal, field_errors={"format": refusal})
+        rows = consideration_rows(process, filters, progress=progress)
         writer(rows, out, title=consideration_table_title(process))
 
 

@@ -631,6 +631,12 @@ def consideration_export_request(*, user, process, format: str, filters: dict, l
         raise ApplicationError(message, field_errors={"format": message})
     if language not in {code for code, _name in settings.LANGUAGES}:
         language = settings.LANGUAGE_CODE
+    if format == ExportFormat.PDF:
+        from teilhabe.administration.consideration import ConsiderationFilters, consideration_queryset, pdf_refusal
+
+        refusal = pdf_refusal(consideration_queryset(process, ConsiderationFilters.from_dict(filters)).count())
+        if refusal:
+            raise ApplicationError(refusal, field_errors={"format": refusal})
     export = ConsiderationExport.objects.create(
         process=process, format=format, filters={**filters, "language": language}, requested_by=user
     )

@@ -75,6 +75,7 @@ def _consideration_page(request, process, *, filter_form, export_form=None, stat
             "filtered": bool(filters.to_dict()),
             "exports": consideration.consideration_exports_recent(process=process, user=request.user),
             "formats": ExportFormat.choices,
+            "pdf_max_rows": consideration.pdf_max_rows(),
         },
         status=status,
     )

@@ -336,3 +336,23 @@ def test_failed_export_is_marked_failed(process, coordinator, monkeypatch, djang
         )
     export.refresh_from_db()
     assert export.state == ExportState.FAILED and not export.file
+
+
+def test_pdf_is_refused_above_its_limit(table, coordinator, settings, tmp_path):
+    from teilhabe.core.errors import ApplicationError
+
+    settings.TEILHABE_CONSIDERATION_PDF_MAX_ROWS = 2
+    process = table[0].process
+    with pytest.raises(ApplicationError, match="at most 2"):
+        services.consideration_export_request(
+            user=coordinator, process=process, format="pdf", filters={}, language="en"
+        )
+    with pytest.raises(ApplicationError, match="at most 2"):
+        _write(process, "pdf")
+    with pytest.raises(CommandError, match="at most 2"):
+        call_command("consideration_table", process=process.slug, format="pdf", output=str(tmp_path / "x.pdf"))
+    assert not ConsiderationExport.objects.exists()
+    # Filtered down to the limit, it is allowed.
+    services.consideration_export_request(
+        user=coordinator, process=process, format="pdf", filters={"channel": "letter"}, language="en"
+    )

@@ -218,3 +218,13 @@ def test_export_pages_are_404_for_everyone_else(
     for pk in ("abc", "0", "007", "99999999999999999999999", str(export.pk + 1)):
         assert client.get(reverse("administration:consideration_export_status", kwargs={"pk": pk})).status_code == 404
         assert client.get(reverse("administration:consideration_export_download", kwargs={"pk": pk})).status_code == 404
+
+
+def test_pdf_above_its_limit_is_refused_on_the_screen(client, table, coordinator, settings):
+    settings.TEILHABE_CONSIDERATION_PDF_MAX_ROWS = 2
+    client.force_login(coordinator)
+    url = reverse("administration:consideration_export", kwargs={"slug": table[0].process.slug})
+    response = client.post(url, {"format": "pdf"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "A PDF can hold at most 2 contributions; this table has 3." in response.content.decode()
+    assert not ConsiderationExport.objects.exists()

@@ -8,6 +8,8 @@ from teilhabe.administration.consideration import (
     ConsiderationFilters,
     consideration_queryset,
     consideration_table_write,
+    pdf_max_rows,
+    pdf_refusal,
 )
 from teilhabe.processes.models import Process
 
@@ -39,6 +41,11 @@ class Command(BaseCommand):
             raise CommandError(f"No process with the slug {process!r}.")
         started = time.monotonic()
         rows = consideration_queryset(found, ConsiderationFilters()).count()
+        if format == "pdf" and pdf_refusal(rows):
+            raise CommandError(
+                f"The table has {rows} rows; a PDF holds at most {pdf_max_rows()} "
+                "(TEILHABE_CONSIDERATION_PDF_MAX_ROWS). Choose xlsx, ods or csv."
+            )
         try:
             with open(output, "wb") as out:
                 consideration_table_write(process=found, format=format, out=out, language=language)
