@@ -44,33 +44,33 @@ def test_search_follows_status_process_and_text(
     """The index knows each contribution's process and status: a search's count and pages follow every change."""
     reader = AnonymousUser()
     with django_capture_on_commit_callbacks(execute=True):
-        first = make_contribution(process, personas["participant"], title="Bücherei am Markt")
-        second = make_contribution(process, personas["evaluator"], title="Büchereibus für Nord")
+        first = make_contribution(process, personas["participant"], title="Stadtbibliothek am Markt")
+        second = make_contribution(process, personas["evaluator"], title="Stadtbibliotheksbus für Nord")
         make_contribution(process, personas["participant"], title="Sprachcafé")
-    count, page, expected = _searched(process, reader, "bucherei")
+    count, page, expected = _searched(process, reader, "stadtbibliothek")
     assert (count, page) == (2, [second.pk, first.pk]) and page == expected
     with django_capture_on_commit_callbacks(execute=True):
         services.contribution_moderate(contribution=first, user=coordinator, publish=False, reason="off_topic")
-    assert _searched(process, reader, "bucherei") == (1, [second.pk], [second.pk])
-    assert _searched(process, coordinator, "bucherei", status="removed") == (1, [first.pk], [first.pk])
+    assert _searched(process, reader, "stadtbibliothek") == (1, [second.pk], [second.pk])
+    assert _searched(process, coordinator, "stadtbibliothek", status="removed") == (1, [first.pk], [first.pk])
     with django_capture_on_commit_callbacks(execute=True):
         services.contribution_moderate(contribution=first, user=coordinator, publish=True)
-    assert _searched(process, reader, "bucherei")[:2] == (2, [second.pk, first.pk])
+    assert _searched(process, reader, "stadtbibliothek")[:2] == (2, [second.pk, first.pk])
     # Changes outside the services (the admin, a data repair) reach the index through its triggers.
     with django_capture_on_commit_callbacks(execute=True):
-        Contribution.objects.filter(pk=second.pk).update(title="Bibliotheksbus für Nord")
+        Contribution.objects.filter(pk=second.pk).update(title="Lesebus für Nord")
         services.contribution_moderate(contribution=first, user=coordinator, publish=True)  # bumps the lists
-    assert _searched(process, reader, "bucherei")[:2] == (1, [first.pk])
-    assert _searched(process, reader, "bibliotheksbus")[:2] == (1, [second.pk])
+    assert _searched(process, reader, "stadtbibliothek")[:2] == (1, [first.pk])
+    assert _searched(process, reader, "lesebus")[:2] == (1, [second.pk])
     with django_capture_on_commit_callbacks(execute=True):
         Contribution.objects.filter(pk=second.pk).update(process=closed_process)
         services.contribution_moderate(contribution=first, user=coordinator, publish=True)
-    assert _searched(process, reader, "bibliotheksbus")[:2] == (0, [])
-    assert _searched(closed_process, reader, "bibliotheksbus")[:2] == (1, [second.pk])
+    assert _searched(process, reader, "lesebus")[:2] == (0, [])
+    assert _searched(closed_process, reader, "lesebus")[:2] == (1, [second.pk])
     with django_capture_on_commit_callbacks(execute=True):
         Contribution.objects.filter(pk=first.pk).delete()
         Contribution.objects.filter(pk=second.pk).update(process=process)
         another = make_contribution(process, coordinator)
         services.contribution_moderate(contribution=another, user=coordinator, publish=True)
-    assert _searched(process, reader, "bucherei")[:2] == (0, [])
-    assert _searched(process, reader, "bibliotheksbus")[:2] == (1, [second.pk])
+    assert _searched(process, reader, "stadtbibliothek")[:2] == (0, [])
+    assert _searched(process, reader, "lesebus")[:2] == (1, [second.pk])
