@@ -8,7 +8,7 @@ from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_version
 from teilhabe.core.errors import NotAllowed, NotFound
 from teilhabe.core.page_cache import cache_public_page, site_page_versions
 from teilhabe.core.selectors import translation_status
-from teilhabe.monitoring.metrics import process_figures
+from teilhabe.monitoring.metrics import answer_figures, process_figures
 from teilhabe.processes.page_versions import process_page_versions
 from teilhabe.processes.selectors import (
     phase_current,
@@ -59,6 +59,7 @@ def _process_page(request, process):
             "current_phase": phase_current(process),
             "now": timezone.now(),
             "figures": process_figures(process=process),
+            "answers": answer_figures(process=process),
             "content_version": cache_version(CONTENT_NAMESPACE, "site"),
         },
     )
