@@ -1,12 +1,18 @@
 """Forms of the staff workspace, the notification settings and the consideration table."""
 
+import datetime
+
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from teilhabe.administration.models import AnswerState, Delivery, ExportFormat, Outcome
-from teilhabe.contributions.models import Contribution
-from teilhabe.core.fields import ModelMultipleChoiceField
+from teilhabe.administration.models import AnswerState, Delivery, Department, ExportFormat, Outcome
+from teilhabe.contributions.models import Channel, Contribution
+from teilhabe.core.fields import IdField, ModelChoiceField, ModelMultipleChoiceField, parse_id
 
 # == contribution work page (statements, dispositions, notes) ==
 
@@ -22,7 +28,13 @@ class StatementTextForm(forms.Form):
     )
 
 
-class StatementReviewForm(forms.Form):
+class StatementActionForm(forms.Form):
+    """A step on the statement shown on the page (its id, so that a statement replaced meanwhile is not hit)."""
+
+    statement = IdField(widget=forms.HiddenInput)
+
+
+class StatementReviewForm(StatementActionForm):
     decision = forms.ChoiceField(
         label=_("Your decision"),
         choices=[("sign_off", _("Sign off")), ("return", _("Return for revision"))],
@@ -38,6 +50,7 @@ class StatementReviewForm(forms.Form):
 
 
 class TranslationForm(forms.Form):
+    target = IdField(widget=forms.HiddenInput)  # the statement or decision shown on the page
     language = forms.ChoiceField(label=_("Language"), choices=translation_languages)
     text = forms.CharField(label=_("Translation"), widget=forms.Textarea(attrs={"rows": 6}), max_length=10000)
 
@@ -136,6 +149,137 @@ class ConsiderationExportForm(ConsiderationFilterForm):
         for name, field in self.fields.items():
             if name != "format":
                 field.widget = forms.HiddenInput()
+
+
+# == queue and routing (department queues, coordinators' routing screen) ==
+
+HAND_PICKED_MAX = 1000  # a larger set is routed by its filter
+
+
+class QueueFilterForm(forms.Form):
+    """The filters of a department's queue; the choices come from ``queue_filter_options``."""
+
+    process = forms.TypedChoiceField(label=_("Process"), required=False, coerce=int, empty_value=None)
+    field = forms.TypedChoiceField(label=_("Field of action"), required=False, coerce=int, empty_value=None)
+    district = forms.TypedChoiceField(label=_("District"), required=False, coerce=int, empty_value=None)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    state = forms.ChoiceField(label=_("Answer state"), required=False)
+    assigned = forms.ChoiceField(label=_("Assigned to"), required=False)
+    due_before = forms.DateField(
+        label=_("Due before"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[("due", _("Due date, earliest first")), ("due_desc", _("Due date, latest first"))],
+    )
+
+    def __init__(self, *args, options, states, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["process"].choices = [("", _("All processes")), *options["process"]]
+        self.fields["field"].choices = [("", _("All fields of action")), *options["field"]]
+        self.fields["district"].choices = [("", _("All districts")), *options["district"]]
+        self.fields["channel"].choices = [("", _("All channels")), *Channel.choices]
+        self.fields["state"].choices = [("", _("All states")), *states]
+        self.fields["assigned"].choices = [
+            ("", _("Everyone")),
+            ("me", _("Me")),
+            ("none", _("Nobody yet")),
+            *((str(pk), name) for pk, name in options["assignee"]),
+        ]
+
+
+class RoutingFilterForm(forms.Form):
+    """The filters of the routing screen. The same fields travel along with "route all matching", so that the
+    server applies the filter again instead of trusting a list of ids."""
+
+    field = forms.ChoiceField(label=_("Field of action"), required=False)
+    district = forms.TypedChoiceField(label=_("District"), required=False, coerce=int, empty_value=None)
+    channel = forms.ChoiceField(label=_("Channel"), required=False)
+    state = forms.ChoiceField(label=_("Answer state"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+
+    def __init__(self, *args, fields, districts, states, **kwargs):
+        """``fields``: (slug, name) of the process's fields of action; ``districts``: (id, name)."""
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = [("", _("All fields of action")), *fields]
+        self.fields["district"].choices = [("", _("All districts")), *districts]
+        self.fields["channel"].choices = [("", _("All channels")), *Channel.choices]
+        self.fields["state"].choices = [("", _("All states")), *states]
+
+
+class IdListField(forms.Field):
+    """Ids of hand-picked items (checkboxes of one name): each a positive 64-bit integer, at most ``limit``."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, *, limit: int, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.limit = limit
+
+    def to_python(self, value):
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        ids = [parse_id(item) for item in values]
+        if None in ids:
+            raise ValidationError(_("Please choose contributions from the list."), code="invalid")
+        if len(set(ids)) > self.limit:
+            raise ValidationError(
+                _("Please choose at most %(limit)s contributions, or route all matching the filter."),
+                code="too_many",
+                params={"limit": self.limit},
+            )
+        return sorted(set(ids))
+
+
+class RouteForm(forms.Form):
+    lead = ModelChoiceField(label=_("Lead department"), queryset=Department.objects.none())
+    contributing = ModelMultipleChoiceField(
+        label=_("Contributing departments"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    selected = IdListField(limit=HAND_PICKED_MAX)
+    action = forms.ChoiceField(choices=[("selected", "selected"), ("filter", "filter")], widget=forms.HiddenInput)
+
+    def __init__(self, *args, process, department_labels, **kwargs):
+        """``department_labels``: {id: code and name} of the city's departments, in the reader's language."""
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(city_id=process.city_id).order_by("code")
+        for name in ("lead", "contributing"):
+            self.fields[name].queryset = departments
+            self.fields[name].label_from_instance = lambda department: department_labels.get(
+                department.pk, str(department)
+            )
+        self.fields["lead"].empty_label = _("Please choose")
+        due = timezone.localdate() + datetime.timedelta(days=process.answer_due_days)
+        self.fields["due_date"].help_text = _(
+            "Leave empty for the process's default: in %(days)s days, on %(date)s."
+        ) % {"days": process.answer_due_days, "date": date_format(due, "SHORT_DATE_FORMAT")}
+
+
+class RoutingAssignForm(forms.Form):
+    assignee = ModelChoiceField(label=_("Assigned to"), queryset=None, required=False)
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, routing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = get_user_model().objects.filter(
+            department_memberships__department_id=routing.department_id
+        )
+        self.fields["assignee"].error_messages["invalid_choice"] = _("Please choose a member of this department.")
+
+
+class RoutingReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you hand it back?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    next = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
 
 # == notifications (unsubscribe, opt-in) ==

@@ -1,12 +1,15 @@
 """Reads for the answer path: who belongs to which department, what is routed where, a contribution's history."""
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q
-from django.utils import formats
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, Q
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
 
 from teilhabe.administration.models import (
@@ -30,8 +33,12 @@ from teilhabe.administration.models import (
     SubscriptionReason,
 )
 from teilhabe.contributions.models import Channel, Contribution, Status
+from teilhabe.core.cache_versions import cache_versions_many
 from teilhabe.core.models import ContentTranslation
 from teilhabe.core.selectors import LocalisedText, TranslationRow, content_translation_table, localise
+from teilhabe.places.selectors import district_choices
+from teilhabe.processes.models import FieldOfAction, Process
+from teilhabe.processes.selectors import process_ids_coordinated_by
 
 
 def answerable_q(prefix: str = "") -> Q:
@@ -214,7 +221,7 @@ def contribution_timeline(contribution, language: str) -> Timeline:
             TimelineStep(
                 "published",
                 _("Not yet published"),
-                lines=(_("The moderation checks it; then it is published here."),),
+                lines=(_("Next: the moderation checks it; then it is published here."),),
                 upcoming=True,
             )
         )
@@ -381,13 +388,7 @@ def contribution_work(contribution) -> ContributionWork:
         statement.drafted_by_name = _person(statement.drafted_by)
         statement.signed_off_by_name = _person(statement.signed_off_by)
         statement.review_rows = [
-            (
-                review.created_at,
-                _person(review.reviewer),
-                review.get_decision_display(),
-                review.decision,
-                review.comment,
-            )
+            (review.created_at, _person(review.reviewer), review.get_decision_display(), review.comment)
             for review in statement.reviews.all()
         ]
     current = next((s for s in statements if s.state != StatementState.WITHDRAWN), None)
@@ -438,11 +439,11 @@ class CandidateRow:
     outcome_label: str
 
 
-GROUP_LIST_LIMIT = 200  # the group decision page lists at most this many; filters narrow it
+GROUP_LIST_LIMIT = 100  # the group decision page lists at most this many; filters narrow it
 
 
 def disposition_candidates(
-    *, process, field=None, district=None, state: str = "", q: str = ""
+    *, process, field=None, district_id: int | None = None, state: str = "", q: str = ""
 ) -> tuple[list[CandidateRow], bool]:
     """Answerable contributions of ``process`` for deciding together, filtered; (rows, more than shown).
 
@@ -452,8 +453,8 @@ def disposition_candidates(
     contributions = Contribution.objects.filter(process=process).filter(answerable_q())
     if field is not None:
         contributions = contributions.filter(fields_of_action=field)
-    if district is not None:
-        contributions = contributions.filter(district=district)
+    if district_id is not None:
+        contributions = contributions.filter(district_id=district_id)
     if state == AnswerState.RECEIVED:
         contributions = contributions.filter(Q(answer_path__isnull=True) | Q(answer_path__state=AnswerState.RECEIVED))
     elif state:
@@ -582,3 +583,490 @@ class StepMailDetails:
             item["text"] = self._localise(disposition, "justification", language)
             item["forwarded_to"] = disposition.forwarded_to
         return item
+
+
+# == queue and routing ==========================================================================================
+# The staff workspace, the department queues and the coordinators' routing screen. Rows come as plain values
+# (no model instance per row), labels are looked up once per page, and the queries of a page do not grow with
+# its rows.
+
+AWAITING_SIGN_OFF = "awaiting_sign_off"  # queue state: the lead's statement waits for the head's sign-off
+NOT_ROUTED = "not_routed"  # routing screen: no lead department yet and never handed back
+HANDED_BACK = "handed_back"  # routing screen: the lead department handed it back
+OPEN_STATES = (AnswerState.RECEIVED, AnswerState.ROUTED, AnswerState.STATEMENT_IN_PROGRESS)  # may be overdue
+QUEUE_STATES = (
+    AnswerState.ROUTED,
+    AnswerState.STATEMENT_IN_PROGRESS,
+    AWAITING_SIGN_OFF,
+    AnswerState.STATEMENT_PUBLISHED,
+    AnswerState.DISPOSED,
+)
+
+
+def answer_state_labels() -> dict[str, str]:
+    """Every state a queue or the routing screen shows, in the active language."""
+    labels = {value: str(label) for value, label in AnswerState.choices}
+    labels[AWAITING_SIGN_OFF] = str(StatementState.IN_REVIEW.label)
+    labels[NOT_ROUTED] = gettext("Not routed yet")
+    labels[HANDED_BACK] = str(RoutingState.RETURNED.label)
+    return labels
+
+
+def queue_state_choices() -> list[tuple[str, str]]:
+    labels = answer_state_labels()
+    return [(state, labels[state]) for state in QUEUE_STATES]
+
+
+def routing_state_choices() -> list[tuple[str, str]]:
+    labels = answer_state_labels()
+    states = (NOT_ROUTED, HANDED_BACK, AnswerState.ROUTED, AnswerState.STATEMENT_IN_PROGRESS)
+    return [(state, labels[state]) for state in (*states, AnswerState.STATEMENT_PUBLISHED, AnswerState.DISPOSED)]
+
+
+def staff_name(display_name: str, email: str) -> str:
+    """How colleagues name each other on staff pages (never shown to the public)."""
+    return display_name or email
+
+
+def has_workspace(user) -> bool:
+    """Whether someone works in the staff workspace: a member of a department or a coordinator of a process.
+    Both answers are remembered on the user object for the request, so permission checks reuse them."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(department_ids_of(user)) or bool(process_ids_coordinated_by(user))
+
+
+def queue_scope(user, department) -> frozenset[int] | None:
+    """The processes whose contributions ``user`` sees in ``department``'s queue: all (None) for its staff, the
+    processes they coordinate for a coordinator from elsewhere."""
+    if department.pk in department_ids_of(user):
+        return None
+    return frozenset(process_ids_coordinated_by(user))
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    process: int | None = None
+    field: int | None = None
+    district: int | None = None
+    channel: str = ""
+    state: str = ""
+    due_before: datetime.date | None = None
+    overdue: bool = False
+    assignee: int | None = None
+    unassigned: bool = False
+    descending: bool = False
+
+
+def _in_review(department_id: int):
+    """Contribution ids whose statement by the department waits for sign-off (a subquery)."""
+    return Statement.objects.filter(department_id=department_id, state=StatementState.IN_REVIEW).values(
+        "contribution_id"
+    )
+
+
+def queue_routings(*, department_id: int, scope: frozenset[int] | None, filters: QueueFilters, today=None):
+    """The active routings of a department's queue matching ``filters``, sorted by due date (then routing id)."""
+    today = today or timezone.localdate()
+    routings = Routing.objects.filter(department_id=department_id, state=RoutingState.ACTIVE)
+    if scope is not None:
+        routings = routings.filter(contribution__process_id__in=scope)
+    if filters.process:
+        routings = routings.filter(contribution__process_id=filters.process)
+    if filters.field:
+        routings = routings.filter(contribution__fields_of_action=filters.field)
+    if filters.district:
+        routings = routings.filter(contribution__district_id=filters.district)
+    if filters.channel:
+        routings = routings.filter(contribution__channel=filters.channel)
+    if filters.state == AWAITING_SIGN_OFF:
+        routings = routings.filter(contribution_id__in=_in_review(department_id))
+    elif filters.state == AnswerState.STATEMENT_IN_PROGRESS:
+        routings = routings.filter(contribution__answer_path__state=filters.state).exclude(
+            contribution_id__in=_in_review(department_id)
+        )
+    elif filters.state:
+        routings = routings.filter(contribution__answer_path__state=filters.state)
+    if filters.due_before:
+        routings = routings.filter(due_date__lt=filters.due_before)
+    if filters.overdue:
+        routings = routings.filter(due_date__lt=today, contribution__answer_path__state__in=OPEN_STATES)
+    if filters.unassigned:
+        routings = routings.filter(assigned_to__isnull=True)
+    elif filters.assignee:
+        routings = routings.filter(assigned_to_id=filters.assignee)
+    return routings.order_by(*(("-due_date", "-pk") if filters.descending else ("due_date", "pk")))
+
+
+ANSWERS_VERSION = "answers"  # the version every answer-path service bumps per process (services.ANSWER_NAMESPACE)
+QUEUE_COUNTS_SECONDS = 600  # an upper bound: the key names the versions of the processes counted
+
+
+def queue_counts(*, department_ids, scope: frozenset[int] | None = None, today=None) -> dict[int, dict[str, int]]:
+    """Per department: its active routings per queue state, how many are overdue, and the total.
+
+    Two grouped queries, kept in the cache under the answer-path versions of the processes they count (every
+    service that changes a routing, statement or decision bumps its process's version) and the day."""
+    today = today or timezone.localdate()
+    department_ids = sorted(department_ids)
+    process_ids = sorted(
+        scope
+        if scope is not None
+        else Process.objects.filter(city__departments__pk__in=department_ids).values_list("pk", flat=True).distinct()
+    )
+    versions = cache_versions_many([(ANSWERS_VERSION, pk) for pk in process_ids])
+    asked = (department_ids, None if scope is None else process_ids, today.isoformat(), sorted(versions.values()))
+    key = f"queue-counts:{hashlib.sha256(repr(asked).encode()).hexdigest()[:32]}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = _queue_counts(department_ids, scope, today)
+        cache.set(key, counts, QUEUE_COUNTS_SECONDS)
+    return counts
+
+
+def _queue_counts(department_ids, scope, today) -> dict[int, dict[str, int]]:
+    counts = {pk: dict.fromkeys((*QUEUE_STATES, AnswerState.RECEIVED, "overdue", "total"), 0) for pk in department_ids}
+    routings = Routing.objects.filter(department_id__in=department_ids, state=RoutingState.ACTIVE)
+    statements = Statement.objects.filter(department_id__in=department_ids, state=StatementState.IN_REVIEW)
+    if scope is not None:
+        routings = routings.filter(contribution__process_id__in=scope)
+        statements = statements.filter(contribution__process_id__in=scope)
+    grouped = (
+        routings.values_list("department_id", "contribution__answer_path__state")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today)))
+        .order_by()
+    )
+    for department_id, state, number, late in grouped:
+        state = state or AnswerState.RECEIVED
+        counts[department_id][state] = counts[department_id].get(state, 0) + number
+        counts[department_id]["total"] += number
+        if state in OPEN_STATES:
+            counts[department_id]["overdue"] += late
+    for department_id, number in statements.values_list("department_id").annotate(n=Count("pk")).order_by():
+        counts[department_id][AWAITING_SIGN_OFF] = number
+        counts[department_id][AnswerState.STATEMENT_IN_PROGRESS] -= number
+    return counts
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    pk: int  # the routing
+    contribution_id: int
+    title: str
+    language: str
+    channel: str
+    district: str
+    is_lead: bool
+    role: str
+    due_date: datetime.date
+    overdue: bool
+    assignee_id: int | None
+    assignee: str
+    state: str
+    state_label: str
+
+
+def queue_rows(ids, *, department_id: int, today=None) -> list[QueueRow]:
+    """The display values of a page of a queue: one query for the rows, one for their statements' sign-off."""
+    today = today or timezone.localdate()
+    rows = list(
+        Routing.objects.filter(pk__in=list(ids)).values_list(
+            "pk",
+            "contribution_id",
+            "contribution__title",
+            "contribution__language",
+            "contribution__channel",
+            "contribution__district__name",
+            "role",
+            "due_date",
+            "assigned_to_id",
+            "assigned_to__display_name",
+            "assigned_to__email",
+            "contribution__answer_path__state",
+        )
+    )
+    in_review = set(
+        Statement.objects.filter(
+            contribution_id__in=[row[1] for row in rows], department_id=department_id, state=StatementState.IN_REVIEW
+        ).values_list("contribution_id", flat=True)
+    )
+    channels, roles, states = dict(Channel.choices), dict(RoutingRole.choices), answer_state_labels()
+    result = []
+    for pk, contribution_id, title, language, channel, district, role, due, assignee_id, name, email, state in rows:
+        state = AWAITING_SIGN_OFF if contribution_id in in_review else (state or AnswerState.RECEIVED)
+        result.append(
+            QueueRow(
+                pk=pk,
+                contribution_id=contribution_id,
+                title=title,
+                language=language,
+                channel=str(channels.get(channel, channel)),
+                district=district or "",
+                is_lead=role == RoutingRole.LEAD,
+                role=str(roles.get(role, role)),
+                due_date=due,
+                overdue=due < today and state in (*OPEN_STATES, AWAITING_SIGN_OFF),
+                assignee_id=assignee_id,
+                assignee=staff_name(name or "", email or "") if assignee_id else "",
+                state=state,
+                state_label=states[state],
+            )
+        )
+    return result
+
+
+def department_members(department_id: int) -> list[tuple[int, str]]:
+    """(user id, name) of a department's staff, by name."""
+    rows = DepartmentMembership.objects.filter(department_id=department_id).values_list(
+        "user_id", "user__display_name", "user__email"
+    )
+    return sorted(((pk, staff_name(name, email)) for pk, name, email in rows), key=lambda row: row[1].lower())
+
+
+def department_name(department, language: str | None = None, table: dict | None = None) -> str:
+    """A department's code and name in the reader's language (``table``: its translations, when known)."""
+    language = language or get_language() or settings.LANGUAGE_CODE
+    return f"{department.code} {localise(department, 'name', language, table).text}"
+
+
+def _department_names(departments, language: str) -> dict[int, str]:
+    table = content_translation_table(Department, language) if language != settings.LANGUAGE_CODE else {}
+    return {department.pk: department_name(department, language, table) for department in departments}
+
+
+def queue_filter_options(*, department, scope: frozenset[int] | None) -> dict[str, list]:
+    """The choices of a queue's filters: the city's processes (those in scope), their fields of action, the
+    city's districts and the department's staff."""
+    language = get_language() or settings.LANGUAGE_CODE
+    processes = Process.objects.filter(city_id=department.city_id).order_by("-created_at")
+    if scope is not None:
+        processes = processes.filter(pk__in=scope)
+    processes = list(processes.only("pk", "title"))
+    titles = {process.pk: localise(process, "title", language).text for process in processes}
+    table = content_translation_table(FieldOfAction, language)
+    fields = FieldOfAction.objects.filter(process_id__in=list(titles)).only("pk", "name", "order", "process_id")
+    fields = sorted(fields, key=lambda field: (field.process_id, field.order, field.pk))
+    several = len(titles) > 1
+    return {
+        "process": [(pk, title) for pk, title in titles.items()],
+        "field": [
+            (
+                field.pk,
+                f"{localise(field, 'name', language, table).text}"
+                + (f" ({titles[field.process_id]})" if several else ""),
+            )
+            for field in fields
+        ],
+        "district": [(pk, name) for pk, _number, name in district_choices(city_id=department.city_id)],
+        "assignee": department_members(department.pk),
+    }
+
+
+@dataclass(frozen=True)
+class DepartmentSummary:
+    pk: int
+    name: str
+    is_head: bool
+    counts: dict
+
+
+@dataclass(frozen=True)
+class ProcessSummary:
+    pk: int
+    slug: str
+    title: str
+    not_routed: int
+    handed_back: int
+    overdue: int
+
+
+def workspace_departments(user, *, today=None) -> list[DepartmentSummary]:
+    """The departments someone works in, with the counts of their queues."""
+    mine = department_ids_of(user)
+    if not mine:
+        return []
+    headed = department_ids_headed_by(user)
+    counts = queue_counts(department_ids=mine, today=today)
+    departments = list(Department.objects.filter(pk__in=list(mine)).order_by("code"))
+    names = _department_names(departments, get_language() or settings.LANGUAGE_CODE)
+    return [
+        DepartmentSummary(
+            pk=department.pk, name=names[department.pk], is_head=department.pk in headed, counts=counts[department.pk]
+        )
+        for department in departments
+    ]
+
+
+def workspace_processes(user, *, today=None) -> list[ProcessSummary]:
+    """The processes someone coordinates: how many answerable contributions wait for routing, were handed back,
+    are overdue."""
+    ids = process_ids_coordinated_by(user)
+    if not ids:
+        return []
+    today = today or timezone.localdate()
+    language = get_language() or settings.LANGUAGE_CODE
+    not_routed = dict(
+        Contribution.objects.filter(process_id__in=ids)
+        .filter(answerable_q())
+        .filter(Q(answer_path__isnull=True) | Q(answer_path__state=AnswerState.RECEIVED, answer_path__returned_at=None))
+        .values_list("process_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    paths = {
+        process_id: (returned, late)
+        for process_id, returned, late in AnswerPath.objects.filter(process_id__in=ids)
+        .values_list("process_id")
+        .annotate(
+            returned=Count("pk", filter=Q(returned_at__isnull=False)),
+            late=Count("pk", filter=Q(due_date__lt=today, state__in=OPEN_STATES, lead_department__isnull=False)),
+        )
+        .order_by()
+    }
+    return [
+        ProcessSummary(
+            pk=process.pk,
+            slug=process.slug,
+            title=localise(process, "title", language).text,
+            not_routed=not_routed.get(process.pk, 0),
+            handed_back=paths.get(process.pk, (0, 0))[0],
+            overdue=paths.get(process.pk, (0, 0))[1],
+        )
+        for process in Process.objects.filter(pk__in=ids).only("pk", "slug", "title").order_by("-created_at")
+    ]
+
+
+def workspace_queues(user) -> list[tuple[int, str]]:
+    """For a coordinator: (id, name) of the departments of the cities of their processes, whose queues they see
+    (restricted to their processes)."""
+    ids = process_ids_coordinated_by(user)
+    if not ids:
+        return []
+    departments = Department.objects.filter(city__processes__pk__in=ids).distinct().order_by("code")
+    return list(_department_names(departments, get_language() or settings.LANGUAGE_CODE).items())
+
+
+@dataclass(frozen=True)
+class RoutingFilters:
+    field: str = ""  # a field of action's slug
+    district: int | None = None
+    channel: str = ""
+    state: str = ""
+    q: str = ""
+
+
+def routing_candidates(*, process, filters: RoutingFilters):
+    """The answerable contributions of a process matching the routing screen's filters, oldest first."""
+    contributions = Contribution.objects.filter(process=process).filter(answerable_q())
+    if filters.field:
+        contributions = contributions.filter(fields_of_action__process=process, fields_of_action__slug=filters.field)
+    if filters.district:
+        contributions = contributions.filter(district_id=filters.district)
+    if filters.channel:
+        contributions = contributions.filter(channel=filters.channel)
+    if filters.state == NOT_ROUTED:
+        contributions = contributions.filter(
+            Q(answer_path__isnull=True) | Q(answer_path__state=AnswerState.RECEIVED, answer_path__returned_at=None)
+        )
+    elif filters.state == HANDED_BACK:
+        contributions = contributions.filter(answer_path__returned_at__isnull=False)
+    elif filters.state:
+        contributions = contributions.filter(answer_path__state=filters.state)
+    if filters.q:
+        contributions = contributions.filter(Q(title__icontains=filters.q) | Q(body__icontains=filters.q))
+    return contributions.order_by("pk")
+
+
+@dataclass(frozen=True)
+class RouteCandidateRow:
+    pk: int  # the contribution
+    title: str
+    language: str
+    channel: str
+    district: str
+    fields: list
+    state: str
+    state_label: str
+    lead: str
+    due_date: datetime.date | None
+    overdue: bool
+
+
+def routing_rows(ids, *, process, today=None) -> list[RouteCandidateRow]:
+    """The display values of a page of the routing screen (three queries, whatever the number of rows)."""
+    today = today or timezone.localdate()
+    ids = list(ids)
+    language = get_language() or settings.LANGUAGE_CODE
+    rows = list(
+        Contribution.objects.filter(pk__in=ids).values_list(
+            "pk",
+            "title",
+            "language",
+            "channel",
+            "district__name",
+            "answer_path__state",
+            "answer_path__returned_at",
+            "answer_path__lead_department_id",
+            "answer_path__due_date",
+        )
+    )
+    table = content_translation_table(FieldOfAction, language)
+    field_names = {field.pk: localise(field, "name", language, table).text for field in process.fields_of_action.all()}
+    fields = {}
+    for contribution_id, field_id in Contribution.fields_of_action.through.objects.filter(
+        contribution_id__in=ids
+    ).values_list("contribution_id", "fieldofaction_id"):
+        fields.setdefault(contribution_id, []).append(field_names.get(field_id, ""))
+    departments = _department_names(Department.objects.filter(city_id=process.city_id), language)
+    channels, states = dict(Channel.choices), answer_state_labels()
+    result = []
+    for pk, title, lang, channel, district, state, returned_at, lead_id, due in rows:
+        if returned_at is not None:
+            state = HANDED_BACK
+        elif state in (None, AnswerState.RECEIVED):
+            state = NOT_ROUTED
+        result.append(
+            RouteCandidateRow(
+                pk=pk,
+                title=title,
+                language=lang,
+                channel=str(channels.get(channel, channel)),
+                district=district or "",
+                fields=sorted(fields.get(pk, [])),
+                state=state,
+                state_label=states[state],
+                lead=departments.get(lead_id, "") if lead_id else "",
+                due_date=due if lead_id else None,
+                overdue=bool(lead_id and due and due < today and state in OPEN_STATES),
+            )
+        )
+    return result
+
+
+def routing_filter_options(process) -> dict[str, list]:
+    """The choices of the routing screen's filters: (slug, name) of the process's fields of action in the
+    reader's language, (id, name) of the city's districts."""
+    language = get_language() or settings.LANGUAGE_CODE
+    table = content_translation_table(FieldOfAction, language)
+    return {
+        "fields": [
+            (field.slug, localise(field, "name", language, table).text) for field in process.fields_of_action.all()
+        ],
+        "districts": [(pk, name) for pk, _number, name in district_choices(city_id=process.city_id)],
+    }
+
+
+def routing_get(pk: int) -> Routing | None:
+    """A routing with its contribution (the views then ask whether the reader may see that contribution)."""
+    return Routing.objects.select_related("contribution").filter(pk=pk).first()
+
+
+def department_get(pk: int) -> Department | None:
+    return Department.objects.filter(pk=pk).first()
+
+
+def department_choices(*, city_id: int) -> list[tuple[int, str]]:
+    """(id, code and name) of a city's departments, in the reader's language."""
+    language = get_language() or settings.LANGUAGE_CODE
+    names = _department_names(Department.objects.filter(city_id=city_id).order_by("code"), language)
+    return list(names.items())

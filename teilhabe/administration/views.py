@@ -2,13 +2,19 @@
 residents' notification settings; the consideration table. Views parse input, call a service or selector and
 render; permissions are decided once per page."""
 
+from urllib.parse import urlencode
+
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -19,20 +25,705 @@ from teilhabe.administration import consideration, services
 from teilhabe.administration.forms import (
     ConsiderationExportForm,
     ConsiderationFilterForm,
+    DecisionForm,
+    GroupDecisionForm,
+    GroupFilterForm,
+    InputForm,
+    NoteForm,
+    QueueFilterForm,
+    RouteForm,
+    RoutingAssignForm,
+    RoutingFilterForm,
+    RoutingReturnForm,
+    StatementActionForm,
+    StatementReviewForm,
+    StatementTextForm,
     SubscribeForm,
     SubscriptionActionForm,
+    TranslationForm,
 )
-from teilhabe.administration.models import ExportFormat, ExportState
+from teilhabe.administration.models import Disposition, ExportFormat, ExportState, Statement, StatementState
 from teilhabe.administration.selectors import (
+    QUEUE_STATES,
+    QueueFilters,
+    RoutingFilters,
+    answer_state_labels,
+    answerable_q,
+    contribution_work,
+    department_choices,
+    department_get,
+    department_name,
+    disposition_candidates,
+    has_workspace,
+    queue_counts,
+    queue_filter_options,
+    queue_routings,
+    queue_rows,
+    queue_scope,
+    queue_state_choices,
+    routing_candidates,
+    routing_filter_options,
+    routing_get,
+    routing_rows,
+    routing_state_choices,
     subscription_by_token,
     subscription_of,
     subscription_page,
+    workspace_departments,
+    workspace_processes,
+    workspace_queues,
 )
-from teilhabe.contributions.selectors import contribution_visible
-from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
+from teilhabe.contributions.models import Contribution
+from teilhabe.contributions.selectors import contribution_get, contribution_visible
+from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from teilhabe.core.fields import parse_id
 from teilhabe.core.pagination import paginate_ids
-from teilhabe.core.ui import apply_errors
+from teilhabe.core.selectors import localise
+from teilhabe.core.ui import apply_errors, int_or_404
+from teilhabe.places.selectors import district_choices
+from teilhabe.processes.selectors import process_get_published
+
+# == queue and routing (department queues, coordinators' routing screen) ==
+
+
+@login_required
+def workspace_view(request):
+    """The staff start page: the person's departments with their queues' counts, the processes they coordinate."""
+    if not has_workspace(request.user):
+        raise NotAllowed()
+    today = timezone.localdate()
+    return render(
+        request,
+        "administration/workspace.html",
+        {
+            "departments": workspace_departments(request.user, today=today),
+            "processes": workspace_processes(request.user, today=today),
+            "queues": workspace_queues(request.user),
+            "states": answer_state_labels(),
+        },
+    )
+
+
+def _work_url_for():
+    """A function giving the work page's URL of a contribution, reversed once per page."""
+    sentinel = 987654321
+    template = reverse("administration:work", kwargs={"pk": sentinel})
+    return lambda pk: template.replace(str(sentinel), str(pk))
+
+
+@login_required
+def queue_view(request, pk):
+    department = department_get(int_or_404(pk))
+    if department is None:
+        raise NotFound()
+    if not rules.has_perm("administration.view_queue", request.user, department):
+        raise NotAllowed()
+    scope = queue_scope(request.user, department)
+    form = QueueFilterForm(
+        request.GET or None,
+        options=queue_filter_options(department=department, scope=scope),
+        states=queue_state_choices(),
+    )
+    filters, status = QueueFilters(), 200
+    if form.is_bound:
+        if form.is_valid():
+            filters = _queue_filters(form.cleaned_data, request.user)
+        else:
+            status = 400
+    today = timezone.localdate()
+    work_url = _work_url_for()
+    page = paginate_ids(
+        queue_routings(department_id=department.pk, scope=scope, filters=filters, today=today),
+        page_number=request.GET.get("page"),
+        per_page=settings.TEILHABE_PAGE_SIZE,
+        load_rows=lambda ids: [
+            _Row(row, work_url(row.contribution_id))
+            for row in queue_rows(ids, department_id=department.pk, today=today)
+        ],
+    )
+    counts = queue_counts(department_ids=[department.pk], scope=scope, today=today)[department.pk]
+    labels = answer_state_labels()
+    return render(
+        request,
+        "administration/queue.html",
+        {
+            "department_name": department_name(department),
+            "department": department,
+            "form": form,
+            "page": page,
+            "state_counts": [(state, labels[state], counts[state]) for state in QUEUE_STATES],
+            "overdue_count": counts["overdue"],
+            "total_count": counts["total"],
+            "restricted": scope is not None,
+            "filtered": any(value not in (None, "", False) for value in vars(filters).values()),
+        },
+        status=status,
+    )
+
+
+class _Row:
+    """A row of a list with its link; ``pk`` is what the paginator keys it by."""
+
+    __slots__ = ("pk", "row", "url")
+
+    def __init__(self, row, url):
+        self.pk, self.row, self.url = row.pk, row, url
+
+
+def _queue_filters(data, user) -> QueueFilters:
+    assigned = data.get("assigned") or ""
+    return QueueFilters(
+        process=data.get("process"),
+        field=data.get("field"),
+        district=data.get("district"),
+        channel=data.get("channel") or "",
+        state=data.get("state") or "",
+        due_before=data.get("due_before"),
+        overdue=bool(data.get("overdue")),
+        assignee=user.pk if assigned == "me" else (int(assigned) if assigned.isdigit() else None),
+        unassigned=assigned == "none",
+        descending=data.get("sort") == "due_desc",
+    )
+
+
+def _routing_process(request, slug):
+    process = process_get_published(slug=slug)
+    if process is None:
+        raise NotFound()
+    if not rules.has_perm("administration.route_contributions", request.user, process):
+        raise NotAllowed()
+    return process
+
+
+ROUTING_FILTER_FIELDS = ("field", "district", "channel", "state", "q")
+
+
+@login_required
+def routing_view(request, slug):
+    """The coordinators' routing screen: a filtered list of answerable contributions, routed hand-picked or all
+    matching the filter (the filter travels with the form and is applied again here, never a list of ids)."""
+    process = _routing_process(request, slug)
+    data = request.POST if request.method == "POST" else request.GET
+    filter_form = RoutingFilterForm(
+        {name: data[name] for name in ROUTING_FILTER_FIELDS if name in data} or None,
+        **routing_filter_options(process),
+        states=routing_state_choices(),
+    )
+    filters, status = RoutingFilters(), 200
+    if filter_form.is_bound:
+        if filter_form.is_valid():
+            filters = RoutingFilters(
+                **{name: value for name, value in filter_form.cleaned_data.items() if value not in (None, "")}
+            )
+        else:
+            status = 400
+    candidates = routing_candidates(process=process, filters=filters)
+    labels = dict(department_choices(city_id=process.city_id))
+    route_form = RouteForm(
+        request.POST if request.method == "POST" else None, process=process, department_labels=labels
+    )
+    filter_query = (
+        urlencode([(name, value) for name, value in filter_form.data.items() if value]) if status == 200 else ""
+    )
+    if request.method == "POST":
+        if route_form.is_valid() and status == 200:
+            cleaned = route_form.cleaned_data
+            try:
+                routed = services.routing_route(
+                    user=request.user,
+                    process=process,
+                    contributions=cleaned["selected"] if cleaned["action"] == "selected" else candidates,
+                    lead=cleaned["lead"],
+                    contributing=list(cleaned["contributing"]),
+                    due_date=cleaned["due_date"],
+                )
+            except ApplicationError as error:
+                if error.status_code != 400:
+                    raise
+                apply_errors(route_form, error)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s contribution routed to %(department)s.",
+                        "%(count)s contributions routed to %(department)s.",
+                        routed,
+                    )
+                    % {"count": routed, "department": labels.get(cleaned["lead"].pk, str(cleaned["lead"]))},
+                )
+                url = reverse("administration:routing", kwargs={"slug": process.slug})
+                return redirect(f"{url}?{filter_query}" if filter_query else url)
+        status = 400
+    today = timezone.localdate()
+    work_url = _work_url_for()
+    page = paginate_ids(
+        candidates,
+        page_number=request.GET.get("page"),
+        per_page=settings.TEILHABE_PAGE_SIZE,
+        load_rows=lambda ids: [_Row(row, work_url(row.pk)) for row in routing_rows(ids, process=process, today=today)],
+    )
+    return render(
+        request,
+        "administration/routing.html",
+        {
+            "process": process,
+            "process_title": localise(process, "title", get_language()).text,
+            "filter_form": filter_form,
+            "form": route_form,
+            "page": page,
+            "filter_fields": [(name, value) for name, value in filter_form.data.items() if value and status != 400]
+            if filter_form.is_bound
+            else [],
+            "filter_query": filter_query,
+            "selected": set(route_form.cleaned_data.get("selected") or []) if route_form.is_bound else set(),
+        },
+        status=status,
+    )
+
+
+def _routing_or_404(request, pk):
+    """A routing whose contribution the reader may see internally; any other answers like a missing one."""
+    routing = routing_get(int_or_404(pk))
+    if routing is None or not rules.has_perm("administration.view_internal", request.user, routing.contribution):
+        raise NotFound()
+    return routing
+
+
+def _back_url(request, routing) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("administration:queue", kwargs={"pk": routing.department_id})
+
+
+def _routing_action_failed(request, back: str, message, *, status: int):
+    return render(
+        request, "administration/routing_action_error.html", {"message": message, "back": back}, status=status
+    )
+
+
+@require_POST
+@login_required
+def routing_assign_view(request, pk):
+    routing = _routing_or_404(request, pk)
+    back = _back_url(request, routing)
+    form = RoutingAssignForm(request.POST, routing=routing)
+    if not form.is_valid():
+        return _routing_action_failed(request, back, _("Please choose a member of this department."), status=400)
+    assignee = form.cleaned_data["assignee"]
+    try:
+        services.routing_assign(user=request.user, routing=routing, assignee=assignee)
+    except ApplicationError as error:
+        if error.status_code not in (400, 403, 409):
+            raise
+        return _routing_action_failed(request, back, error.message, status=error.status_code)
+    messages.success(request, _("The assignment was saved.") if assignee else _("The assignment was removed."))
+    return redirect(back)
+
+
+@require_POST
+@login_required
+def routing_return_view(request, pk):
+    routing = _routing_or_404(request, pk)
+    back = _back_url(request, routing)
+    form = RoutingReturnForm(request.POST)
+    if not form.is_valid():
+        message = _("Please say why you hand this contribution back.")
+        if "reason" in form.errors and form.data.get("reason", "").strip():
+            message = form.errors["reason"][0]
+        return _routing_action_failed(request, back, message, status=400)
+    try:
+        services.routing_return(user=request.user, routing=routing, reason=form.cleaned_data["reason"])
+    except ApplicationError as error:
+        if error.status_code not in (400, 403, 409):
+            raise
+        return _routing_action_failed(request, back, error.message, status=error.status_code)
+    messages.success(request, _("The contribution was handed back to the coordinators."))
+    if not rules.has_perm("administration.view_internal", request.user, routing.contribution):
+        # Its work page is no longer the department's (a page that would answer 404): back to the queue.
+        return redirect("administration:queue", pk=routing.department_id)
+    return redirect(back)
+
+
+# == contribution work page (statements, dispositions, notes) ==
+
+
+def _work_contribution(request, pk):
+    """A contribution for its staff page: 404 alike for an id that does not exist and for a contribution the
+    person may not work on (``administration.view_internal``: its departments and its coordinators)."""
+    number = parse_id(pk)
+    contribution = contribution_get(pk=number) if number is not None and str(number) == pk else None
+    if contribution is None or not rules.has_perm("administration.view_internal", request.user, contribution):
+        raise NotFound()
+    return contribution
+
+
+def _current_statement(contribution) -> Statement | None:
+    return (
+        Statement.objects.filter(contribution_id=contribution.pk)
+        .exclude(state=StatementState.WITHDRAWN)
+        .select_related("contribution")
+        .first()
+    )
+
+
+def _work_url(contribution, anchor: str = "") -> str:
+    return reverse("administration:work", kwargs={"pk": contribution.pk}) + (f"#{anchor}" if anchor else "")
+
+
+def _work_page(request, contribution, *, bound=None, error=None, status=200):
+    """The staff page of one contribution. ``bound``: a form sent back with its errors (by its context name)."""
+    work = contribution_work(contribution)
+    user = request.user
+    statement = work.statement
+    current = work.decisions[0] if work.decisions else None
+
+    def may(name, obj):
+        return obj is not None and rules.has_perm(f"administration.{name}", user, obj)
+
+    # Every permission of the page, asked once.
+    can = {
+        "can_draft": may("draft_statement", contribution)
+        and (statement is None or statement.state == StatementState.DRAFT),
+        "can_submit": may("submit_statement", statement),
+        "can_review": may("sign_off_statement", statement),
+        "can_publish": may("publish_statement", statement),
+        "can_translate_statement": may("translate_statement", statement),
+        "can_add_input": may("add_statement_input", contribution),
+        "can_add_note": may("add_note", contribution),
+        "can_decide": may("dispose_contribution", contribution),
+    }
+    can["can_translate_decision"] = can["can_decide"] and current is not None
+    routings = [
+        {
+            "row": row,
+            "can_assign": row.is_active and may("assign_routing", row.routing),
+            "can_return": row.is_active and may("return_routing", row.routing),
+        }
+        for row in work.routings
+    ]
+    statement_id = {"statement": statement.pk} if statement else {}
+    forms = {
+        "statement_form": StatementTextForm(
+            initial={"text": statement.text if statement else ""}, auto_id="statement_%s"
+        ),
+        "action_form": StatementActionForm(initial=statement_id, auto_id="action_%s"),
+        "review_form": StatementReviewForm(initial=statement_id, auto_id="review_%s"),
+        "statement_translation_form": TranslationForm(
+            initial={"target": statement.pk if statement else None}, auto_id="statement_translation_%s"
+        ),
+        "input_form": InputForm(auto_id="input_%s"),
+        "note_form": NoteForm(auto_id="note_%s"),
+        "decision_form": DecisionForm(
+            initial={"outcome": current.outcome, "forwarded_to": current.forwarded_to} if current else None,
+            auto_id="decision_%s",
+        ),
+        "decision_translation_form": TranslationForm(
+            initial={"target": current.pk if current else None}, auto_id="decision_translation_%s"
+        ),
+    }
+    forms.update(bound or {})
+    return render(
+        request,
+        "administration/work.html",
+        {
+            **can,
+            **forms,
+            "contribution": contribution,
+            "process": contribution.process,
+            "work": work,
+            "routings": routings,
+            "statement": statement,
+            "current_decision": current,
+            "earlier_decisions": work.decisions[1:],
+            "here": request.path,
+            "error_message": error,
+        },
+        status=status,
+    )
+
+
+@login_required
+def work_view(request, pk):
+    return _work_page(request, _work_contribution(request, pk))
+
+
+def _work_action(request, pk, *, form_class, form_name, auto_id, run, done, anchor):
+    """A POST of the work page: parse the form, run the service; on success back to the page with a message,
+    on a refusal the page again with the form, the message and the status (400, 403, 409); nothing changed."""
+    contribution = _work_contribution(request, pk)
+    form = form_class(request.POST, auto_id=auto_id)
+    if form.is_valid():
+        try:
+            run(contribution, form.cleaned_data)
+        except ApplicationError as error:
+            if isinstance(error, NotFound):
+                raise
+            for field, message in error.field_errors.items():
+                if field in form.fields:
+                    form.add_error(field, message)
+            return _work_page(
+                request, contribution, bound={form_name: form}, error=error.message, status=error.status_code
+            )
+        messages.success(request, done)
+        return redirect(_work_url(contribution, anchor))
+    return _work_page(request, contribution, bound={form_name: form}, status=400)
+
+
+def _statement_for(contribution, data) -> Statement:
+    """The current statement, if it is the one the form was sent for; else a conflict (nothing changes)."""
+    statement = _current_statement(contribution)
+    if statement is None or statement.pk != data["statement"]:
+        raise Conflict(_("The statement has changed in the meantime. Please look at it again."))
+    return statement
+
+
+def _decision_for(contribution, data) -> Disposition:
+    decision = Disposition.objects.filter(contribution_id=contribution.pk, is_current=True).first()
+    if decision is None or decision.pk != data["target"]:
+        raise Conflict(_("The decision has changed in the meantime. Please look at it again."))
+    decision.contribution = contribution
+    return decision
+
+
+@require_POST
+@login_required
+def statement_save_view(request, pk):
+    return _work_action(
+        request,
+        pk,
+        form_class=StatementTextForm,
+        form_name="statement_form",
+        auto_id="statement_%s",
+        run=lambda contribution, data: services.statement_save(
+            user=request.user, contribution=contribution, text=data["text"]
+        ),
+        done=_("The draft was saved."),
+        anchor="statement",
+    )
+
+
+@require_POST
+@login_required
+def statement_submit_view(request, pk):
+    return _work_action(
+        request,
+        pk,
+        form_class=StatementActionForm,
+        form_name="action_form",
+        auto_id="action_%s",
+        run=lambda contribution, data: services.statement_submit(
+            user=request.user, statement=_statement_for(contribution, data)
+        ),
+        done=_("The statement was submitted for sign-off."),
+        anchor="statement",
+    )
+
+
+@require_POST
+@login_required
+def statement_review_view(request, pk):
+    sign_off = request.POST.get("decision") == "sign_off"
+    return _work_action(
+        request,
+        pk,
+        form_class=StatementReviewForm,
+        form_name="review_form",
+        auto_id="review_%s",
+        run=lambda contribution, data: services.statement_review(
+            user=request.user,
+            statement=_statement_for(contribution, data),
+            sign_off=data["decision"] == "sign_off",
+            comment=data["comment"],
+        ),
+        done=_("The statement was signed off.") if sign_off else _("The statement was returned for revision."),
+        anchor="statement",
+    )
+
+
+@require_POST
+@login_required
+def statement_publish_view(request, pk):
+    return _work_action(
+        request,
+        pk,
+        form_class=StatementActionForm,
+        form_name="action_form",
+        auto_id="action_%s",
+        run=lambda contribution, data: services.statement_publish(
+            user=request.user, statement=_statement_for(contribution, data)
+        ),
+        done=_("The statement was published."),
+        anchor="statement",
+    )
+
+
+@require_POST
+@login_required
+def statement_translate_view(request, pk):
+    def run(contribution, data):
+        statement = _statement_for(contribution, {"statement": data["target"]})
+        services.statement_translation_set(
+            user=request.user, statement=statement, language=data["language"], text=data["text"]
+        )
+
+    return _work_action(
+        request,
+        pk,
+        form_class=TranslationForm,
+        form_name="statement_translation_form",
+        auto_id="statement_translation_%s",
+        run=run,
+        done=_("The translation was saved."),
+        anchor="statement",
+    )
+
+
+@require_POST
+@login_required
+def statement_input_view(request, pk):
+    return _work_action(
+        request,
+        pk,
+        form_class=InputForm,
+        form_name="input_form",
+        auto_id="input_%s",
+        run=lambda contribution, data: services.statement_input_add(
+            user=request.user, contribution=contribution, text=data["text"]
+        ),
+        done=_("Your input was added."),
+        anchor="inputs",
+    )
+
+
+@require_POST
+@login_required
+def note_add_view(request, pk):
+    return _work_action(
+        request,
+        pk,
+        form_class=NoteForm,
+        form_name="note_form",
+        auto_id="note_%s",
+        run=lambda contribution, data: services.note_add(
+            user=request.user, contribution=contribution, text=data["text"]
+        ),
+        done=_("The note was added."),
+        anchor="notes",
+    )
+
+
+@require_POST
+@login_required
+def decide_view(request, pk):
+    return _work_action(
+        request,
+        pk,
+        form_class=DecisionForm,
+        form_name="decision_form",
+        auto_id="decision_%s",
+        run=lambda contribution, data: services.disposition_decide(
+            user=request.user,
+            process=contribution.process,
+            contributions=[contribution],
+            outcome=data["outcome"],
+            justification=data["justification"],
+            forwarded_to=data["forwarded_to"],
+        ),
+        done=_("The decision was saved."),
+        anchor="decision",
+    )
+
+
+@require_POST
+@login_required
+def disposition_translate_view(request, pk):
+    return _work_action(
+        request,
+        pk,
+        form_class=TranslationForm,
+        form_name="decision_translation_form",
+        auto_id="decision_translation_%s",
+        run=lambda contribution, data: services.disposition_translation_set(
+            user=request.user,
+            disposition=_decision_for(contribution, data),
+            language=data["language"],
+            text=data["text"],
+        ),
+        done=_("The translation was saved."),
+        anchor="decision",
+    )
+
+
+@login_required
+def decide_group_view(request, slug):
+    """Coordinators decide similar contributions together: one decision and justification, each its own record."""
+    process = process_get_published(slug=slug)
+    if process is None or not rules.has_perm("administration.view_consideration_table", request.user, process):
+        raise NotFound()
+    fields = [(field.slug, field.name) for field in process.fields_of_action.all()]
+    districts = district_choices(city_id=process.city_id)
+    filters = GroupFilterForm(request.GET or None, fields=fields, districts=[(n, name) for _pk, n, name in districts])
+    status = 200
+    chosen = {}
+    if filters.is_bound:
+        if filters.is_valid():
+            chosen = filters.cleaned_data
+        else:
+            status = 400
+    field = next((f for f in process.fields_of_action.all() if f.slug == chosen.get("field")), None)
+    district = next((pk for pk, number, _name in districts if str(number) == chosen.get("district")), None)
+    rows, more = disposition_candidates(
+        process=process, field=field, district_id=district, state=chosen.get("state", ""), q=chosen.get("q", "")
+    )
+    candidates = Contribution.objects.filter(process=process).filter(answerable_q())
+    form = GroupDecisionForm(request.POST or None, candidates=candidates, auto_id="group_%s")
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                decided = services.disposition_decide(
+                    user=request.user,
+                    process=process,
+                    contributions=list(data["contributions"]),
+                    outcome=data["outcome"],
+                    justification=data["justification"],
+                    forwarded_to=data["forwarded_to"],
+                    group_title=data["group_title"],
+                )
+            except ApplicationError as error:
+                if isinstance(error, NotFound):
+                    raise
+                apply_errors(form, error)
+                status = error.status_code
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d contribution was decided.", "%(count)d contributions were decided.", len(decided)
+                    )
+                    % {"count": len(decided)},
+                )
+                return redirect(request.get_full_path())
+        else:
+            status = 400
+    selected = {str(value) for value in (form["contributions"].value() or [])} if form.is_bound else set()
+    return render(
+        request,
+        "administration/decide_group.html",
+        {
+            "process": process,
+            "filters": filters,
+            "form": form,
+            "rows": rows,
+            "more": more,
+            "selected": selected,
+        },
+        status=status,
+    )
+
 
 # == consideration table ==
 
