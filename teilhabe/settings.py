@@ -125,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "teilhabe.core.context_processors.site",
+                "teilhabe.administration.context_processors.workspace",  # the staff workspace in the navigation
             ],
         },
     },

@@ -116,7 +116,10 @@ def test_workspace_of_a_coordinator_counts_routing_work(
     summaries = {summary.slug: summary for summary in response.context["processes"]}
     assert summaries[process.slug].not_routed == 1  # "waiting"; the handed-back one is counted apart
     assert summaries[process.slug].handed_back == 1
-    assert reverse("administration:routing", kwargs={"slug": process.slug}) in response.content.decode()
+    html = response.content.decode()
+    assert reverse("administration:routing", kwargs={"slug": process.slug}) in html
+    assert response.context["queues"] == [(department.pk, "50 Soziales")]
+    assert queue_url(department) in html
     assert waiting.pk  # (created above)
 
 
@@ -285,6 +288,33 @@ def test_queue_counts_per_state(client, personas, department, assorted):
     assert shown_titles(client.get(queue_url(department, state="awaiting_sign_off"))) == [assorted["draft"].title]
 
 
+def test_queue_counts_follow_every_change_on_the_next_request(
+    client, personas, department, process, coordinator, routed, django_capture_on_commit_callbacks
+):
+    def counts():
+        response = client.get(queue_url(department))
+        found = {value: count for value, _label, count in response.context["state_counts"]}
+        return found["routed"], found["statement_in_progress"], response.context["total_count"]
+
+    client.force_login(personas["department_staff"])
+    assert counts() == (1, 0, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        route(coordinator, process, [another_contribution(process, personas["participant"], title="Neu")], department)
+    assert counts() == (2, 0, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.statement_save(user=personas["department_staff"], contribution=routed, text="Entwurf")
+    assert counts() == (1, 1, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.routing_return(user=personas["department_staff"], routing=lead_routing(routed), reason="Falsch")
+    assert counts() == (1, 0, 1)
+
+
+def test_the_queue_counts_version_is_the_one_the_services_bump():
+    from teilhabe.administration.selectors import ANSWERS_VERSION
+
+    assert ANSWERS_VERSION == services.ANSWER_NAMESPACE
+
+
 def _queue_queries(client, url):
     client.get(url)  # warm the caches (content types, translation tables, districts)
     with CaptureQueriesContext(connection) as context:
@@ -292,17 +322,20 @@ def _queue_queries(client, url):
     return len(context.captured_queries)
 
 
-def test_queue_queries_do_not_grow_with_rows(client, personas, department, process, coordinator, settings):
+def test_queue_queries_do_not_grow_with_rows(
+    client, personas, department, process, coordinator, settings, django_capture_on_commit_callbacks
+):
     settings.TEILHABE_PAGE_SIZE = 50
     participant = personas["participant"]
     route(coordinator, process, [another_contribution(process, participant, title="Eins")], department)
     client.force_login(personas["department_staff"])
     few = _queue_queries(client, queue_url(department))
-    many = [another_contribution(process, participant, title=f"Beitrag {n}") for n in range(12)]
-    route(coordinator, process, many, department)
-    for item in many[:6]:
-        services.routing_assign(user=coordinator, routing=lead_routing(item), assignee=personas["department_head"])
-    services.statement_save(user=personas["department_staff"], contribution=many[7], text="Entwurf")
+    with django_capture_on_commit_callbacks(execute=True):
+        many = [another_contribution(process, participant, title=f"Beitrag {n}") for n in range(12)]
+        route(coordinator, process, many, department)
+        for item in many[:6]:
+            services.routing_assign(user=coordinator, routing=lead_routing(item), assignee=personas["department_head"])
+        services.statement_save(user=personas["department_staff"], contribution=many[7], text="Entwurf")
     assert len(client.get(queue_url(department)).context["page"].object_list) == 13
     assert _queue_queries(client, queue_url(department)) == few
 
