@@ -5,10 +5,12 @@ transition the state machine does not allow with a clear ``ApplicationError`` (n
 audit entry. The state machine is drawn in docs/answers.md.
 """
 
+import contextvars
 import datetime
 import logging
 import secrets
 from collections import defaultdict
+from contextlib import contextmanager
 
 import rules
 from django.conf import settings
@@ -88,6 +90,20 @@ def _changed(process_ids, contribution_ids) -> None:
         cache_version_bump(CONTRIBUTION_NAMESPACE, contribution_id)
 
 
+_announce = contextvars.ContextVar("announce_public_steps", default=True)
+
+
+@contextmanager
+def steps_unannounced():
+    """Public steps taken inside are recorded and shown, but nobody is mailed about them: for seeding a demo's
+    history, which happened before anybody could have subscribed."""
+    token = _announce.set(False)
+    try:
+        yield
+    finally:
+        _announce.reset(token)
+
+
 def _steps_add(kind: str, pairs) -> list[int]:
     """Record public steps ((contribution id, object id) pairs) and, after commit, notify their subscribers."""
     steps = PublicStep.objects.bulk_create(
@@ -111,7 +127,8 @@ def _steps_add(kind: str, pairs) -> list[int]:
         for start in range(0, len(ids), BULK_BATCH):
             notifications_for_steps.enqueue(step_ids=ids[start : start + BULK_BATCH])
 
-    transaction.on_commit(enqueue, robust=True)
+    if _announce.get():
+        transaction.on_commit(enqueue, robust=True)
     return ids
 
 
