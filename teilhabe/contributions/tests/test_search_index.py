@@ -4,7 +4,7 @@ from django.db import connection
 from teilhabe.conftest import make_contribution
 from teilhabe.contributions import services
 from teilhabe.contributions.models import Contribution
-from teilhabe.contributions.search import search_index_ensure
+from teilhabe.contributions.search import search_index_ensure, search_scope
 from teilhabe.contributions.selectors import ContributionFilters, contribution_list, contribution_list_count
 
 
@@ -74,3 +74,16 @@ def test_search_follows_status_process_and_text(
         services.contribution_moderate(contribution=another, user=coordinator, publish=True)
     assert _searched(process, reader, "stadtbibliothek")[:2] == (0, [])
     assert _searched(process, reader, "lesebus")[:2] == (1, [second.pk])
+
+
+def test_no_search_term_or_title_passes_for_a_list(process, personas, coordinator, django_capture_on_commit_callbacks):
+    """The index's token for a process and status can be neither searched for nor faked by a title."""
+    reader = AnonymousUser()
+    token = search_scope(process.pk, "published")
+    with django_capture_on_commit_callbacks(execute=True):
+        hidden = make_contribution(process, personas["participant"], title=f"Lesebus {token} {token[1:]}")
+        services.contribution_moderate(contribution=hidden, user=coordinator, publish=False, reason="off_topic")
+        shown = make_contribution(process, personas["evaluator"], title="Lesebus am Markt")
+    assert _searched(process, reader, "lesebus") == (1, [shown.pk], [shown.pk])
+    assert _searched(process, reader, token)[:2] == (0, [])  # the private-use mark is no word character
+    assert _searched(process, reader, token[1:])[:2] == (0, [])  # found in no title of a published contribution
