@@ -1,5 +1,7 @@
 """Helpers views and templates share: applying service errors to forms, reading ids, marking up staff texts."""
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -31,8 +33,17 @@ def localised_markup(text: LocalisedText, *, html: bool = False) -> SafeString:
 
     ``html=True`` for texts with (sanitised) markup, in a ``<div>``; else a ``<span>``.
     """
+    # A text running the other way than the page (a German fallback on an Arabic page) says so with dir.
+    rtl = text.language.split("-")[0] in settings.LANGUAGES_BIDI
+    direction = "" if rtl == translation.get_language_bidi() else ("rtl" if rtl else "ltr")
     if html:
-        rendered = format_html('<div lang="{}">{}</div>', text.language, mark_safe(sanitise_html(text.text)))  # noqa: S308
+        body = mark_safe(sanitise_html(text.text))  # noqa: S308
+        if direction:
+            rendered = format_html('<div lang="{}" dir="{}">{}</div>', text.language, direction, body)
+        else:
+            rendered = format_html('<div lang="{}">{}</div>', text.language, body)
+    elif direction:
+        rendered = format_html('<span lang="{}" dir="{}">{}</span>', text.language, direction, text.text)
     else:
         rendered = format_html('<span lang="{}">{}</span>', text.language, text.text)
     if text.state == "machine":

@@ -89,3 +89,19 @@ def test_setting_a_content_translation_is_audited(process):
     content_translation_set(obj=process, field="title", language="en", text="The process", state="checked")
     actions = list(AuditEntry.objects.filter(object_type="core.contenttranslation").values_list("action", flat=True))
     assert actions == ["content_translation.added", "content_translation.changed"]
+
+
+def test_staff_text_running_against_the_page_carries_its_direction():
+    from django.utils import translation
+
+    from teilhabe.core.selectors import LocalisedText
+    from teilhabe.core.ui import localised_markup
+
+    german = LocalisedText(text="Umsetzung zugesagt.", language="de", state="missing")
+    arabic = LocalisedText(text="تمت الموافقة.", language="ar", state="checked")
+    with translation.override("ar"):
+        assert localised_markup(german) == '<span lang="de" dir="ltr">Umsetzung zugesagt.</span>'
+        assert localised_markup(arabic) == '<span lang="ar">تمت الموافقة.</span>'
+    with translation.override("de"):
+        assert localised_markup(german) == '<span lang="de">Umsetzung zugesagt.</span>'
+        assert localised_markup(arabic, html=True) == '<div lang="ar" dir="rtl">تمت الموافقة.</div>'
