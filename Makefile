@@ -71,10 +71,13 @@ lint: install
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
-# Browser tests (e2e/): Debian's headless Chromium driven by Playwright, axe-core from npm. Starts its own
-# server on a fresh temporary database; never run `playwright install` (it cannot download browsers here).
+# Browser tests (e2e/): Debian's headless Chromium driven by Playwright, axe-core from npm, headless LibreOffice.
+# Starts its own server and task worker on a fresh temporary database; never run `playwright install` (it cannot
+# download browsers here).
 e2e: messages
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core)
+# LibreOffice (without its GUI) proves that the consideration table's XLSX and ODS open in it.
+	@command -v soffice >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui)
 	npm ci --no-audit --no-fund
 	$(PY) -m pytest -q e2e
 

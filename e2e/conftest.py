@@ -127,7 +127,7 @@ def server(request):
     url = f"http://127.0.0.1:{port}"
     env = _server_env(var_dir, url)
     log_path = var_dir / "runserver.log"
-    process = None
+    process = worker = None
     try:
         _manage("migrate", "--noinput", "-v", "0", env=env)
         _manage("seed_demo", env=env)
@@ -136,9 +136,21 @@ def server(request):
                 [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             )
+            # The task worker beside the server, as `make demo` and production run it (notification mails,
+            # exports).
+            worker = subprocess.Popen(  # noqa: S603
+                [sys.executable, "manage.py", "db_worker", "--no-reload"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )
         _wait_until_up(url, process, log_path)
         yield Server(url=url, var_dir=var_dir, mail_dir=var_dir / "mail", log_path=log_path)
     finally:
+        if worker is not None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
         if process is not None:
             process.terminate()
             try:

@@ -972,8 +972,8 @@ def routing_candidates(*, process, filters: RoutingFilters):
         contributions = contributions.filter(answer_path__returned_at__isnull=False)
     elif filters.state:
         contributions = contributions.filter(answer_path__state=filters.state)
-    if filters.q:
-        contributions = contributions.filter(Q(title__icontains=filters.q) | Q(body__icontains=filters.q))
+    for term in filters.q.split()[:8]:  # every word, in the title or the text
+        contributions = contributions.filter(Q(title__icontains=term) | Q(body__icontains=term))
     return contributions.order_by("pk")
 
 
