@@ -20,14 +20,6 @@ from benchmarks.data import TableWriter, _attname
 ROUTED_SHARE = 0.3  # 30,000 of 100,000
 # Of the routed: routed only, statement drafted, awaiting sign-off, signed off, answered, answered and decided.
 STATE_WEIGHTS = [("routed", 35), ("draft", 12), ("in_review", 8), ("signed_off", 5), ("answered", 25), ("decided", 15)]
-LEADS = {
-    "bildung": "40",
-    "soziales": "50",
-    "wirtschaft": "23",
-    "stadtverwaltung": "18",
-    "stadtleben-kultur": "41",
-    "demokratie": "50.6",
-}
 STAFF_PER_DEPARTMENT = 4
 OPERATION_TARGETS = {"export": {"seconds": 20.0, "peak_mib": 300.0}, "routing": {"seconds": 10.0}}
 ROUTE_BY_FILTER = 10_000
@@ -114,6 +106,7 @@ def _generate(process_slug: str, expected: int) -> None:
         StatementReview,
     )
     from teilhabe.contributions.models import Contribution, Status
+    from teilhabe.demo.answers import LEADS  # the demo's lead department of each field of action
     from teilhabe.processes.models import Process, ProcessMembership, ProcessRole
 
     rng = random.Random(SEED + 8)
