@@ -332,6 +332,9 @@ TEILHABE_HOUSEKEEPING_JOBS = [
 ]
 # A daily digest goes out once the oldest step in it waited this long (checked at each housekeeping run).
 TEILHABE_NOTIFICATION_DIGEST_HOURS = envint("TEILHABE_NOTIFICATION_DIGEST_HOURS", 24)
+# The consideration table as PDF: WeasyPrint lays the whole document out in memory, so larger tables are refused
+# with a message (filter them, or take XLSX, ODS or CSV, which stream).
+TEILHABE_CONSIDERATION_PDF_MAX_ROWS = envint("TEILHABE_CONSIDERATION_PDF_MAX_ROWS", 500)
 TEILHABE_HOUSEKEEPING_INTERVAL = envint("TEILHABE_HOUSEKEEPING_INTERVAL", 3600)
 # The audit log's outside anchor: `verify_audit --checkpoint` appends (count, head hash, time) here, one JSON
 # object a line; keep it on storage the database's users cannot rewrite (or copy it off the machine).

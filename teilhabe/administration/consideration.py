@@ -507,7 +507,7 @@ def pdf_max_rows() -> int:
     """The most rows a PDF holds: WeasyPrint lays the whole document out in memory (500 rows of long texts are
     about 400 landscape pages, 35 s and 320 MiB), so a larger table is filtered first or exported as a
     spreadsheet. Setting ``TEILHABE_CONSIDERATION_PDF_MAX_ROWS``."""
-    return getattr(settings, "TEILHABE_CONSIDERATION_PDF_MAX_ROWS", 500)
+    return settings.TEILHABE_CONSIDERATION_PDF_MAX_ROWS
 
 
 def pdf_refusal(rows: int) -> str | None:
