@@ -26,7 +26,14 @@ from support import (
     sign_in,
 )
 
-ROLES = {"anonymous": None, "participant": PARTICIPANT, "coordinator": COORDINATOR}
+# The head of a department sees the staff workspace (queue, work pages with the sign-off form); the coordinator
+# also the routing screen, the group decision and the consideration table.
+ROLES = {
+    "anonymous": None,
+    "participant": PARTICIPANT,
+    "coordinator": COORDINATOR,
+    "department_head": "fachbereichsleitung@demo.teilhabe.test",
+}
 LANGUAGES = ["de", "ar"]
 
 
@@ -159,6 +166,13 @@ def test_every_page_type_has_no_axe_violations(role, language, new_context, serv
         assert moderation, f"the coordinator's moderation screen was not reached; visited {sorted(result.visited)}"
         page.goto(moderation[0])
         assert page.locator("main .card form").count() >= 2, "the moderation queue was checked while empty"
+    if role in ("coordinator", "department_head"):
+        staff_pages = {kind for kind in result.visited if kind.startswith("/verwaltung/")}
+        wanted = ["/verwaltung/", "/verwaltung/fachbereiche/{id}/", "/verwaltung/beitraege/{id}/"]
+        if role == "coordinator":
+            wanted += ["/weiterleiten/", "/abwaegung/", "/abwaegungstabelle/"]
+        missing = [end for end in wanted if not any(kind.endswith(end) for kind in staff_pages)]
+        assert not missing, f"staff pages not reached: {missing}; reached {sorted(staff_pages)}"
     more_findings, more_problems = _pages_behind_forms(page, server, role, where, language, axe)
     findings += more_findings
     problems += more_problems
