@@ -5,6 +5,7 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from teilhabe.administration import services
 from teilhabe.administration.tests.conftest import another_contribution
@@ -76,6 +77,11 @@ def test_unpublished_analog_input_counts_and_removed_contributions_do_not(
     assert figures["by_state"]["disposed"] == 1 and figures["by_state"]["received"] == 4
 
 
+def of(answered, answerable) -> str:
+    """The figure as the page says it, in the page's language (German)."""
+    return gettext("%(answered)s of %(answerable)s") % {"answered": answered, "answerable": answerable}
+
+
 def figure_on(html) -> str:
     match = re.search(r'<li class="figure-answered"><strong>([^<]+)</strong>', html)
     assert match, "no answered figure on the page"
@@ -90,16 +96,16 @@ def test_the_process_page_shows_it_and_is_never_stale(
     if signed_in:
         client.force_login(personas["participant"])
     url = reverse("processes:detail", kwargs={"slug": process.slug})
-    assert figure_on(client.get(url).content.decode()) == "0 of 5"
+    assert figure_on(client.get(url).content.decode()) == of(0, 5)
     with django_capture_on_commit_callbacks(execute=True):
         services.routing_route(user=coordinator, process=process, contributions=five[:2], lead=department)
         answer_statement(five[0], personas)
-    assert figure_on(client.get(url).content.decode()) == "1 of 5"
+    assert figure_on(client.get(url).content.decode()) == of(1, 5)
     with django_capture_on_commit_callbacks(execute=True):
         services.disposition_decide(
             user=coordinator, process=process, contributions=five[1:3], outcome="adopted", justification="Ja"
         )
-    assert figure_on(client.get(url).content.decode()) == "3 of 5"
+    assert figure_on(client.get(url).content.decode()) == of(3, 5)
 
 
 def test_the_figure_is_read_cheaply(process, five, django_assert_max_num_queries):

@@ -343,14 +343,15 @@ def test_pdf_is_refused_above_its_limit(table, coordinator, settings, tmp_path):
 
     settings.TEILHABE_CONSIDERATION_PDF_MAX_ROWS = 2
     process = table[0].process
-    with pytest.raises(ApplicationError, match="at most 2"):
-        services.consideration_export_request(
-            user=coordinator, process=process, format="pdf", filters={}, language="en"
-        )
-    with pytest.raises(ApplicationError, match="at most 2"):
-        _write(process, "pdf")
-    with pytest.raises(CommandError, match="at most 2"):
-        call_command("consideration_table", process=process.slug, format="pdf", output=str(tmp_path / "x.pdf"))
+    with translation.override("en"):  # the messages are asserted in English
+        with pytest.raises(ApplicationError, match="at most 2"):
+            services.consideration_export_request(
+                user=coordinator, process=process, format="pdf", filters={}, language="en"
+            )
+        with pytest.raises(ApplicationError, match="at most 2"):
+            _write(process, "pdf")
+        with pytest.raises(CommandError, match="at most 2"):
+            call_command("consideration_table", process=process.slug, format="pdf", output=str(tmp_path / "x.pdf"))
     assert not ConsiderationExport.objects.exists()
     # Filtered down to the limit, it is allowed.
     services.consideration_export_request(

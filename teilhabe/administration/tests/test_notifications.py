@@ -11,7 +11,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from teilhabe.administration import services
 from teilhabe.administration.models import Notification, PublicStep, Subscription
@@ -246,7 +247,7 @@ def test_the_digest_sends_one_mail_with_several_steps_once(
     assert services.notifications_send_digests(now=later) == 1
     assert services.notifications_send_digests(now=later) == 0
     (message,) = mail.outbox
-    assert f"no. {first.pk}" in message.body and f"no. {second.pk}" in message.body
+    assert f"/beitraege/{first.pk}/" in message.body and f"/beitraege/{second.pk}/" in message.body
     assert message.body.count("Soziales") == 2
     assert "List-Unsubscribe=One-Click" == message.extra_headers["List-Unsubscribe-Post"]
     assert "?scope=all" in message.extra_headers["List-Unsubscribe"]
@@ -305,7 +306,12 @@ def test_supporters_opt_in_needs_sign_in_and_a_visible_published_contribution(
     route(committed, process, coordinator, [contribution], department)
     for reader in (personas["evaluator"], other_department.staff_member, other_department.head):
         assert len(mails_to(reader.email)) == 1
-        assert "which you follow" in mails_to(reader.email)[0].body
+        message = mails_to(reader.email)[0]
+        with translation.override(message.extra_headers["Content-Language"]):
+            follower = gettext(
+                "There is news about contribution no. %(number)s, which you follow on our participation platform."
+            ) % {"number": contribution.pk}
+        assert follower in message.body.replace("\n", " ")
 
 
 def test_the_author_sees_their_own_unpublished_contribution_but_cannot_subscribe(client, process, participant):

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from teilhabe.accounts.models import Role
 from teilhabe.accounts.services import user_create_verified
@@ -214,7 +215,9 @@ def test_a_hand_picked_set_with_a_foreign_id_routes_nothing(client, coordinator,
     )
     assert response.status_code == 400
     assert routed_ids() == set()
-    assert "Only published contributions of this process can be routed." in str(response.context["form"].errors)
+    assert gettext("Only published contributions of this process can be routed.") in str(
+        response.context["form"].errors
+    )
 
 
 @pytest.mark.parametrize(

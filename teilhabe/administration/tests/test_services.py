@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from teilhabe.administration import services
 from teilhabe.administration.models import (
@@ -167,7 +168,9 @@ def test_publish_without_sign_off_is_refused_and_changes_nothing(routed, persona
     for user in (staff, coordinator):
         with pytest.raises(NotAllowed) as error:
             services.statement_publish(user=user, statement=statement)
-        assert "signed off" in str(error.value.message)
+        assert str(error.value.message) == gettext(
+            "Only a statement signed off by the head of the department can be published."
+        )
     services.statement_submit(user=staff, statement=statement)
     with pytest.raises(NotAllowed):
         services.statement_publish(user=staff, statement=statement)

@@ -5,6 +5,8 @@ A refused step answers 400/403/404/409 and changes nothing."""
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from teilhabe.administration import services
 from teilhabe.administration.models import (
@@ -212,7 +214,7 @@ def test_a_statement_not_signed_off_cannot_be_published(routed, personas, who, s
     assert response.status_code == 403
     html = response.content.decode()
     assert 'id="work-error"' in html
-    assert "signed off by the head" in html or "unterzeichnet" in html
+    assert escape(gettext("Only a statement signed off by the head of the department can be published.")) in html
     unchanged = Statement.objects.get(pk=statement.pk)
     assert unchanged.state == statement.state and unchanged.published_at is None
     assert not PublicStep.objects.filter(kind="statement_published").exists()
