@@ -72,8 +72,7 @@ def main() -> int:
         if profile:
             from benchmarks.profiling import profile_pages
 
-            anonymous = [page for page in pages if not page.get("user_id")]  # the profile requests anonymously
-            profile_report, profile_failures = profile_pages(anonymous, requests=profile_requests)
+            profile_report, profile_failures = profile_pages(pages, requests=profile_requests)
             failures += profile_failures
     # The answer path's operations: routing by filter (rolled back) and each export in a process of its own.
     operations = [route_by_filter(meta["process_slug"]), *export_formats(meta["process_slug"])]

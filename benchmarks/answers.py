@@ -424,6 +424,12 @@ def export_formats(process_slug: str) -> list[dict]:
             [sys.executable, "-c", runner], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
         )
         line = next((x for x in completed.stdout.splitlines() if x.startswith("RESULT ")), None)
+        if completed.returncode and "TEILHABE_CONSIDERATION_PDF_MAX_ROWS" in completed.stderr:
+            # Refused on purpose: a PDF above the limit is not made (the site says so); not met, not a failure.
+            reason = completed.stderr.strip().splitlines()[-1]
+            results.append({"name": f"consideration table: {fmt}", "refused": reason, "met": False})
+            log(f"  consideration table {fmt}: refused ({reason})")
+            continue
         if completed.returncode or line is None:
             results.append(
                 {"name": f"consideration table: {fmt}", "error": (completed.stderr or completed.stdout)[-2000:]}
@@ -457,8 +463,9 @@ def operations_markdown(operations: list[dict]) -> str:
         "|---|--:|--:|--:|---|",
     ]
     for op in operations:
-        if "error" in op or "skipped" in op:
-            lines.append(f"| {op['name']} | | | | **{op.get('skipped') or 'failed'}** |")
+        if "error" in op or "skipped" in op or "refused" in op:
+            verdict = op.get("skipped") or (f"refused: {op['refused']}" if "refused" in op else "failed")
+            lines.append(f"| {op['name']} | | | | **{verdict}** |")
             continue
         rows, verdict = op.get("contributions", ""), "ok" if op["met"] else "**over target**"
         lines.append(f"| {op['name']} | {rows} | {op['seconds']} | {op.get('peak_mib', '')} | {verdict} |")

@@ -81,6 +81,17 @@ def as_after_a_write(page: dict) -> None:
         cache_version_bump(namespace, page["process_id"])  # outside a transaction: at once
 
 
+def sign_in_for(client, page: dict) -> None:
+    """Staff pages are requested signed in as the person who uses them (``user_id``); every other page
+    anonymously."""
+    from teilhabe.accounts.models import User
+
+    if page.get("user_id"):
+        client.force_login(User.objects.get(pk=page["user_id"]))
+    else:
+        client.logout()
+
+
 def _percentile(values: list[float], percent: int) -> float:
     if len(values) == 1:
         return values[0]
@@ -106,17 +117,11 @@ def measure(pages: list[dict], *, warmup: int, requests: int) -> tuple[list[dict
     from django.db import connection
     from django.test import Client
 
-    from teilhabe.accounts.models import User
-
     client = Client()  # anonymous; keeps its cookies (the CSRF cookie) like a browser
     results, failures = [], []
     for page in pages:
         urls = page["urls"]
-        # Staff pages are requested signed in as the person who uses them; every other page anonymously.
-        if page.get("user_id"):
-            client.force_login(User.objects.get(pk=page["user_id"]))
-        else:
-            client.logout()
+        sign_in_for(client, page)
         for index in range(warmup):
             client.get(urls[index % len(urls)])
         times, cpu_times = [], []

@@ -318,12 +318,15 @@ def profile_pages(pages: list[dict], *, requests: int) -> tuple[dict, list[str]]
     from django.test import Client
     from django.test.utils import override_settings
 
+    from benchmarks.measure import sign_in_for
+
     PROFILE_DIR.mkdir(parents=True, exist_ok=True)
     client = Client()
     results, failures = [], []
     log(f"bench: profiling {len(pages)} pages, {requests} requests each (shares, then cProfile)")
     with override_settings(TEILHABE_PAGE_CACHE=False):
         for page in pages:
+            sign_in_for(client, page)
             result = profile_page(client, page, requests)
             slug = _slug(page["name"])
             result.pop("_stats").dump_stats(PROFILE_DIR / f"{slug}.prof")
