@@ -107,10 +107,14 @@ def _generate(process_slug: str, expected: int) -> None:
     )
     from teilhabe.contributions.models import Contribution, Status
     from teilhabe.demo.answers import LEADS  # the demo's lead department of each field of action
+    from teilhabe.demo.services import DEPARTMENTS
     from teilhabe.processes.models import Process, ProcessMembership, ProcessRole
 
     rng = random.Random(SEED + 8)
     process = Process.objects.get(slug=process_slug)
+    # The demo's departments (a database generated before one was added gets it now).
+    for code, name in DEPARTMENTS:
+        Department.objects.update_or_create(city=process.city, code=code, defaults={"name": name})
     departments = {d.code: d.pk for d in Department.objects.filter(city=process.city)}
     coordinator = User.objects.get(email="koordination@bench.teilhabe.test").pk
     # The coordinator who entered the analog input also routes and decides (the routing operation needs them).

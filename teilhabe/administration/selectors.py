@@ -698,7 +698,8 @@ def queue_routings(*, department_id: int, scope: frozenset[int] | None, filters:
     return routings.order_by(*(("-due_date", "-pk") if filters.descending else ("due_date", "pk")))
 
 
-ANSWERS_VERSION = "answers"  # the version every answer-path service bumps per process (services.ANSWER_NAMESPACE)
+# Per process: bumped by every answer-path service when it commits; queues, answer counts and the answered figure.
+ANSWER_NAMESPACE = "answers"
 QUEUE_COUNTS_SECONDS = 600  # an upper bound: the key names the versions of the processes counted
 
 
@@ -714,7 +715,7 @@ def queue_counts(*, department_ids, scope: frozenset[int] | None = None, today=N
         if scope is not None
         else Process.objects.filter(city__departments__pk__in=department_ids).values_list("pk", flat=True).distinct()
     )
-    versions = cache_versions_many([(ANSWERS_VERSION, pk) for pk in process_ids])
+    versions = cache_versions_many([(ANSWER_NAMESPACE, pk) for pk in process_ids])
     asked = (department_ids, None if scope is None else process_ids, today.isoformat(), sorted(versions.values()))
     key = f"queue-counts:{hashlib.sha256(repr(asked).encode()).hexdigest()[:32]}"
     counts = cache.get(key)

@@ -48,6 +48,7 @@ from teilhabe.administration.models import (
     SubscriptionReason,
 )
 from teilhabe.administration.selectors import (
+    ANSWER_NAMESPACE,
     StepMailDetails,
     answerable_q,
     department_ids_of,
@@ -64,7 +65,6 @@ from teilhabe.core.text import clean_plain_text
 
 logger = logging.getLogger(__name__)
 
-ANSWER_NAMESPACE = "answers"  # per process: queues, answer counts and the consideration table
 BULK_BATCH = 2000
 
 

@@ -12,10 +12,11 @@ from django.core.cache import cache
 from django.db.models import Count
 
 from teilhabe.administration.models import AnswerPath, AnswerState
-from teilhabe.administration.selectors import answerable_q
+from teilhabe.administration.selectors import ANSWER_NAMESPACE
 from teilhabe.contributions.models import Channel, Contribution, Status
+from teilhabe.contributions.selectors import LISTS_NAMESPACE
 from teilhabe.contributions.tallies import tally_counts_by, tally_totals
-from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version
+from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version, cache_versions_many
 
 CACHE_SECONDS = 300
 
@@ -46,12 +47,14 @@ def answer_figures(*, process) -> dict:
     """How many contributions of the process are answered (a statement published, or decided) out of those that
     get an answer, and how many are in each answer state (docs/metrics.md, "answered").
 
-    Read from the answer paths' index by (process, state) and the published tallies; the few contributions
-    that left the answerable ones after they were routed (removed, unpublished) are taken off by a second small
-    count that starts from the contributions that are not published. Cached under the process's figures version,
-    which every answer service bumps.
+    Read from the answer paths' index by (process, state); the few contributions removed after they were routed
+    are taken off by a count that starts from the (process, status) index;
+    the answerable ones are the published tallies plus the analog input kept unpublished without consent.
+    Cached under the versions that change it: the answer path's (every answer service) and the process's lists
+    (a contribution arriving, published, removed) — not under every support or comment.
     """
-    key = f"answer-figures:{process.pk}:{cache_version(FIGURES_NAMESPACE, process.pk)}"
+    versions = cache_versions_many([(ANSWER_NAMESPACE, process.pk), (LISTS_NAMESPACE, process.pk)])
+    key = f"answer-figures:{process.pk}:" + ":".join(str(version) for version in versions.values())
     figures = cache.get(key)
     if figures is None:
         by_state = dict.fromkeys(AnswerState.values, 0)
@@ -59,9 +62,14 @@ def answer_figures(*, process) -> dict:
             AnswerPath.objects.filter(process=process).values_list("state").annotate(n=Count("pk")).order_by()
         ):
             by_state[state] += count
-        gone = Contribution.objects.filter(process=process).exclude(status=Status.PUBLISHED).exclude(answerable_q())
+        # A routed contribution leaves the answerable ones only by being removed: moderation publishes or
+        # removes, and a contribution awaiting confirmation or pre-moderation was never answerable (no path).
+        removed = Contribution.objects.filter(process=process, status=Status.REMOVED)
         for state, count in (
-            AnswerPath.objects.filter(contribution__in=gone).values_list("state").annotate(n=Count("pk")).order_by()
+            AnswerPath.objects.filter(contribution_id__in=removed.values("pk"))
+            .values_list("state")
+            .annotate(n=Count("pk"))
+            .order_by()
         ):
             by_state[state] -= count
         answerable = tally_totals(process=process, status=Status.PUBLISHED)["contributions"]

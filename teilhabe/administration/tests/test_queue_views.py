@@ -309,12 +309,6 @@ def test_queue_counts_follow_every_change_on_the_next_request(
     assert counts() == (1, 0, 1)
 
 
-def test_the_queue_counts_version_is_the_one_the_services_bump():
-    from teilhabe.administration.selectors import ANSWERS_VERSION
-
-    assert ANSWERS_VERSION == services.ANSWER_NAMESPACE
-
-
 def _queue_queries(client, url):
     client.get(url)  # warm the caches (content types, translation tables, districts)
     with CaptureQueriesContext(connection) as context:
