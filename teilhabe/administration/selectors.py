@@ -33,7 +33,7 @@ from teilhabe.administration.models import (
     SubscriptionReason,
 )
 from teilhabe.contributions.models import Channel, Contribution, Status
-from teilhabe.core.cache_versions import cache_versions_many
+from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_versions_many
 from teilhabe.core.models import ContentTranslation
 from teilhabe.core.selectors import LocalisedText, TranslationRow, content_translation_table, localise
 from teilhabe.places.selectors import district_choices
@@ -703,20 +703,41 @@ ANSWER_NAMESPACE = "answers"
 QUEUE_COUNTS_SECONDS = 600  # an upper bound: the key names the versions of the processes counted
 
 
-def queue_counts(*, department_ids, scope: frozenset[int] | None = None, today=None) -> dict[int, dict[str, int]]:
-    """Per department: its active routings per queue state, how many are overdue, and the total.
-
-    Two grouped queries, kept in the cache under the answer-path versions of the processes they count (every
-    service that changes a routing, statement or decision bumps its process's version) and the day."""
-    today = today or timezone.localdate()
-    department_ids = sorted(department_ids)
+def _queue_versions(department_ids, scope, today) -> tuple:
+    """What a queue's figures depend on: the answer-path versions of the processes counted, the site's content
+    version (a contribution reclassified in the admin) and the day (what is overdue)."""
     process_ids = sorted(
         scope
         if scope is not None
         else Process.objects.filter(city__departments__pk__in=department_ids).values_list("pk", flat=True).distinct()
     )
-    versions = cache_versions_many([(ANSWER_NAMESPACE, pk) for pk in process_ids])
-    asked = (department_ids, None if scope is None else process_ids, today.isoformat(), sorted(versions.values()))
+    pairs = [(ANSWER_NAMESPACE, pk) for pk in process_ids] + [(CONTENT_NAMESPACE, "site")]
+    versions = sorted(cache_versions_many(pairs).values())
+    return (sorted(department_ids), None if scope is None else process_ids, today.isoformat(), versions)
+
+
+def queue_count(*, department_id: int, scope: frozenset[int] | None, filters: QueueFilters, today=None) -> int:
+    """How many routings of a department's queue match ``filters`` (the paginator's count), cached like
+    ``queue_counts``: a long queue filtered by due date counts thousands of rows."""
+    today = today or timezone.localdate()
+    asked = (_queue_versions([department_id], scope, today), sorted(vars(filters).items(), key=str))
+    key = f"queue-count:{hashlib.sha256(repr(asked).encode()).hexdigest()[:32]}"
+    count = cache.get(key)
+    if count is None:
+        count = queue_routings(department_id=department_id, scope=scope, filters=filters, today=today).count()
+        cache.set(key, count, QUEUE_COUNTS_SECONDS)
+    return count
+
+
+def queue_counts(*, department_ids, scope: frozenset[int] | None = None, today=None) -> dict[int, dict[str, int]]:
+    """Per department: its active routings per queue state, how many are overdue, and the total.
+
+    Two grouped queries, kept in the cache under the answer-path versions of the processes they count (every
+    service that changes a routing, statement or decision bumps its process's version), the content version and
+    the day."""
+    today = today or timezone.localdate()
+    department_ids = sorted(department_ids)
+    asked = _queue_versions(department_ids, scope, today)
     key = f"queue-counts:{hashlib.sha256(repr(asked).encode()).hexdigest()[:32]}"
     counts = cache.get(key)
     if counts is None:

@@ -55,6 +55,7 @@ from teilhabe.administration.selectors import (
     department_name,
     disposition_candidates,
     has_workspace,
+    queue_count,
     queue_counts,
     queue_filter_options,
     queue_routings,
@@ -136,6 +137,7 @@ def queue_view(request, pk):
         queue_routings(department_id=department.pk, scope=scope, filters=filters, today=today),
         page_number=request.GET.get("page"),
         per_page=settings.TEILHABE_PAGE_SIZE,
+        count=queue_count(department_id=department.pk, scope=scope, filters=filters, today=today),
         load_rows=lambda ids: [
             _Row(row, work_url(row.contribution_id))
             for row in queue_rows(ids, department_id=department.pk, today=today)

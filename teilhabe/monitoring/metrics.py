@@ -59,7 +59,7 @@ def answer_figures(*, process) -> dict:
     if figures is None:
         by_state = dict.fromkeys(AnswerState.values, 0)
         for state, count in (
-            AnswerPath.objects.filter(process=process).values_list("state").annotate(n=Count("pk")).order_by()
+            AnswerPath.objects.filter(process=process).values_list("state").annotate(n=Count("*")).order_by()
         ):
             by_state[state] += count
         # A routed contribution leaves the answerable ones only by being removed: moderation publishes or
@@ -68,7 +68,7 @@ def answer_figures(*, process) -> dict:
         for state, count in (
             AnswerPath.objects.filter(contribution_id__in=removed.values("pk"))
             .values_list("state")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
             .order_by()
         ):
             by_state[state] -= count

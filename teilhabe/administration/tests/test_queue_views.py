@@ -309,6 +309,29 @@ def test_queue_counts_follow_every_change_on_the_next_request(
     assert counts() == (1, 0, 1)
 
 
+def test_a_filtered_queue_count_follows_every_change_on_the_next_request(
+    client, personas, department, process, coordinator, routed, django_capture_on_commit_callbacks
+):
+    """The paginator's count of a filtered queue is cached too (under the same versions as the state counts)."""
+
+    def listed(**query):
+        response = client.get(queue_url(department, **query))
+        assert response.context["page"].paginator.count == len(shown_titles(response))
+        return response.context["page"].paginator.count
+
+    client.force_login(personas["department_staff"])
+    assert (listed(state="routed"), listed(state="statement_in_progress")) == (1, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        route(coordinator, process, [another_contribution(process, personas["participant"], title="Neu")], department)
+    assert (listed(state="routed"), listed(state="statement_in_progress")) == (2, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.statement_save(user=personas["department_staff"], contribution=routed, text="Entwurf")
+    assert (listed(state="routed"), listed(state="statement_in_progress")) == (1, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.routing_assign(user=personas["department_head"], routing=lead_routing(routed), assignee=None)
+    assert listed(assigned="none") == 2
+
+
 def _queue_queries(client, url):
     client.get(url)  # warm the caches (content types, translation tables, districts)
     with CaptureQueriesContext(connection) as context:
