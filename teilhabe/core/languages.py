@@ -2,27 +2,29 @@
 
 from functools import lru_cache
 
-from lingua import Language, LanguageDetectorBuilder
-
-# The languages the platform offers, by ISO 639-1 code. Leichte Sprache is German for detection.
+# The languages the platform offers, by ISO 639-1 code, with lingua's names. Leichte Sprache is German for
+# detection. lingua (with its models) is imported on first use, not when a worker starts.
 DETECTABLE = {
-    "de": Language.GERMAN,
-    "en": Language.ENGLISH,
-    "tr": Language.TURKISH,
-    "ar": Language.ARABIC,
-    "pl": Language.POLISH,
-    "ru": Language.RUSSIAN,
-    "fa": Language.PERSIAN,
-    "uk": Language.UKRAINIAN,
+    "de": "GERMAN",
+    "en": "ENGLISH",
+    "tr": "TURKISH",
+    "ar": "ARABIC",
+    "pl": "POLISH",
+    "ru": "RUSSIAN",
+    "fa": "PERSIAN",
+    "uk": "UKRAINIAN",
 }
-_CODES = {language: code for code, language in DETECTABLE.items()}
 MIN_CONFIDENCE = 0.5
 
 
 @lru_cache(maxsize=1)
 def _detector():
     # Built once per process on first use; read-only afterwards, so safe to share between threads.
-    return LanguageDetectorBuilder.from_languages(*DETECTABLE.values()).build()
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = {code: getattr(Language, name) for code, name in DETECTABLE.items()}
+    codes = {language: code for code, language in languages.items()}
+    return LanguageDetectorBuilder.from_languages(*languages.values()).build(), codes
 
 
 def detect_language(text: str) -> str:
@@ -30,7 +32,8 @@ def detect_language(text: str) -> str:
     text = (text or "").strip()
     if len(text) < 3:
         return ""
-    values = _detector().compute_language_confidence_values(text)
+    detector, codes = _detector()
+    values = detector.compute_language_confidence_values(text)
     if not values or values[0].value < MIN_CONFIDENCE:
         return ""
-    return _CODES.get(values[0].language, "")
+    return codes.get(values[0].language, "")

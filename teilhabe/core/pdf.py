@@ -7,12 +7,15 @@ Fonts come from the system (Debian's fonts-noto-core covers Latin, Turkish, Cyri
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
-from weasyprint import HTML
 
 from teilhabe.core.mail import supported_language
 
 
 def render_pdf(*, template: str, context: dict, language: str, title: str) -> bytes:
+    # Imported here, not at start-up: WeasyPrint with Pillow and fontTools is a large part of a worker's memory,
+    # and most workers never make a PDF.
+    from weasyprint import HTML
+
     language = supported_language(language)
     with translation.override(language):
         html = render_to_string(
