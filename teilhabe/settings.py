@@ -329,6 +329,7 @@ TEILHABE_HOUSEKEEPING_JOBS = [
     "teilhabe.core.services.audit_checkpoint_job",
     "teilhabe.contributions.services.contribution_purge_unconfirmed",
     "teilhabe.administration.services.notifications_housekeeping",  # late step mails, daily digests
+    "teilhabe.administration.services.consideration_exports_recover",  # exports whose worker died
 ]
 # A daily digest goes out once the oldest step in it waited this long (checked at each housekeeping run).
 TEILHABE_NOTIFICATION_DIGEST_HOURS = envint("TEILHABE_NOTIFICATION_DIGEST_HOURS", 24)

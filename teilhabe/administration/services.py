@@ -705,7 +705,8 @@ def consideration_export_run(*, export_id: int) -> str:
     ConsiderationExport.objects.filter(pk=export_id).update(rows_total=total)
 
     def progress(done: int) -> None:
-        ConsiderationExport.objects.filter(pk=export_id).update(rows_done=min(done, total))
+        # updated_at is the export's heartbeat: one that stops beating is made again (consideration_exports_recover)
+        ConsiderationExport.objects.filter(pk=export_id).update(rows_done=min(done, total), updated_at=timezone.now())
 
     try:
         with tempfile.TemporaryFile() as scratch:
@@ -743,6 +744,32 @@ def consideration_export_run(*, export_id: int) -> str:
         )
         return "failed"
     return "done"
+
+
+EXPORT_STALE_AFTER = datetime.timedelta(minutes=15)  # no progress for this long: the worker making it is gone
+
+
+def consideration_exports_recover(*, now=None) -> int:
+    """Queue again the exports whose worker died (running, no progress for ``EXPORT_STALE_AFTER``) or whose task
+    never reached the queue (queued as long); a housekeeping job. Each is taken back with a conditional update on
+    its last heartbeat, and the task claims it again, so two runs at once make it once. Returns how many."""
+    from teilhabe.administration.models import ConsiderationExport, ExportState
+    from teilhabe.administration.tasks import consideration_export_make
+
+    now = now or timezone.now()
+    stale = ConsiderationExport.objects.filter(
+        state__in=[ExportState.QUEUED, ExportState.RUNNING], updated_at__lt=now - EXPORT_STALE_AFTER
+    )
+    requeued = 0
+    for pk, beat in stale.values_list("pk", "updated_at"):
+        taken = ConsiderationExport.objects.filter(pk=pk, updated_at=beat).update(
+            state=ExportState.QUEUED, rows_done=0, updated_at=now
+        )
+        if taken:
+            audit_record(actor=None, action="consideration_export.requeued", obj=ConsiderationExport(pk=pk))
+            transaction.on_commit(lambda pk=pk: consideration_export_make.enqueue(export_id=pk), robust=True)
+            requeued += 1
+    return requeued
 
 
 # == notifications (helper "notify") ========================================================================

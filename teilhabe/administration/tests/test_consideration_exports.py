@@ -357,3 +357,30 @@ def test_pdf_is_refused_above_its_limit(table, coordinator, settings, tmp_path):
     services.consideration_export_request(
         user=coordinator, process=process, format="pdf", filters={"channel": "letter"}, language="en"
     )
+
+
+def test_an_export_whose_worker_died_is_made_again(process, coordinator, django_capture_on_commit_callbacks):
+    """Housekeeping queues again an export that stopped making progress (and only such a one)."""
+    import datetime
+
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=False):  # the task never runs: the worker "died"
+        stuck = services.consideration_export_request(
+            user=coordinator, process=process, format="csv", filters={}, language="de"
+        )
+        fresh = services.consideration_export_request(
+            user=coordinator, process=process, format="ods", filters={}, language="de"
+        )
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    ConsiderationExport.objects.filter(pk=stuck.pk).update(state=ExportState.RUNNING, updated_at=long_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.consideration_exports_recover() == 1
+    stuck.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stuck.state == ExportState.DONE and stuck.file and stuck.sha256
+    assert fresh.state == ExportState.QUEUED  # still waiting for its task, not yet stale
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.consideration_exports_recover() == 0  # nothing stale any more
+    actions = list(AuditEntry.objects.filter(object_id=str(stuck.pk)).values_list("action", flat=True))
+    assert "consideration_export.requeued" in actions

@@ -35,6 +35,7 @@ def test_the_settings_name_the_audit_checkpoint_and_the_purge_of_unconfirmed_con
         "teilhabe.core.services.audit_checkpoint_job",
         "teilhabe.contributions.services.contribution_purge_unconfirmed",
         "teilhabe.administration.services.notifications_housekeeping",
+        "teilhabe.administration.services.consideration_exports_recover",
     ]
 
 
