@@ -50,6 +50,26 @@ def answerable_q(prefix: str = "") -> Q:
     )
 
 
+def answerable_contributions(*, process):
+    """The contributions of ``process`` that get an answer (see ``answerable_q``)."""
+    return Contribution.objects.filter(process=process).filter(answerable_q())
+
+
+def statement_current(*, contribution_id: int) -> Statement | None:
+    """The contribution's statement in the works or published (withdrawn ones are history), with its contribution."""
+    return (
+        Statement.objects.filter(contribution_id=contribution_id)
+        .exclude(state=StatementState.WITHDRAWN)
+        .select_related("contribution")
+        .first()
+    )
+
+
+def disposition_current(*, contribution_id: int) -> Disposition | None:
+    """The contribution's current decision (the newest version), if it has one."""
+    return Disposition.objects.filter(contribution_id=contribution_id, is_current=True).first()
+
+
 def contribution_answerable(contribution: Contribution) -> bool:
     if contribution.status == Status.PUBLISHED:
         return True
@@ -442,6 +462,19 @@ class CandidateRow:
 GROUP_LIST_LIMIT = 100  # the group decision page lists at most this many; filters narrow it
 
 
+def _field_names_by_contribution(ids, *, process, language: str) -> dict[int, list[str]]:
+    """The names of each contribution's fields of action in ``language`` (German where not translated), in one
+    query for the links; the names come from the process and its translation table."""
+    table = content_translation_table(FieldOfAction, language)
+    names = {field.pk: localise(field, "name", language, table).text for field in process.fields_of_action.all()}
+    fields: dict[int, list[str]] = {}
+    for contribution_id, field_id in Contribution.fields_of_action.through.objects.filter(
+        contribution_id__in=ids
+    ).values_list("contribution_id", "fieldofaction_id"):
+        fields.setdefault(contribution_id, []).append(names.get(field_id, ""))
+    return fields
+
+
 def disposition_candidates(
     *, process, field=None, district_id: int | None = None, state: str = "", q: str = ""
 ) -> tuple[list[CandidateRow], bool]:
@@ -468,12 +501,7 @@ def disposition_candidates(
     )
     more = len(rows) > GROUP_LIST_LIMIT
     rows = rows[:GROUP_LIST_LIMIT]
-    names = {field.pk: field.name for field in process.fields_of_action.all()}
-    fields = {}
-    for contribution_id, field_id in Contribution.fields_of_action.through.objects.filter(
-        contribution_id__in=[row[0] for row in rows]
-    ).values_list("contribution_id", "fieldofaction_id"):
-        fields.setdefault(contribution_id, []).append(names.get(field_id, ""))
+    fields = _field_names_by_contribution([row[0] for row in rows], process=process, language=get_language())
     states = dict(AnswerState.choices)
     outcomes = dict(Outcome.choices)
     return [
@@ -1032,13 +1060,7 @@ def routing_rows(ids, *, process, today=None) -> list[RouteCandidateRow]:
             "answer_path__due_date",
         )
     )
-    table = content_translation_table(FieldOfAction, language)
-    field_names = {field.pk: localise(field, "name", language, table).text for field in process.fields_of_action.all()}
-    fields = {}
-    for contribution_id, field_id in Contribution.fields_of_action.through.objects.filter(
-        contribution_id__in=ids
-    ).values_list("contribution_id", "fieldofaction_id"):
-        fields.setdefault(contribution_id, []).append(field_names.get(field_id, ""))
+    fields = _field_names_by_contribution(ids, process=process, language=language)
     departments = _department_names(Department.objects.filter(city_id=process.city_id), language)
     channels, states = dict(Channel.choices), answer_state_labels()
     result = []

@@ -60,20 +60,12 @@ from teilhabe.contributions.selectors import CONTRIBUTION_NAMESPACE
 from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version_bump
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed
 from teilhabe.core.mail import send_localised_mail, supported_language
-from teilhabe.core.services import audit_record, content_translation_set
+from teilhabe.core.services import ManyRows, audit_record, content_translation_set
 from teilhabe.core.text import clean_plain_text
 
 logger = logging.getLogger(__name__)
 
 BULK_BATCH = 2000
-
-
-class _ManyRows:
-    """Stands for many rows of one table in a single audit entry (object id "*")."""
-
-    def __init__(self, model):
-        self._meta = model._meta
-        self.pk = "*"
 
 
 def _require(user, perm: str, obj, message=None) -> None:
@@ -266,7 +258,7 @@ def routing_route(
     audit_record(
         actor=user,
         action="routing.routed",
-        obj=_ManyRows(Routing),
+        obj=ManyRows(Routing),
         data={
             "process": process.pk,
             "contributions": rows,
@@ -510,16 +502,22 @@ def _statement_refusal(statement: Statement, transition: str):
     }[transition]
 
 
-@transaction.atomic
-def statement_translation_set(*, user, statement: Statement, language: str, text: str) -> None:
-    """A translation of a statement, checked by a person (machine translations come by the same path)."""
-    _require(user, "administration.translate_statement", statement)
+def _translation_save(*, user, obj, field: str, language: str, text: str) -> None:
+    """A checked translation of a staff text on the answer path (statement or justification) into another
+    offered language; its contribution's page and its process's figures become stale."""
     if language not in {code for code, _name in settings.LANGUAGES} or language == settings.LANGUAGE_CODE:
         message = _("Please choose a language from the list.")
         raise ApplicationError(message, field_errors={"language": message})
     text = _clean_required(text, "text", _("Please write the translation."))
-    content_translation_set(obj=statement, field="text", language=language, text=text, state="checked", actor=user)
-    _changed([statement.contribution.process_id], [statement.contribution_id])
+    content_translation_set(obj=obj, field=field, language=language, text=text, state="checked", actor=user)
+    _changed([obj.contribution.process_id], [obj.contribution_id])
+
+
+@transaction.atomic
+def statement_translation_set(*, user, statement: Statement, language: str, text: str) -> None:
+    """A translation of a statement, checked by a person (machine translations come by the same path)."""
+    _require(user, "administration.translate_statement", statement)
+    _translation_save(user=user, obj=statement, field="text", language=language, text=text)
 
 
 # Dispositions ----------------------------------------------------------------------------------------------
@@ -606,14 +604,7 @@ def disposition_decide(
 def disposition_translation_set(*, user, disposition: Disposition, language: str, text: str) -> None:
     """A translation of a decision's justification (coordinators)."""
     _require(user, "administration.dispose_contribution", disposition.contribution)
-    if language not in {code for code, _name in settings.LANGUAGES} or language == settings.LANGUAGE_CODE:
-        message = _("Please choose a language from the list.")
-        raise ApplicationError(message, field_errors={"language": message})
-    text = _clean_required(text, "text", _("Please write the translation."))
-    content_translation_set(
-        obj=disposition, field="justification", language=language, text=text, state="checked", actor=user
-    )
-    _changed([disposition.contribution.process_id], [disposition.contribution_id])
+    _translation_save(user=user, obj=disposition, field="justification", language=language, text=text)
 
 
 # Internal notes --------------------------------------------------------------------------------------------

@@ -48,12 +48,13 @@ from teilhabe.administration.selectors import (
     QueueFilters,
     RoutingFilters,
     answer_state_labels,
-    answerable_q,
+    answerable_contributions,
     contribution_work,
     department_choices,
     department_get,
     department_name,
     disposition_candidates,
+    disposition_current,
     has_workspace,
     queue_count,
     queue_counts,
@@ -67,6 +68,7 @@ from teilhabe.administration.selectors import (
     routing_get,
     routing_rows,
     routing_state_choices,
+    statement_current,
     subscription_by_token,
     subscription_of,
     subscription_page,
@@ -74,7 +76,6 @@ from teilhabe.administration.selectors import (
     workspace_processes,
     workspace_queues,
 )
-from teilhabe.contributions.models import Contribution
 from teilhabe.contributions.selectors import contribution_get, contribution_visible
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from teilhabe.core.fields import parse_id
@@ -362,15 +363,6 @@ def _work_contribution(request, pk):
     return contribution
 
 
-def _current_statement(contribution) -> Statement | None:
-    return (
-        Statement.objects.filter(contribution_id=contribution.pk)
-        .exclude(state=StatementState.WITHDRAWN)
-        .select_related("contribution")
-        .first()
-    )
-
-
 def _work_url(contribution, anchor: str = "") -> str:
     return reverse("administration:work", kwargs={"pk": contribution.pk}) + (f"#{anchor}" if anchor else "")
 
@@ -476,14 +468,14 @@ def _work_action(request, pk, *, form_class, form_name, auto_id, run, done, anch
 
 def _statement_for(contribution, data) -> Statement:
     """The current statement, if it is the one the form was sent for; else a conflict (nothing changes)."""
-    statement = _current_statement(contribution)
+    statement = statement_current(contribution_id=contribution.pk)
     if statement is None or statement.pk != data["statement"]:
         raise Conflict(_("The statement has changed in the meantime. Please look at it again."))
     return statement
 
 
 def _decision_for(contribution, data) -> Disposition:
-    decision = Disposition.objects.filter(contribution_id=contribution.pk, is_current=True).first()
+    decision = disposition_current(contribution_id=contribution.pk)
     if decision is None or decision.pk != data["target"]:
         raise Conflict(_("The decision has changed in the meantime. Please look at it again."))
     decision.contribution = contribution
@@ -680,7 +672,7 @@ def decide_group_view(request, slug):
     rows, more = disposition_candidates(
         process=process, field=field, district_id=district, state=chosen.get("state", ""), q=chosen.get("q", "")
     )
-    candidates = Contribution.objects.filter(process=process).filter(answerable_q())
+    candidates = answerable_contributions(process=process)
     form = GroupDecisionForm(request.POST or None, candidates=candidates, auto_id="group_%s")
     if request.method == "POST":
         if form.is_valid():

@@ -36,7 +36,7 @@ from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed, NotFoun
 from teilhabe.core.languages import detect_language
 from teilhabe.core.machine_translation import TranslationUnavailable, machine_translate, machine_translation_enabled
 from teilhabe.core.mail import send_localised_mail
-from teilhabe.core.services import audit_record
+from teilhabe.core.services import ManyRows, audit_record
 from teilhabe.core.text import clean_plain_text
 from teilhabe.processes.models import ModerationMode
 from teilhabe.stakeholders.selectors import organisations_represented_by
@@ -52,14 +52,6 @@ def _figures_changed(process_id: int, *, lists: bool = False, contribution_ids=(
         cache_version_bump(LISTS_NAMESPACE, process_id)
     for contribution_id in sorted(set(contribution_ids)):
         cache_version_bump(CONTRIBUTION_NAMESPACE, contribution_id)
-
-
-class _ManyRows:
-    """Stands for many rows of one table in a single audit entry (object id "*")."""
-
-    def __init__(self, model):
-        self._meta = model._meta
-        self.pk = "*"
 
 
 def _require(user, perm: str, obj) -> None:
@@ -557,7 +549,7 @@ def contribution_purge_unconfirmed() -> int:
     audit_record(
         actor=None,
         action="contribution.unconfirmed_purged",
-        obj=_ManyRows(Contribution),
+        obj=ManyRows(Contribution),
         data={"count": len(expired), "days": settings.TEILHABE_UNCONFIRMED_DAYS},
     )
     for process_id in {process_id for _pk, process_id in expired}:
@@ -634,7 +626,7 @@ def counters_repair() -> int:
         audit_record(
             actor=None,
             action="counters.repaired",
-            obj=_ManyRows(Contribution),
+            obj=ManyRows(Contribution),
             data={
                 "count": len(differences),
                 "fields": sorted({f"{d.model}.{d.field}" for d in differences}),
@@ -658,7 +650,7 @@ def tallies_rebuild(*, process=None) -> int:
         audit_record(
             actor=None,
             action="tallies.rebuilt",
-            obj=_ManyRows(ContributionTally),
+            obj=ManyRows(ContributionTally),
             data={"count": len(differences), "process": process.pk if process is not None else None},
         )
         for process_id in sorted({difference.key[0] for difference in differences}):

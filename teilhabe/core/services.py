@@ -83,6 +83,14 @@ def _chain(entry: AuditEntry, head: AuditHead, key: bytes) -> None:
     entry.hash = entry.compute_hash(key)
 
 
+class ManyRows:
+    """Stands for many rows of one table in a single audit entry (object id "*"): a bulk action's ``obj``."""
+
+    def __init__(self, model):
+        self._meta = model._meta
+        self.pk = "*"
+
+
 def audit_record(*, actor, action: str, obj, data: dict | None = None) -> AuditEntry:
     """Write one entry, sealed with the audit key, in the caller's transaction, and chain it.
 

@@ -177,3 +177,15 @@ def test_the_list_does_not_grow_in_queries(
     assert queries() == few
     with django_assert_max_num_queries(few):
         client.get(url, {"state": "disposed"})
+
+
+def test_fields_of_action_are_named_in_the_readers_language(process, coordinator, many):
+    from teilhabe.core.services import content_translation_set
+
+    field = process.fields_of_action.get(slug="bildung")
+    content_translation_set(obj=field, field="name", language="en", text="Education", state="checked")
+    client = client_of(coordinator)
+    english = client.get(group_url(process), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    german = client.get(group_url(process), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "<bdi>Education</bdi>" in english and "<bdi>Bildung</bdi>" not in english
+    assert "<bdi>Bildung</bdi>" in german
