@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "teilhabe.councils",
     "teilhabe.competitions",
     "teilhabe.contributions",
+    "teilhabe.events",
     "teilhabe.monitoring",
     "teilhabe.demo",
 ]
@@ -336,6 +337,11 @@ TEILHABE_NOTIFICATION_DIGEST_HOURS = envint("TEILHABE_NOTIFICATION_DIGEST_HOURS"
 # The consideration table as PDF: WeasyPrint lays the whole document out in memory, so larger tables are refused
 # with a message (filter them, or take XLSX, ODS or CSV, which stream).
 TEILHABE_CONSIDERATION_PDF_MAX_ROWS = envint("TEILHABE_CONSIDERATION_PDF_MAX_ROWS", 500)
+# Events: registrations (names, addresses, needs) are deleted this many days after the event ended; only counts
+# remain (`manage.py purge_registrations`, also a housekeeping job). Reminders go out this many hours ahead.
+TEILHABE_REGISTRATION_RETENTION_DAYS = envint("TEILHABE_REGISTRATION_RETENTION_DAYS", 90)
+TEILHABE_EVENT_REMINDER_HOURS = envint("TEILHABE_EVENT_REMINDER_HOURS", 24)
+TEILHABE_EVENT_ATTACHMENT_MAX_BYTES = envint("TEILHABE_EVENT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 TEILHABE_HOUSEKEEPING_INTERVAL = envint("TEILHABE_HOUSEKEEPING_INTERVAL", 3600)
 # The audit log's outside anchor: `verify_audit --checkpoint` appends (count, head hash, time) here, one JSON
 # object a line; keep it on storage the database's users cannot rewrite (or copy it off the machine).

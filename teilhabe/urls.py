@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("teilhabe.pages.urls")),
     path("", include("teilhabe.contributions.urls")),
     path("", include("teilhabe.administration.urls")),
+    path("", include("teilhabe.events.urls")),
 ]
 if settings.TEILHABE_DEMO:  # demo-only pages (the mailbox) do not exist in production
     urlpatterns.append(path("demo/", include("teilhabe.demo.urls")))

@@ -135,6 +135,14 @@ class Contribution(TimeStampedModel):
     form_serial = models.CharField(_("form serial number"), max_length=40, blank=True)
     scan = models.FileField(_("scan of the original"), upload_to="scans/%Y/%m/", blank=True)
     group_size = models.PositiveIntegerField(_("group size"), null=True, blank=True)
+    event = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="results",
+        verbose_name=_("event"),
+    )
     publication_consent = models.BooleanField(_("consent to publication"), default=False)
     licence = models.CharField(_("licence"), max_length=120, blank=True)
 
