@@ -9,6 +9,11 @@ from teilhabe.stakeholders.selectors import organisations_represented_by
 
 # --- Organiser work (workspace lists, registrations for the door) ----------------------------------------------
 
+# Cache namespaces of events, read by the public pages and bumped by every event write on commit
+# (``services.events_changed``): a process's calendar, feeds and next events; one event's page, .ics and results.
+EVENTS_NAMESPACE = "events"  # object id: the process
+EVENT_NAMESPACE = "event"  # object id: the event
+
 
 def council_space_ids_of(user) -> frozenset[int]:
     """The district council spaces a person is a member of; remembered on the user object for the request."""
