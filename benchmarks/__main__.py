@@ -38,6 +38,8 @@ def main() -> int:
     profile_requests = int(os.environ.get("BENCH_PROFILE_REQUESTS") or 20)
     profile, throughput = _flag("BENCH_PROFILE", False), _flag("BENCH_THROUGHPUT", True)
     meta, data, built = prepare_database(SCALE)
+    if not _flag("BENCH_TIMING", True):
+        return throughput_only(meta["process_slug"], pages_to_measure(meta["process_slug"]))
     from benchmarks.answers import answer_pages, export_formats, operations_markdown, prepare_answers, route_by_filter
 
     data["answers"] = prepare_answers(meta["process_slug"], data["contributions"])
@@ -105,6 +107,22 @@ def main() -> int:
     written += [PROFILE_PATH.name, f"{PROFILE_DIR.name}/"] if profile_report else []
     written += [THROUGHPUT_PATH.name] if throughput_report else []
     print(f"Written to {BENCH_DIR}: {', '.join(written)}")
+    if failures:
+        print("bench: failed:", *failures, sep="\n  ", file=sys.stderr)
+        return 1
+    return 0
+
+
+def throughput_only(process_slug: str, pages: list[dict]) -> int:
+    """BENCH_TIMING=0: the throughput phase alone (for the loop of changing and measuring); it writes
+    throughput.json and prints its table, and leaves results.json and summary.md of the last full run alone."""
+    from benchmarks.report import throughput_markdown
+    from benchmarks.throughput import run_throughput
+
+    report, failures = run_throughput(process_slug, pages)
+    print()
+    print("\n".join(throughput_markdown(report)))
+    print(f"Written to {BENCH_DIR}: {THROUGHPUT_PATH.name}")
     if failures:
         print("bench: failed:", *failures, sep="\n  ", file=sys.stderr)
         return 1

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",  # above the page cache: its hits get it too
     "teilhabe.core.middleware.VersionMemoMiddleware",  # each cache version read once per request
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "teilhabe.core.middleware.ContentSecurityPolicyMiddleware",  # django-csp's, with the policy built once
@@ -102,10 +103,11 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Anonymous page-cache hits are answered here, with every header above (teilhabe.core.page_cache).
+    "teilhabe.core.middleware.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "teilhabe.core.middleware.ApplicationErrorMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",  # a django-ratelimit block is a 429 page, not a 403

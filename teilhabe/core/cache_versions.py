@@ -59,6 +59,22 @@ def cache_versions_many(pairs) -> dict:
     return versions
 
 
+def cache_versions_with(pairs, keys) -> tuple[dict, dict]:
+    """The versions of ``pairs`` and the values of other cache ``keys``, in one round trip: (versions, values).
+
+    Only what the cache holds is answered: a version missing from it is left out (``cache_versions_many`` starts
+    it when it is needed), and so is a missing key. The versions read are this request's from now on.
+    """
+    memo = getattr(_request, "memo", None)
+    versions = {pair: memo[pair] for pair in pairs if pair in memo} if memo else {}
+    wanted = {_key(*pair): pair for pair in pairs if pair not in versions}
+    found = cache.get_many([*wanted, *keys])
+    read = {pair: found[key] for key, pair in wanted.items() if key in found}
+    if memo is not None:
+        memo.update(read)
+    return {**versions, **read}, {key: found[key] for key in keys if key in found}
+
+
 def cache_version_bump(namespace: str, object_id) -> None:
     """After the current transaction commits, make every cached value of this object stale."""
 

@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from teilhabe.core.cache_versions import versions_memo_close, versions_memo_open
 from teilhabe.core.errors import ApplicationError
+from teilhabe.core.page_cache import serve_early
 
 
 class ApplicationErrorMiddleware:
@@ -66,3 +67,23 @@ class VersionMemoMiddleware:
             return self.get_response(request)
         finally:
             versions_memo_close()
+
+
+class PageCacheMiddleware:
+    """Anonymous readers' whole-page cache hits, served as soon as the language is known (``page_cache.serve_early``).
+
+    It sits below the middleware whose headers every answer needs (security headers, Permissions-Policy, CSP,
+    X-Frame-Options; ``Content-Language`` and ``Vary: Accept-Language`` from the locale middleware; the allowed
+    host check and ``Content-Length`` of the common middleware) and above everything a hit does not need: the
+    CSRF, authentication, messages and account middleware, the URL resolver and the view. A request it does not
+    answer goes on unchanged.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = serve_early(request)
+        if response is not None:
+            return response
+        return self.get_response(request)

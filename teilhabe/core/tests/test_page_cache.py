@@ -81,8 +81,8 @@ def test_a_hit_is_served_without_running_the_view(client, urls, django_assert_ma
             assert client.get(url).status_code == 200, name
 
 
-def test_a_hit_costs_two_cache_round_trips(client, urls, monkeypatch):
-    """One for the versions (content and the process's figures together), one for the page."""
+def count_cache_calls(monkeypatch) -> list:
+    """The cache backend's calls from now on, by method name (each one round trip)."""
     backend = caches["default"]
     calls, depth = [], [0]
 
@@ -100,12 +100,134 @@ def test_a_hit_costs_two_cache_round_trips(client, urls, monkeypatch):
 
     for method in ("get", "get_many", "get_or_set", "add", "set", "set_many", "delete"):
         monkeypatch.setattr(backend, method, counted(method, getattr(backend, method)))
-    for name in ("process", "list", "detail", "how-to"):
+    return calls
+
+
+def test_a_hit_costs_one_cache_round_trip(client, urls, monkeypatch):
+    """The versions the page was stored under and the page, together; no query, no view."""
+    calls = count_cache_calls(monkeypatch)
+    for name in ("home", "process", "list", "detail", "how-to"):
         client.get(urls[name])
-        client.get(urls[name])  # the worker now knows the process's id and phases
+        client.get(urls[name])  # the worker now knows the page's key and versions
         calls.clear()
-        client.get(urls[name])
-        assert calls == ["get_many", "get"], name
+        assert client.get(urls[name]).status_code == 200, name
+        assert calls == ["get_many"], name
+
+
+def test_a_hit_is_served_before_authentication_csrf_messages_and_the_view(
+    client, urls, monkeypatch, django_assert_max_num_queries
+):
+    for url in urls.values():
+        client.get(url)
+
+    def never(*args, **kwargs):
+        raise AssertionError("a hit ran what it does not need")
+
+    for name in (
+        "django.contrib.auth.middleware.AuthenticationMiddleware.process_request",
+        "django.middleware.csrf.CsrfViewMiddleware.process_request",
+        "django.contrib.messages.middleware.MessageMiddleware.process_request",
+        "django.urls.resolvers.URLResolver.resolve",
+    ):
+        monkeypatch.setattr(name, never)
+    with django_assert_max_num_queries(0):
+        for name, url in urls.items():
+            assert client.get(url).status_code == 200, name
+
+
+def test_a_page_stored_after_a_change_is_served_early_again(
+    client, urls, contribution, personas, django_capture_on_commit_callbacks, monkeypatch
+):
+    warm(client, urls, "list")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.support_add(contribution=contribution, user=personas["evaluator"])
+    calls = count_cache_calls(monkeypatch)
+    assert "1 Unterstützung" in text(client, urls["list"])  # a version changed: rendered and stored afresh
+    assert "set" in calls
+    calls.clear()
+    assert "1 Unterstützung" in text(client, urls["list"])
+    assert calls == ["get_many"]
+
+
+PER_REQUEST_HEADERS = {"date", "content-length"}
+
+
+@pytest.mark.parametrize("name", ["home", "list", "detail", "how-to"])
+def test_an_early_hit_carries_every_header_of_the_rendered_page(client, urls, name):
+    """Security headers, CSP, Permissions-Policy, X-Frame-Options, Content-Language, Vary, ETag, Cache-Control."""
+    rendered = client.get(urls[name])
+    hit = client.get(urls[name])
+    assert hit.content == rendered.content
+    assert_security_headers(hit, f"{name}, served early")
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "Cross-Origin-Opener-Policy"):
+        assert hit.get(header) == rendered.get(header) and hit.get(header), header
+    assert hit["Content-Language"] == "de"
+    assert {value.strip().lower() for value in hit["Vary"].split(",")} >= {"accept-language", "cookie"}
+    headers = {key.lower(): value for key, value in rendered.headers.items() if key.lower() not in PER_REQUEST_HEADERS}
+    assert {key.lower(): value for key, value in hit.headers.items() if key.lower() not in PER_REQUEST_HEADERS} == (
+        headers
+    )
+    assert not hit.cookies
+
+
+def test_an_early_hit_answers_if_none_match_with_304(client, urls):
+    url = urls["list"]
+    etag = client.get(url)["ETag"]
+    client.get(url)
+    not_modified = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert not_modified.status_code == 304 and not_modified.content == b""
+    assert_security_headers(not_modified, "304 served early")
+    assert not_modified["X-Frame-Options"] == "DENY"
+
+
+def test_a_signed_in_person_with_a_known_url_still_gets_their_own_page(client, urls, participant, monkeypatch):
+    for url in urls.values():
+        client.get(url)
+        client.get(url)  # served early now
+    client.force_login(participant)  # a session cookie: the normal way, the session says who it is
+    calls = count_cache_calls(monkeypatch)
+    for name, url in urls.items():
+        page = client.get(url)
+        assert SIGN_OUT in page.content.decode(), name
+        assert "private" in page["Cache-Control"], name
+    assert calls.count("get_many") + calls.count("get") > 0
+
+
+def test_any_session_cookie_goes_the_normal_way(urls):
+    url = urls["list"]
+    Client().get(url)
+    Client().get(url)
+    stranger = Client()
+    stranger.cookies["sessionid"] = "not-a-session-anyone-has"
+    page = stranger.get(url)
+    assert "private" in page["Cache-Control"] and "ETag" not in page
+
+
+def test_a_malformed_csrf_cookie_is_replaced_not_served_from_the_cache(urls):
+    url = urls["list"]
+    Client().get(url)
+    Client().get(url)
+    visitor = Client()
+    visitor.cookies["csrftoken"] = "x"
+    page = visitor.get(url)
+    assert "private" in page["Cache-Control"]
+    assert page.cookies["csrftoken"].value != "x"  # the CSRF middleware ran and set a proper one
+    good = Client()
+    good.cookies["csrftoken"] = "a" * 32  # a well-formed one stays as it is: the page is served from the cache
+    page = good.get(url)
+    assert "public" in page["Cache-Control"] and not page.cookies
+
+
+def test_bad_query_strings_next_to_a_known_page_are_not_served_or_stored(client, urls):
+    url = urls["list"]
+    client.get(url)
+    good = client.get(url)
+    for query in ("?foo=bar", "?page=abc", "?q=a&q=b", "?q=title:Kita"):
+        response = client.get(url + query)
+        assert response.status_code < 500, query
+        assert "public" not in response.get("Cache-Control", ""), query
+        assert not stored(url + query), query
+    assert client.get(url).content == good.content
 
 
 # Languages and directions
