@@ -179,7 +179,7 @@ def contribution_record_analog(
     *,
     process,
     user,
-    channel: str,
+    channel: str = "",
     title: str,
     body: str,
     fields_of_action,
@@ -192,6 +192,7 @@ def contribution_record_analog(
     form_serial: str = "",
     group_size: int | None = None,
     publication_consent: bool,
+    event=None,
 ) -> Contribution:
     """Record analog input (workshop, paper form, letter, council session, …) as a coordinator of the process.
 
@@ -199,8 +200,22 @@ def contribution_record_analog(
     Coordinators moderate what they enter, so input with publication consent is published at once; without
     consent it is kept for the evaluation but never published. ``organisation`` names the organisation a
     letter or workshop result came from; the coordinator vouches for it.
+
+    A result of an event (``event``, an ``events.Event`` of this process) is entered by whoever may enter the
+    event's results (``events.enter_results``: its organisers and the process's coordinators): its channel is
+    the event's (``event.channel``, whatever ``channel`` says), the date on the original the event's date. A
+    result with consent entered by a coordinator is published at once; entered by an organiser who does not
+    coordinate the process, it waits in the moderation queue (``in_moderation``) for a coordinator.
     """
-    _require(user, "contributions.enter_analog", process)
+    coordinates = rules.has_perm("contributions.enter_analog", user, process)
+    if event is None:
+        _require(user, "contributions.enter_analog", process)
+    else:
+        _require(user, "events.enter_results", event)  # asked by name: contributions never imports events
+        if event.process_id != process.pk:
+            raise ApplicationError(_("This event belongs to another process."))
+        channel = event.channel
+        original_date = timezone.localdate(event.starts_at)
     errors = {}
     if channel not in Channel.values or channel == Channel.ONLINE:
         errors["channel"] = _("Please choose the channel the contribution came in by.")
@@ -222,13 +237,14 @@ def contribution_record_analog(
         language=language,
         errors=errors,
     )
-    status = Status.PUBLISHED if publication_consent else Status.IN_MODERATION
+    status = Status.PUBLISHED if publication_consent and coordinates else Status.IN_MODERATION
     provenance = {
         "channel": channel,
         "original_date": original_date,
         "form_serial": form_serial,
         "group_size": group_size,
         "publication_consent": bool(publication_consent),
+        "event": event,
     }
     with tallied() as followed:
         try:
@@ -254,6 +270,7 @@ def contribution_record_analog(
             "status": status,
             **provenance,
             "original_date": original_date.isoformat() if original_date else None,
+            "event": event.pk if event is not None else None,
             "entered_by": user.pk,
             "organisation": organisation.pk if organisation else None,
         },
