@@ -333,6 +333,8 @@ TEILHABE_HOUSEKEEPING_JOBS = [
     "teilhabe.contributions.services.contribution_purge_unconfirmed",
     "teilhabe.administration.services.notifications_housekeeping",  # late step mails, daily digests
     "teilhabe.administration.services.consideration_exports_recover",  # exports whose worker died
+    "teilhabe.events.services.registrations_housekeeping",  # reminders the day before, notices of cancellations
+    "teilhabe.events.services.registrations_purge",  # registrations past TEILHABE_REGISTRATION_RETENTION_DAYS
 ]
 # A daily digest goes out once the oldest step in it waited this long (checked at each housekeeping run).
 TEILHABE_NOTIFICATION_DIGEST_HOURS = envint("TEILHABE_NOTIFICATION_DIGEST_HOURS", 24)
