@@ -9,14 +9,16 @@ they count bump the process's cache version when they commit, so the next page r
 """
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from teilhabe.administration.models import AnswerPath, AnswerState
 from teilhabe.administration.selectors import ANSWER_NAMESPACE
-from teilhabe.contributions.models import Channel, Contribution, Status
+from teilhabe.contributions.models import Channel, Contribution, ContributionTally, Status
 from teilhabe.contributions.selectors import LISTS_NAMESPACE
 from teilhabe.contributions.tallies import tally_counts_by, tally_totals
 from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version, cache_versions_many
+from teilhabe.events.models import PUBLIC_STATES, Event, EventState, EventType, Registration, RegistrationState
+from teilhabe.events.selectors import EVENTS_NAMESPACE
 
 CACHE_SECONDS = 300
 
@@ -87,4 +89,111 @@ def answer_figures(*, process) -> dict:
             "by_state": by_state,
         }
         cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+# Split by channel --------------------------------------------------------------------------------------------
+# Every figure of a process can be split by the channel its contributions came in by (online, workshop, paper
+# form, …): the split's values add up to the figure.
+
+
+def process_figures_by_channel(*, process) -> dict[str, dict[str, int]]:
+    """``process_figures`` per channel: published contributions, their supports and published comments, from the
+    published tallies (only channels that occur are keys)."""
+    key = f"figures-by-channel:{process.pk}:{cache_version(FIGURES_NAMESPACE, process.pk)}"
+    figures = cache.get(key)
+    if figures is None:
+        rows = (
+            ContributionTally.objects.filter(process=process, status=Status.PUBLISHED, contributions__gt=0)
+            .values_list("channel")
+            .annotate(contributions=Sum("contributions"), supports=Sum("supports"), comments=Sum("comments"))
+            .order_by()
+        )
+        figures = {
+            channel: {"contributions": contributions, "supports": supports, "comments": comments}
+            for channel, contributions, supports, comments in rows
+        }
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+def answer_figures_by_channel(*, process) -> dict[str, dict[str, int]]:
+    """``answer_figures``' answered and answerable per channel (only channels with answerable contributions are
+    keys). Cached under the same versions as ``answer_figures``."""
+    versions = cache_versions_many([(ANSWER_NAMESPACE, process.pk), (LISTS_NAMESPACE, process.pk)])
+    key = f"answer-figures-by-channel:{process.pk}:" + ":".join(str(version) for version in versions.values())
+    figures = cache.get(key)
+    if figures is None:
+        answerable = dict(tally_counts_by(process=process, status=Status.PUBLISHED, fields=["channel"])["channel"])
+        for channel, count in (
+            Contribution.objects.filter(process=process, status=Status.IN_MODERATION, publication_consent=False)
+            .exclude(channel=Channel.ONLINE)
+            .values_list("channel")
+            .annotate(n=Count("*"))
+            .order_by()
+        ):
+            answerable[channel] = answerable.get(channel, 0) + count
+        answered = dict(
+            AnswerPath.objects.filter(process=process, state__in=ANSWERED_STATES)
+            .exclude(contribution__status=Status.REMOVED)
+            .values_list("contribution__channel")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        figures = {
+            channel: {"answered": answered.get(channel, 0), "answerable": count}
+            for channel, count in answerable.items()
+            if count
+        }
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
+# Events ------------------------------------------------------------------------------------------------------
+
+
+def event_figures(*, process) -> dict:
+    """The events of a process and what came of them (docs/metrics.md, "Events"): events per state and per type,
+    held events, the people who attended them (head counts), the people registered for them, and their results
+    (published contributions that came out of an event, in total and per channel).
+
+    Attendance counts people at the door; registrations count people who signed up; the two are never added up
+    (a registered person who came is in both). Cached under the process's events and figures versions (every
+    event, registration and contribution service bumps one of them).
+    """
+    versions = cache_versions_many([(EVENTS_NAMESPACE, process.pk), (FIGURES_NAMESPACE, process.pk)])
+    key = f"event-figures:{process.pk}:" + ":".join(str(version) for version in versions.values())
+    figures = cache.get(key)
+    if figures is not None:
+        return figures
+    events = Event.objects.filter(process=process).order_by()
+    by_state = dict.fromkeys(EventState.values, 0)
+    by_type = dict.fromkeys(EventType.values, 0)
+    for state, kind, count in events.values_list("state", "type").annotate(n=Count("*")):
+        by_state[state] += count
+        if state in PUBLIC_STATES:
+            by_type[kind] += count
+    held = events.filter(state=EventState.HELD)
+    attendance = held.aggregate(people=Sum("attendance_total"), counted=Count("attendance_total"))
+    registered = Registration.objects.filter(event__process=process, state=RegistrationState.CONFIRMED).count()
+    for summary in events.exclude(registration_summary={}).values_list("registration_summary", flat=True):
+        registered += int((summary or {}).get(RegistrationState.CONFIRMED, 0))
+    results_by_channel = dict(
+        Contribution.objects.filter(process=process, status=Status.PUBLISHED, event__isnull=False)
+        .values_list("channel")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    figures = {
+        "events": sum(by_state[state] for state in PUBLIC_STATES),
+        "by_state": by_state,
+        "by_type": by_type,
+        "held": by_state[EventState.HELD],
+        "attendance": attendance["people"] or 0,
+        "attendance_counted": attendance["counted"],
+        "registrations": registered,
+        "results": sum(results_by_channel.values()),
+        "results_by_channel": results_by_channel,
+    }
+    cache.set(key, figures, CACHE_SECONDS)
     return figures

@@ -105,12 +105,73 @@ def answer_object(kind: str, process, personas):
     return statement
 
 
+# Objects of the events rows: each persona's own event (organised by their organisation, council or department;
+# department 50 for roles without one), in the state the row names.
+EVENT_OBJECTS = {
+    "own proposed event": "proposed",
+    "own planned event": "planned",
+    "own held event": "held",
+    "own private attachment": "held",
+}
+
+
+def own_unit(column: str):
+    """The unit a persona organises events for: their organisation, council or department (else department 50)."""
+    from teilhabe.administration.models import Department
+    from teilhabe.councils.models import DistrictSpace
+
+    if column == "organisation_representative":
+        return Organisation.objects.get(name="Verein")
+    if column == "district_council_member":
+        return DistrictSpace.objects.get(name="Integrationsbeirat Mitte")
+    return Department.objects.get(code="50")
+
+
+def event_object(kind: str, process, organiser):
+    """An event of ``process`` organised by ``organiser`` in the state of ``kind`` (a held one began yesterday),
+    or a private file of it."""
+    import datetime
+
+    from django.utils import timezone
+
+    from teilhabe.events.models import Event, EventAttachment
+
+    state = EVENT_OBJECTS[kind]
+    start = timezone.now() + datetime.timedelta(days=-1 if state == "held" else 7)
+    field = {"Department": "organiser_department", "Organisation": "organiser_organisation"}.get(
+        type(organiser).__name__, "organiser_council"
+    )
+    event = Event.objects.create(
+        process=process,
+        type="workshop",
+        title="Werkstatt",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        state=state,
+        **{field: organiser},
+    )
+    if kind != "own private attachment":
+        return event
+    return EventAttachment.objects.create(
+        event=event,
+        kind="minutes",
+        title="Protokoll",
+        file="events/x.pdf",
+        content_type="application/pdf",
+        size=1,
+        sha256="0" * 64,
+        is_public=False,
+    )
+
+
 @pytest.mark.parametrize("permission", sorted(read_matrix()))
 def test_matrix_row_matches_rules(permission, personas, process, closed_process):
     row = read_matrix()[permission]
     objects = {}
     for phase, proc in (("open", process), ("closed", closed_process)):
-        if row["object"] == "process":
+        if row["object"] in EVENT_OBJECTS:
+            objects[phase] = {column: event_object(row["object"], proc, own_unit(column)) for column in COLUMNS}
+        elif row["object"] == "process":
             objects[phase] = proc
         elif row["object"] in ANSWER_OBJECTS:
             objects[phase] = answer_object(row["object"], proc, personas)
@@ -128,7 +189,40 @@ def test_matrix_row_matches_rules(permission, personas, process, closed_process)
         assert expected in {"yes", "no", "phase"}, f"unknown cell {expected!r}"
         want = {"open": expected in {"yes", "phase"}, "closed": expected == "yes"}
         for phase, obj in objects.items():
+            if row["object"] in EVENT_OBJECTS:
+                obj = obj[column]
             got = rules.has_perm(permission, user, obj)
             if got != want[phase]:
                 disagreements.append(f"{column} in {phase} phase: table says {want[phase]}, code says {got}")
     assert not disagreements, f"{permission}: " + "; ".join(disagreements)
+
+
+def test_event_rows_stay_with_the_organiser(personas, process, city):
+    """A representative of another organisation, a member of another district's council and staff of another
+    department get no event permission for the events of the personas' organisation, council and department, nor
+    may they propose for them (the matrix gives each persona their own unit's event)."""
+    from teilhabe.events.tests.organiser_support import outsiders
+
+    others = outsiders(city)
+    users = [others["other_representative"], others["other_council_member"], others["other_staff"]]
+    rows = {name: row for name, row in read_matrix().items() if row["object"] in EVENT_OBJECTS}
+    assert rows, "the matrix has no event rows"
+    disagreements = []
+    for column in ("organisation_representative", "district_council_member", "department_staff"):
+        for name, row in rows.items():
+            obj = event_object(row["object"], process, own_unit(column))
+            for user in users:
+                if rules.has_perm(name, user, obj):
+                    disagreements.append(f"{user.email} may {name} on {column}'s event")
+    assert not disagreements, "; ".join(disagreements)
+
+
+def test_public_files_of_public_events_are_for_everyone(personas, process):
+    attachment = event_object("own private attachment", process, own_unit("participant"))
+    attachment.is_public = True
+    attachment.save()
+    for user in (AnonymousUser(), personas["participant"], personas["jury_member"]):
+        assert rules.has_perm("events.view_attachment", user, attachment)
+    attachment.event.state = "proposed"
+    attachment.event.save()
+    assert not rules.has_perm("events.view_attachment", AnonymousUser(), attachment)
