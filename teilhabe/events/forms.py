@@ -72,8 +72,12 @@ class EventForm(FieldsetsMixin, forms.Form):
     ends_at = _datetime_field(_("Ends"))
     venue_name = forms.CharField(label=_("Venue"), max_length=200, required=False)
     venue_address = forms.CharField(label=_("Address"), max_length=300, required=False)
-    district = ModelChoiceField(label=_("District"), queryset=District.objects.none(), required=False)
-    neighbourhood = ModelChoiceField(label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(), required=False)
+    district = ModelChoiceField(
+        label=_("District"), queryset=District.objects.none(), required=False, empty_label=_("Whole city or none")
+    )
+    neighbourhood = ModelChoiceField(
+        label=_("Neighbourhood"), queryset=Neighbourhood.objects.none(), required=False, empty_label=_("None")
+    )
     latitude = forms.DecimalField(
         label=_("Latitude"),
         max_digits=9,
@@ -270,7 +274,9 @@ class ResultForm(forms.Form):
     fields_of_action = ModelMultipleChoiceField(
         label=_("Fields of action"), queryset=FieldOfAction.objects.none(), widget=forms.CheckboxSelectMultiple
     )
-    district = ModelChoiceField(label=_("District (optional)"), queryset=District.objects.none(), required=False)
+    district = ModelChoiceField(
+        label=_("District (optional)"), queryset=District.objects.none(), required=False, empty_label=_("Whole city")
+    )
     group_size = forms.IntegerField(
         label=_("Group size"),
         min_value=1,

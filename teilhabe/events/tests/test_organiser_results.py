@@ -294,3 +294,28 @@ def test_results_form_refusals(process, personas, held, city):
     planned = make_event(process, organiser=organisers(personas)["organisation"])
     planned_url = reverse("events:manage_results", kwargs={"pk": planned.pk})
     assert client_of(personas["organisation_representative"]).get(planned_url).status_code == 409
+
+
+def test_event_pages_queries_do_not_grow_with_results(process, personas, held):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_of(personas["coordinator"])
+    pages = [
+        reverse("events:manage_event", kwargs={"pk": held.pk}),
+        reverse("events:manage_results", kwargs={"pk": held.pk}),
+    ]
+    services.event_results_enter(user=personas["coordinator"], event=held, results=flipcharts(process, 2))
+    counts = []
+    for url in pages:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    services.event_results_enter(
+        user=personas["organisation_representative"], event=held, results=flipcharts(process, 20)
+    )
+    for url, count in zip(pages, counts, strict=True):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert len(queries) <= count, url
