@@ -73,8 +73,11 @@ def test_calendar_past_tab(process, personas):
     public_event(process, title="Vorgestern", days=-2, state=EventState.HELD)
     public_event(process, title="Letzte Woche", days=-7, state=EventState.HELD)
     public_event(process, title="Morgen", days=1)
-    page = text(german().get(calendar_url(process, "?when=past")))
+    page = text(german().get(calendar_url(process, "?when=past&district=1")))
     assert page.index("Vorgestern") < page.index("Letzte Woche") and "Morgen" not in page
+    # The tabs keep the filters and leave the page number behind.
+    assert f'<a href="{calendar_url(process)}?district=1">' in page
+    assert f'<a href="{calendar_url(process)}?when=past&amp;district=1" aria-current="page">' in page
 
 
 @pytest.mark.parametrize(
@@ -169,7 +172,7 @@ def test_event_page_shows_everything_a_visitor_needs(process, personas):
     assert "Bildung" in page and "Geflüchtete" in page
     with translation.override("de"):
         assert gettext("Arabic") in page and gettext("Turkish") in page
-        assert gettext("Register") in page
+        assert gettext("Register for this event") in page
     assert "2 of 2 places left" in page or "2 von 2" in page
     assert reverse("events:event_ics", kwargs={"pk": event.pk}) in page
     assert "csrfmiddlewaretoken" not in page  # anonymous readers get the page from the cache
