@@ -478,3 +478,33 @@ def test_every_write_makes_the_public_pages_and_figures_stale(
 def test_event_types_map_to_contribution_channels(process, personas):
     assert make_event(process, type=EventType.WORLD_CAFE).channel == "workshop"
     assert make_event(process, type=EventType.COUNCIL_SESSION).channel == "district_council"
+
+
+# Mails about proposals -----------------------------------------------------------------------------------------
+
+
+def test_coordinators_hear_of_a_proposal_and_the_proposer_of_the_decision(
+    process, personas, django_capture_on_commit_callbacks, mailoutbox
+):
+    from django.utils import translation
+
+    coordinator, representative = personas["coordinator"], personas["organisation_representative"]
+    coordinator.preferred_language = "en"
+    coordinator.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        event = services.event_propose(user=representative, process=process, **event_details(process))
+    [mail] = mailoutbox
+    assert mail.to == [coordinator.email] and mail.extra_headers["Content-Language"] == "en"
+    assert "Stadtteildialog Mitte" in mail.body and f"/verwaltung/veranstaltungen/{event.pk}/" in mail.body
+    with translation.override("en"):
+        assert gettext("An event was proposed") in mail.subject
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_decline(user=coordinator, event=event, reason="Am selben Abend tagt der Beirat.")
+    declined = mailoutbox[-1]
+    assert declined.to == [representative.email] and "Am selben Abend tagt der Beirat." in declined.body
+    second = services.event_propose(user=representative, process=process, **event_details(process))
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_approve(user=coordinator, event=second)
+    assert [mail.to for mail in mailoutbox] == [[representative.email]]
+    assert gettext("Your event proposal was approved") in mailoutbox[0].subject
