@@ -490,6 +490,8 @@ def event_update(*, user, event: Event, organiser=None, **details) -> Event:
     )
     if "title" in changed:
         _results_stale(event)
+    if "capacity" in changed and event.state == EventState.PLANNED:
+        registrations_fill_places(event=event)  # more places (or none limited): the waiting list moves up
     events_changed(process_id=event.process_id, event_ids=[event.pk])
     return event
 

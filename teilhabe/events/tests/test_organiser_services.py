@@ -508,3 +508,23 @@ def test_coordinators_hear_of_a_proposal_and_the_proposer_of_the_decision(
         services.event_approve(user=coordinator, event=second)
     assert [mail.to for mail in mailoutbox] == [[representative.email]]
     assert gettext("Your event proposal was approved") in mailoutbox[0].subject
+
+
+def test_more_places_move_the_waiting_list_up(process, coordinator, personas):
+    from teilhabe.events.models import Registration, RegistrationState
+
+    event = make_event(process, capacity=1)
+    for number, state in enumerate([RegistrationState.CONFIRMED, RegistrationState.WAITING, RegistrationState.WAITING]):
+        Registration.objects.create(
+            event=event,
+            name=f"P{number}",
+            email=f"p{number}@example.org",
+            language="de",
+            state=state,
+            token=f"t{number}",
+        )
+    services.event_update(user=coordinator, event=event, capacity=2)
+    states = list(Registration.objects.order_by("pk").values_list("state", flat=True))
+    assert states == [RegistrationState.CONFIRMED, RegistrationState.CONFIRMED, RegistrationState.WAITING]
+    services.event_update(user=coordinator, event=event, capacity=None)
+    assert not Registration.objects.filter(state=RegistrationState.WAITING).exists()
