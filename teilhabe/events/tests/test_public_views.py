@@ -458,3 +458,42 @@ def test_the_time_is_berlins_whatever_the_server_says(process, personas, setting
         page = text(german().get(detail_url(event)))
     assert '<time datetime="2031-01-15T18:30:00+01:00">' in page and "18:30" in page
     assert ANONYMOUS.is_anonymous
+
+
+def test_event_page_queries_do_not_grow_with_its_results(process, personas, settings):
+    settings.TEILHABE_PAGE_CACHE = False
+    event = public_event(process, state=EventState.HELD, days=-1, languages=("ar",))
+    coordinator = personas["coordinator"]
+
+    def results(count):
+        for number in range(count):
+            result = make_contribution(process, coordinator, title=f"Ergebnis {number}")
+            Contribution.objects.filter(pk=result.pk).update(event=event, channel="workshop", entered_by=coordinator)
+        cache.clear()  # made directly: the services that bump the event's versions are not what is tested here
+
+    results(2)
+    client = german()
+    client.get(detail_url(event))
+    with CaptureQueriesContext(connection) as few:
+        client.get(detail_url(event))
+    results(18)
+    client.get(detail_url(event))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(detail_url(event))
+    assert "Ergebnis 17" in text(response)
+    assert len(many.captured_queries) <= len(few.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["register", "registration_submitted", "event_ics", "cancel_own"])
+@pytest.mark.parametrize("pk", ["007", "abc", "99999999999999999999999"])
+def test_every_view_of_one_event_answers_404_for_a_bad_id(process, personas, participant, name, pk):
+    public_event(process)
+    url = reverse(f"events:{name}", kwargs={"pk": pk})
+    assert signed_in(participant).get(url).status_code in (404, 405)
+    assert signed_in(participant).post(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["register", "registration_submitted", "event_ics", "registrations"])
+def test_every_view_of_a_hidden_event_answers_404(process, personas, participant, name):
+    event = public_event(process, state=EventState.PROPOSED)
+    assert signed_in(participant).get(reverse(f"events:{name}", kwargs={"pk": event.pk})).status_code == 404
