@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from teilhabe.accounts.models import User
 from teilhabe.administration.models import Department
 from teilhabe.administration.selectors import department_ids_of
 from teilhabe.contributions.models import Contribution
@@ -66,12 +67,14 @@ from teilhabe.events.selectors import (
     interpretation_request_choices,
     organisation_ids_represented_by,
     organiser_from_value,
+    organiser_name,
     organiser_value,
     registration_closed_reason,
     registration_confirmed_count,
     waiting_position,
 )
 from teilhabe.places.models import District
+from teilhabe.processes.models import ProcessRole
 from teilhabe.stakeholders.models import Organisation
 
 # --- Lifecycle and organiser work -----------------------------------------------------------------------------
@@ -288,6 +291,58 @@ def _organiser_ref(event: Event) -> str:
     return organiser_value(event)
 
 
+def _proposal_mails(event: Event, kind: str) -> None:
+    """After commit, tell about a proposal: the process's coordinators of a new one (``proposed``), the person who
+    proposed it of the decision (``approved``, ``declined``); each in their own language."""
+    if kind == "proposed":
+        recipients = list(
+            User.objects.filter(
+                is_active=True,
+                process_memberships__process_id=event.process_id,
+                process_memberships__role=ProcessRole.COORDINATOR,
+            )
+            .exclude(email="")
+            .distinct()
+        )
+    else:
+        proposer = event.created_by
+        recipients = [proposer] if proposer is not None and proposer.is_active and proposer.email else []
+    if not recipients:
+        return
+    subjects = {
+        "proposed": gettext_lazy("An event was proposed"),
+        "approved": gettext_lazy("Your event proposal was approved"),
+        "declined": gettext_lazy("Your event proposal was declined"),
+    }
+    link = settings.SITE_URL + reverse("events:manage_event", kwargs={"pk": event.pk})
+    event_id = event.pk
+
+    def send():
+        fresh = Event.objects.select_related("process", *[name for _kind, name in ORGANISER_FIELDS]).get(pk=event_id)
+        for person in recipients:
+            language = supported_language(person.preferred_language)
+            with translation.override(language):
+                when = event_when_text(fresh)
+                process_title = localise(fresh.process, "title", language).text
+                organiser = organiser_name(fresh, language)
+            send_localised_mail(
+                to=[person.email],
+                language=language,
+                subject=subjects[kind],
+                template=f"events/organiser/email/{kind}",
+                context={
+                    "title": fresh.title,
+                    "when": when,
+                    "process_title": process_title,
+                    "organiser": organiser,
+                    "reason": fresh.decline_reason,
+                    "link": link,
+                },
+            )
+
+    transaction.on_commit(send, robust=True)
+
+
 def _new_event(*, user, process, organiser, coordinator: bool, state: str, details: dict) -> Event:
     data = _details_checked(process=process, details=details)
     if organiser is None:
@@ -339,6 +394,7 @@ def event_propose(*, user, process, organiser=None, **details) -> Event:
         data={**_audit_details(details_of(event)), "organiser": _organiser_ref(event), "state": event.state},
     )
     events_changed(process_id=process.pk, event_ids=[event.pk])
+    _proposal_mails(event, "proposed")
     return event
 
 
@@ -362,6 +418,7 @@ def event_approve(*, user, event: Event) -> Event:
     event.save(update_fields=["state", "decided_by", "updated_at"])
     audit_record(actor=user, action="event.approved", obj=event, data={"state": event.state})
     events_changed(process_id=event.process_id, event_ids=[event.pk])
+    _proposal_mails(event, "approved")
     return event
 
 
@@ -381,6 +438,7 @@ def event_decline(*, user, event: Event, reason: str) -> Event:
     event.save(update_fields=["state", "decided_by", "decline_reason", "updated_at"])
     audit_record(actor=user, action="event.declined", obj=event, data={"state": event.state})
     events_changed(process_id=event.process_id, event_ids=[event.pk])
+    _proposal_mails(event, "declined")
     return event
 
 
@@ -432,6 +490,8 @@ def event_update(*, user, event: Event, organiser=None, **details) -> Event:
     )
     if "title" in changed:
         _results_stale(event)
+    if "capacity" in changed and event.state == EventState.PLANNED:
+        registrations_fill_places(event=event)  # more places (or none limited): the waiting list moves up
     events_changed(process_id=event.process_id, event_ids=[event.pk])
     return event
 
