@@ -82,6 +82,8 @@ class EventForm(FieldsetsMixin, forms.Form):
         label=_("Latitude"),
         max_digits=9,
         decimal_places=6,
+        min_value=-90,
+        max_value=90,
         required=False,
         help_text=_("Optional, for a link to the map (for example 52.374444)."),
     )
@@ -89,6 +91,8 @@ class EventForm(FieldsetsMixin, forms.Form):
         label=_("Longitude"),
         max_digits=9,
         decimal_places=6,
+        min_value=-180,
+        max_value=180,
         required=False,
         help_text=_("Optional (for example 9.738611)."),
     )
