@@ -5,6 +5,7 @@ import json
 import random
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,12 +20,14 @@ from teilhabe.core.models import TranslationState
 from teilhabe.core.services import content_translation_set
 from teilhabe.councils.models import CouncilMembership, DistrictSpace
 from teilhabe.demo.answers import demo_answers
+from teilhabe.demo.events import demo_events
 from teilhabe.places.models import District
 from teilhabe.places.services import city_load_from_csv
 from teilhabe.processes.models import FieldOfAction, Phase, Process, ProcessMembership, ProcessRole, TargetGroup
 from teilhabe.stakeholders.models import Organisation, OrganisationType, Representative
 from teilhabe.stakeholders.services import representative_verify
 
+User = get_user_model()
 DATA = Path(__file__).resolve().parent / "data"
 DEMO_PASSWORD = "teilhabe-demo"
 PROCESS_SLUG = "lip-4"
@@ -158,6 +161,10 @@ def demo_seed(*, log=print) -> dict:
         ]
         _contributions(process, residents, personas)
         _flags(process, residents)
+    residents = list(
+        User.objects.filter(email__startswith="bewohner", email__endswith="@demo.teilhabe.test").order_by("email")
+    )
+    demo_events(process, personas, residents)  # before the answers: the oldest results are routed with the rest
     demo_answers(process, personas)
     content_version_bump()  # the process, its phases and texts were written directly: cached pages go
     log(f"Demo ready: {Contribution.objects.filter(process=process).count()} contributions in “{process.title}”.")

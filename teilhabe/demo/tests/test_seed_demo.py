@@ -18,6 +18,7 @@ from teilhabe.competitions.models import Call
 from teilhabe.contributions.models import Comment, Contribution, Support
 from teilhabe.core.models import ContentTranslation
 from teilhabe.core.services import audit_verify
+from teilhabe.events.models import Event, Registration
 from teilhabe.places.models import District
 
 
@@ -27,7 +28,7 @@ def test_seed_demo_builds_hannover_once(db, settings, capsys):
     call_command("seed_demo")
     out = capsys.readouterr().out
     counts = (Contribution.objects.count(), Comment.objects.count(), Support.objects.count(), User.objects.count())
-    assert counts[0] == 321 and counts[1] > 100 and counts[2] > 200
+    assert counts[0] == 321 + 21 and counts[1] > 100 and counts[2] > 200  # 21 are results of events
     assert District.objects.count() == 13
     languages = set(Contribution.objects.values_list("language", flat=True))
     assert {"de", "tr", "ar", "en", "pl", "ru", "uk"} <= languages
@@ -51,6 +52,15 @@ def test_seed_demo_builds_hannover_once(db, settings, capsys):
     assert DispositionGroup.objects.get().dispositions.count() == 5
     assert Routing.objects.filter(state="superseded").exists()  # re-routed, with its history
     assert PublicStep.objects.filter(created_at__gt=timezone.now()).count() == 0
+    # Events across all 13 districts: held with attendance and results, cancelled, upcoming with a waiting list.
+    events = Event.objects.all()
+    assert 20 <= events.count() <= 30
+    assert events.values("district").distinct().count() == 13
+    assert set(events.values_list("state", flat=True)) == {"held", "planned", "cancelled", "proposed"}
+    assert not events.filter(state="held", attendance_total__isnull=True).exists()
+    assert Contribution.objects.filter(event__state="held", status="published").count() == 21
+    assert Registration.objects.filter(state="waiting").exists()
+    assert events.filter(state="planned", starts_at__gt=timezone.now(), registrations__isnull=False).exists()
     call_command("seed_demo")
     assert (
         Contribution.objects.count(),
@@ -58,6 +68,7 @@ def test_seed_demo_builds_hannover_once(db, settings, capsys):
         Support.objects.count(),
         User.objects.count(),
     ) == counts
+    assert Event.objects.count() == events.count()
     for contribution in Contribution.objects.all()[:50]:
         assert contribution.support_count == contribution.supports.count()
         assert contribution.comment_count == contribution.comments.filter(status="published").count()
