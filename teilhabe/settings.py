@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Anonymous page-cache hits are answered here, with every header above (teilhabe.core.page_cache).
     "teilhabe.core.middleware.PageCacheMiddleware",
+    # Every other GET reads what the last one of the same page read, in one round trip (teilhabe.core.read_ahead).
+    "teilhabe.core.middleware.CacheReadAheadMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

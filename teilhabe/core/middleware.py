@@ -7,6 +7,7 @@ from django.shortcuts import render
 from teilhabe.core.cache_versions import versions_memo_close, versions_memo_open
 from teilhabe.core.errors import ApplicationError
 from teilhabe.core.page_cache import serve_early
+from teilhabe.core.read_ahead import cache_read_ahead, page_of
 
 
 class ApplicationErrorMiddleware:
@@ -87,3 +88,17 @@ class PageCacheMiddleware:
         if response is not None:
             return response
         return self.get_response(request)
+
+
+class CacheReadAheadMiddleware:
+    """A GET reads, in one cache round trip before the view runs, every key the last GET of the same page read in
+    this worker (``teilhabe.core.read_ahead``). Below the locale middleware (the language is part of the page)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with cache_read_ahead(page_of(request)):
+            return self.get_response(request)
