@@ -36,6 +36,8 @@ def test_the_settings_name_the_audit_checkpoint_and_the_purge_of_unconfirmed_con
         "teilhabe.contributions.services.contribution_purge_unconfirmed",
         "teilhabe.administration.services.notifications_housekeeping",
         "teilhabe.administration.services.consideration_exports_recover",
+        "teilhabe.events.services.registrations_housekeeping",
+        "teilhabe.events.services.registrations_purge",
     ]
 
 
