@@ -4,11 +4,18 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from teilhabe.contributions.models import Channel
 from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_version
 from teilhabe.core.errors import NotAllowed, NotFound
 from teilhabe.core.page_cache import cache_public_page, site_page_versions
 from teilhabe.core.selectors import translation_status
-from teilhabe.monitoring.metrics import answer_figures, process_figures
+from teilhabe.monitoring.metrics import (
+    answer_figures,
+    answer_figures_by_channel,
+    event_figures,
+    process_figures,
+    process_figures_by_channel,
+)
 from teilhabe.processes.page_versions import process_page_versions
 from teilhabe.processes.selectors import (
     phase_current,
@@ -60,9 +67,29 @@ def _process_page(request, process):
             "now": timezone.now(),
             "figures": process_figures(process=process),
             "answers": answer_figures(process=process),
+            "channels": _channel_rows(process),
+            "events": event_figures(process=process),
             "content_version": cache_version(CONTENT_NAMESPACE, "site"),
         },
     )
+
+
+def _channel_rows(process) -> list[dict]:
+    """Every figure of the process page split by channel (online, workshop, paper form, …), channels that occur
+    only, in the order of ``Channel``; the answered figures count analog input kept unpublished too."""
+    figures = process_figures_by_channel(process=process)
+    answers = answer_figures_by_channel(process=process)
+    empty = {"contributions": 0, "supports": 0, "comments": 0}
+    return [
+        {
+            "label": label,
+            **figures.get(channel, empty),
+            "answered": answers.get(channel, {}).get("answered", 0),
+            "answerable": answers.get(channel, {}).get("answerable", 0),
+        }
+        for channel, label in Channel.choices
+        if channel in figures or channel in answers
+    ]
 
 
 @login_required
