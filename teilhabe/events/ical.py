@@ -7,12 +7,15 @@ reader's language (staff texts and their translations), LOCATION, GEO when the v
 SEQUENCE (``Event.sequence``, raised by the organisers' services whenever a published event changes). A cancelled
 event stays in the feed with STATUS:CANCELLED, so that calendar programs take it out of their users' calendars.
 
-A VEVENT is serialised once per event, language and change and kept in the cache (``core.fragments``); a feed
-joins them, and is itself kept under the process's events version and the site's content version. So a change
-of one event costs one VEVENT, not thousands.
+VEVENTs are serialised in chunks of a hundred events (by id) per language and kept in the cache (``core.fragments``)
+under a key naming each event's last change and district (and, in other languages than German, the site's content
+version: the translations); a feed joins them, and is itself kept under the process's events
+version and the site's content version. So a change of one event costs a hundred VEVENTs, not thousands, and a
+feed of 5,000 events is fifty cache entries.
 """
 
 import datetime
+import hashlib
 from urllib.parse import urlsplit
 
 import icalendar
@@ -27,11 +30,12 @@ from teilhabe.core.fragments import cached_fragments, fragment_key
 from teilhabe.core.release import RELEASE
 from teilhabe.core.selectors import content_translation_table, localise
 from teilhabe.events.models import Event, EventState
-from teilhabe.events.selectors import EVENTS_NAMESPACE, feed_events
+from teilhabe.events.selectors import EVENTS_NAMESPACE, feed_event_stamps, feed_events_by_id
 
 PRODID = "-//teilhabe//Veranstaltungen//DE"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 FEED_SECONDS = 3600  # an upper bound: the key names every version of what the feed shows
+CHUNK = 100  # events per cached piece of a feed
 _END = b"END:VCALENDAR\r\n"
 
 
@@ -87,33 +91,53 @@ def vevent(event, language: str, table: dict | None = None) -> icalendar.Event:
     return component
 
 
-def _vevent_keys(events, language: str, content_version) -> dict:
-    return {
-        event.pk: fragment_key(
-            "ics-event",
-            language,
-            [event.pk, event.updated_at.timestamp(), event.sequence, event.state, content_version, settings.SITE_URL],
-        )
-        for event in events
-    }
+def _chunk_key(stamps: list[tuple], number: int, language: str, content_version) -> str:
+    """A chunk's key names every event in it as it is now (id, last change, sequence, state, district's name) and,
+    in another language than German, the site's content version (the translations of the events' texts). A German
+    chunk shows nothing else, so a change of site content elsewhere leaves it in the cache."""
+    digest = hashlib.sha256(
+        ";".join(
+            f"{pk}:{changed.timestamp()}:{sequence}:{state}:{district}"
+            for pk, changed, sequence, state, district in stamps
+        ).encode()
+    ).hexdigest()[:32]
+    translated = content_version if language != settings.LANGUAGE_CODE else "-"
+    return fragment_key("ics-chunk", language, [number, digest, translated, settings.SITE_URL])
 
 
-def vevents_text(events: list[Event], language: str) -> list[str]:
-    """The VEVENTs of ``events`` as text, in their order, each from the cache or made once."""
+def vevents_text(stamps: list[tuple], language: str, load) -> list[str]:
+    """The VEVENTs of the events ``stamps`` name (see ``feed_event_stamps``) as
+    text, in chunks of ``CHUNK`` events by id (the order of the VEVENTs in a calendar means nothing). Each chunk comes
+    from the cache or is made once, from the events ``load(ids)`` gives: a change of one event makes one chunk
+    afresh, and a feed of thousands of events is a few dozen cache entries."""
     content_version = cache_versions_many([(CONTENT_NAMESPACE, "site")])[(CONTENT_NAMESPACE, "site")]
-    by_pk = {event.pk: event for event in events}
+    chunks: dict[int, list[tuple]] = {}
+    for stamp in sorted(stamps, key=lambda stamp: stamp[0]):
+        chunks.setdefault(stamp[0] // CHUNK, []).append(stamp)
 
     def render(missing):
+        events = {event.pk: event for event in load([stamp[0] for number in missing for stamp in chunks[number]])}
         table = content_translation_table(Event, language) if language != settings.LANGUAGE_CODE else {}
         with translation.override(language):
-            return {pk: (vevent(by_pk[pk], language, table).to_ical().decode(), False) for pk in missing}
+            return {
+                number: (
+                    "".join(
+                        vevent(events[stamp[0]], language, table).to_ical().decode()
+                        for stamp in chunks[number]
+                        if stamp[0] in events
+                    ),
+                    False,
+                )
+                for number in missing
+            }
 
-    fragments = cached_fragments(_vevent_keys(events, language, content_version), render)
-    return [str(fragments[event.pk]) for event in events if event.pk in fragments]
+    keys = {number: _chunk_key(chunk, number, language, content_version) for number, chunk in chunks.items()}
+    fragments = cached_fragments(keys, render)
+    return [str(fragments[number]) for number in sorted(chunks) if number in fragments]
 
 
-def calendar_bytes(events: list[Event], *, name: str, language: str) -> bytes:
-    """A VCALENDAR holding ``events``."""
+def calendar_bytes(stamps: list[tuple], load, *, name: str, language: str) -> bytes:
+    """A VCALENDAR holding the events ``stamps`` name (see ``vevents_text``)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -122,8 +146,15 @@ def calendar_bytes(events: list[Event], *, name: str, language: str) -> bytes:
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     frame = calendar.to_ical()
-    body = "".join(vevents_text(events, language)).encode()
+    body = "".join(vevents_text(stamps, language, load)).encode()
     return frame[: -len(_END)] + body + _END
+
+
+def event_bytes(event, *, name: str, language: str) -> bytes:
+    """A VCALENDAR holding one event (its ``.ics`` file)."""
+    district = event.district.name if event.district_id else None
+    stamps = [(event.pk, event.updated_at, event.sequence, event.state, district)]
+    return calendar_bytes(stamps, lambda _ids: [event], name=name, language=language)
 
 
 def feed_bytes(*, process, district=None, name: str, language: str) -> bytes:
@@ -135,6 +166,7 @@ def feed_bytes(*, process, district=None, name: str, language: str) -> bytes:
     key = f"ics-feed:{RELEASE}:{language}:{process.pk}:{scope}:" + ":".join(str(versions[pair]) for pair in pairs)
     body = cache.get(key)
     if body is None:
-        body = calendar_bytes(feed_events(process=process, district=district), name=name, language=language)
+        stamps = feed_event_stamps(process=process, district=district)
+        body = calendar_bytes(stamps, feed_events_by_id, name=name, language=language)
         cache.set(key, body, FEED_SECONDS)
     return body

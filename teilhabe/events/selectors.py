@@ -181,17 +181,20 @@ def next_events(*, process_id: int, now=None, limit: int = NEXT_EVENTS_SHOWN) ->
     )
 
 
-def feed_events(*, process, district=None) -> list[Event]:
-    """Every public event of a process (or of one district in it) for its iCalendar feed, cancelled ones included
-    (calendar programs learn of a cancellation from the feed)."""
+def feed_event_stamps(*, process, district=None) -> list[tuple]:
+    """(id, last change, sequence, state, district's name) of every public event of a process (or of one district in
+    it) for its iCalendar feed, cancelled ones included (calendar programs learn of a cancellation from the feed).
+    The feed's cached pieces are named by these; only the events of pieces missing from the cache are loaded
+    (``feed_events_by_id``)."""
     events = Event.objects.filter(process=process, state__in=PUBLIC_STATES)
     if district is not None:
         events = events.filter(district=district)
-    return list(
-        events.select_related("district", "neighbourhood", "organiser_department", "organiser_organisation")
-        .select_related("organiser_council")
-        .order_by("starts_at", "id")
-    )
+    return list(events.order_by("id").values_list("pk", "updated_at", "sequence", "state", "district__name"))
+
+
+def feed_events_by_id(ids) -> list[Event]:
+    """The events a feed's missing pieces show, with what a VEVENT names."""
+    return list(Event.objects.filter(pk__in=list(ids)).select_related("district"))
 
 
 def event_result_ids(event):

@@ -262,7 +262,7 @@ def event_ics_view(request, pk):
     event = _event_or_404(request, pk)
     language = translation.get_language()
     name = localise(event, "title", language).text
-    body = ical.calendar_bytes([event], name=name, language=language)
+    body = ical.event_bytes(event, name=name, language=language)
     return _ics_response(body, filename=f"veranstaltung-{event.pk}.ics", attachment=True)
 
 

@@ -2,6 +2,7 @@
 the icalendar library's parser, as a calendar program would read it."""
 
 import datetime
+from unittest import mock
 
 import icalendar
 import pytest
@@ -9,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from teilhabe.core.cache_versions import content_version_bump
 from teilhabe.core.services import content_translation_set
 from teilhabe.events import ical, services
 from teilhabe.events.models import Event, EventState
@@ -152,3 +154,25 @@ def test_a_big_feed_parses(process, personas):
         for number in range(300)
     )
     assert len(vevents(parsed(Client().get(feed_url(process))))) == 300
+
+
+def test_a_change_elsewhere_on_the_site_rebuilds_no_german_vevent(
+    process, personas, django_capture_on_commit_callbacks, settings
+):
+    """The feed's pieces are cached per event change; a German piece does not depend on the site's content (a
+    district's new name is in its key), so an edit elsewhere costs no VEVENT."""
+    settings.TEILHABE_PAGE_CACHE = False
+    event = public_event(process)
+    client = Client(HTTP_ACCEPT_LANGUAGE="de")
+    client.get(feed_url(process))
+    with django_capture_on_commit_callbacks(execute=True):
+        content_version_bump()
+    with mock.patch.object(ical, "vevent", wraps=ical.vevent) as made:
+        client.get(feed_url(process))
+    assert made.call_count == 0
+    event.district.name = "Mitte-Neu"
+    event.district.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        content_version_bump()  # as the admin does
+    calendar = parsed(client.get(feed_url(process)))
+    assert "Mitte-Neu" in str(vevents(calendar)[ical.event_uid(event)]["location"])
