@@ -142,6 +142,7 @@ class Contribution(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="results",
         verbose_name=_("event"),
+        db_index=False,  # contrib_event_results leads with it
     )
     publication_consent = models.BooleanField(_("consent to publication"), default=False)
     licence = models.CharField(_("licence"), max_length=120, blank=True)
@@ -169,6 +170,8 @@ class Contribution(TimeStampedModel):
             models.Index(fields=["process", "status", "-comment_count", "-id"], name="contrib_list_discussed"),
             models.Index(fields=["process", "status", "channel"], name="contrib_list_channel"),
             models.Index(fields=["process", "status", "language"], name="contrib_list_language"),
+            # An event's page: its published results, newest first, and their count.
+            models.Index(fields=["event", "status", "-id"], name="contrib_event_results"),
         ]
         constraints = [
             models.CheckConstraint(

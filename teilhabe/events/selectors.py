@@ -199,7 +199,7 @@ def feed_events_by_id(ids) -> list[Event]:
 
 def event_result_ids(event):
     """The published contributions that came out of an event, newest first, as ids (paged like the list)."""
-    return Contribution.objects.filter(event=event, status=Status.PUBLISHED).order_by("-created_at", "-id")
+    return Contribution.objects.filter(event=event, status=Status.PUBLISHED).order_by("-id")
 
 
 def event_public_attachments(event) -> list:
