@@ -56,6 +56,11 @@ class Server:
                     messages.append(message_from_bytes(chunk, policy=policy.default))
         return messages
 
+    def manage(self, *args: str) -> str:
+        """Run a manage.py command against the server's database and settings; its output. Only for what a browser
+        cannot do (let time pass); everything people do goes through the pages."""
+        return _manage(*args, env=_server_env(self.var_dir, self.url))
+
     def mail_text(self, message: Message) -> str:
         body = message.get_body(preferencelist=("plain", "html"))
         return body.get_content() if body is not None else ""
@@ -97,12 +102,13 @@ def _server_env(var_dir: Path, url: str) -> dict:
     return env
 
 
-def _manage(*args: str, env: dict) -> None:
+def _manage(*args: str, env: dict) -> str:
     result = subprocess.run(  # noqa: S603  (our own manage.py, fixed arguments)
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
 
 
 def _wait_until_up(url: str, process: subprocess.Popen, log_path: Path, timeout: float = 60) -> None:
@@ -134,13 +140,19 @@ def server(request):
         with log_path.open("wb") as log:
             process = subprocess.Popen(  # noqa: S603
                 [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
             # The task worker beside the server, as `make demo` and production run it (notification mails,
             # exports).
             worker = subprocess.Popen(  # noqa: S603
                 [sys.executable, "manage.py", "db_worker", "--no-reload"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         _wait_until_up(url, process, log_path)
         yield Server(url=url, var_dir=var_dir, mail_dir=var_dir / "mail", log_path=log_path)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
+from playwright.sync_api import Error as PlaywrightError
+
 ROOT = Path(__file__).resolve().parent.parent
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -15,6 +17,7 @@ MAX_PAGES_PER_CRAWL = 80
 DEMO_PASSWORD = "teilhabe-demo"
 COORDINATOR = "koordination@demo.teilhabe.test"
 PARTICIPANT = "teilnehmerin@demo.teilhabe.test"
+ORGANISATION_REPRESENTATIVE = "organisation@demo.teilhabe.test"  # Deniz, Migrantenforum Nord (Demo)
 # Another persona, who reports content so that the moderation queue has something to show without changing
 # what the participant sees.
 REPORTER = "beirat@demo.teilhabe.test"
@@ -178,6 +181,20 @@ class CrawlResult:
     problems: list = field(default_factory=list)
 
 
+def visit(page, path: str) -> tuple[int, str]:
+    """Open path in the page: its status and content type. A download (an .ics file, a door list) does not open
+    in the browser: the same URL is then fetched with the page's cookies."""
+    try:
+        response = page.goto(path)
+    except PlaywrightError as error:
+        if "Download is starting" not in str(error):
+            raise
+        response = page.request.get(path)
+    if response is None:
+        return 0, ""
+    return response.status, response.headers.get("content-type", "").split(";")[0].strip()
+
+
 def crawl(page, *, origin: str, where: str, language: str, seeds: list[str], extra_seeds, source: str) -> CrawlResult:
     """Visit same-origin pages breadth-first from the seeds, at most one or two per page type, and run axe on each.
 
@@ -194,11 +211,9 @@ def crawl(page, *, origin: str, where: str, language: str, seeds: list[str], ext
             continue
         seen.add(path)
         per_type[kind] += 1
-        response = page.goto(path)
-        status = response.status if response else 0
+        status, content_type = visit(page, path)
         if status >= 400:
             result.problems.append(f"{origin}{path} answered {status} [{where}]")
-        content_type = (response.headers.get("content-type", "") if response else "").split(";")[0]
         if content_type != "text/html":
             # A download (PDF, CSV, …): nothing for axe, no links to follow.
             result.skipped.setdefault(kind, []).append(f"{path} ({content_type or 'no content type'})")
