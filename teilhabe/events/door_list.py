@@ -33,7 +33,7 @@ def headings() -> list[str]:
         _("E-mail address"),
         _("State"),
         _("Place on the waiting list"),
-        _("Registered"),
+        _("Registered on"),
         _("Support needed"),
         _("Interpretation requested"),
         _("Other needs"),

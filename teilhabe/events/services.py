@@ -633,8 +633,8 @@ def _composition_checked(event: Event, total: int, composition: dict) -> list[At
             rows.append(AttendanceCount(event=event, dimension=dimension, key=key, count=count))
         if dimension not in errors and subtotal > total:
             errors[dimension] = _(
-                "The counts by %(dimension)s add up to %(sum)s, more than the %(total)s people who attended."
-            ) % {"dimension": str(labels[dimension]).lower(), "sum": subtotal, "total": total}
+                "The counts in “%(dimension)s” add up to %(sum)s, more than the %(total)s people who attended."
+            ) % {"dimension": labels[dimension], "sum": subtotal, "total": total}
     if errors:
         raise ApplicationError(_("Please correct the marked fields."), field_errors=errors)
     return rows

@@ -56,8 +56,8 @@ def test_a_dimension_may_not_add_up_to_more_than_the_total(process, coordinator,
             user=coordinator, event=event, total=20, composition={"age_band": {"18_29": 15, "45_64": 10}}
         )
     expected = gettext(
-        "The counts by %(dimension)s add up to %(sum)s, more than the %(total)s people who attended."
-    ) % {"dimension": str(gettext("Age band")).lower(), "sum": 25, "total": 20}
+        "The counts in “%(dimension)s” add up to %(sum)s, more than the %(total)s people who attended."
+    ) % {"dimension": gettext("Age band"), "sum": 25, "total": 20}
     assert caught.value.field_errors == {"age_band": expected}
     event.refresh_from_db()
     assert event.attendance_total is None and counts(event) == set()
