@@ -234,6 +234,7 @@ EXTRA_LANG_INFO = {
 LOCALE_PATHS = [BASE_DIR / "teilhabe" / "locale", BASE_DIR / "teilhabe" / "locale_overrides"]
 TIME_ZONE = env("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
+FORMAT_MODULE_PATH = ["teilhabe.formats"]  # fills the gaps of some languages' formats (Arabic date and time)
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -5,11 +5,17 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from teilhabe.core.errors import ApplicationError, NotFound
 from teilhabe.core.fields import parse_id
 from teilhabe.core.selectors import LocalisedText
 from teilhabe.core.text import sanitise_html
+
+
+def list_join(items) -> str:
+    """Items as one run of text with the active language's separator (Arabic and Persian write "، ")."""
+    return pgettext("list separator", ", ").join(str(item) for item in items)
 
 
 def apply_errors(form, error: ApplicationError) -> None:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from teilhabe.core.fragments import cached_fragments, fragment_key
 from teilhabe.core.machine_translation import machine_translation_enabled
 from teilhabe.core.selectors import content_translation_table, localise
-from teilhabe.core.ui import localised_markup
+from teilhabe.core.ui import list_join, localised_markup
 
 register = template.Library()
 
@@ -24,6 +24,12 @@ def _table(context, model, language):
     if key not in tables:
         tables[key] = content_translation_table(model, language)
     return tables[key]
+
+
+@register.filter
+def join_list(items) -> str:
+    """``items`` joined with the reader's list separator (``core.ui.list_join``); escaped like any value."""
+    return list_join(items)
 
 
 @register.simple_tag(takes_context=True)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_versions_many
 from teilhabe.core.fragments import cached_fragments, fragment_key
+from teilhabe.core.ui import list_join
 from teilhabe.events.models import Need
 from teilhabe.events.selectors import (
     ACCESS_FEATURES,
@@ -38,7 +39,7 @@ def _access_label(feature: str) -> str:
 
 
 def _day(moment) -> str:
-    return f"{formats.date_format(moment, 'l')}, {formats.date_format(moment, 'DATE_FORMAT')}"
+    return list_join([formats.date_format(moment, "l"), formats.date_format(moment, "DATE_FORMAT")])
 
 
 @register.simple_tag
@@ -47,31 +48,34 @@ def event_time(event):
     start, end = event_local_times(event)
     if start.date() == end.date():
         return format_html(
-            '<time datetime="{}">{}, {}</time> – <time datetime="{}">{}</time>',
+            '<time datetime="{}">{}</time> – <time datetime="{}">{}</time>',
             start.isoformat(),
-            _day(start),
-            formats.time_format(start, "TIME_FORMAT"),
+            list_join([_day(start), formats.time_format(start, "TIME_FORMAT")]),
             end.isoformat(),
             formats.time_format(end, "TIME_FORMAT"),
         )
     return format_html(
-        '<time datetime="{}">{}, {}</time> – <time datetime="{}">{}, {}</time>',
+        '<time datetime="{}">{}</time> – <time datetime="{}">{}</time>',
         start.isoformat(),
-        _day(start),
-        formats.time_format(start, "TIME_FORMAT"),
+        list_join([_day(start), formats.time_format(start, "TIME_FORMAT")]),
         end.isoformat(),
-        _day(end),
-        formats.time_format(end, "TIME_FORMAT"),
+        list_join([_day(end), formats.time_format(end, "TIME_FORMAT")]),
     )
+
+
+@register.simple_tag
+def access_labels(event) -> list[str]:
+    """The venue's and event's accessibility features as labels (step-free access, hearing loop, …)."""
+    return [_access_label(feature) for feature in ACCESS_FEATURES if getattr(event, feature)]
 
 
 @register.simple_tag
 def event_features(event) -> list[str]:
     """What an event offers for access, as labels: its accessibility flags and its interpretation languages."""
-    features = [_access_label(feature) for feature in ACCESS_FEATURES if getattr(event, feature)]
+    features = access_labels(event)
     languages = [interpretation_language_name(row.language) for row in event.languages.all()]
     if languages:
-        features.append(_("Interpretation: %(languages)s") % {"languages": ", ".join(languages)})
+        features.append(_("Interpretation: %(languages)s") % {"languages": list_join(languages)})
     return features
 
 
