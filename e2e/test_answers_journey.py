@@ -141,9 +141,11 @@ def test_every_contribution_gets_an_answer(new_context, server, axe, tmp_path):
         staff.fill("textarea[name=text]", f"Der Fachbereich Soziales prüft Abendkurse im Stadtteilzentrum ({pk}).")
         submit(staff, "form[action$='/stellungnahme/']")
         submit(staff, "form[action$='/stellungnahme/einreichen/']")
-        assert staff.locator("main").get_by_text("Awaiting sign-off").count() + staff.locator("main").get_by_text(
-            "Freigabe"
-        ).count() >= 1
+        assert (
+            staff.locator("main").get_by_text("Awaiting sign-off").count()
+            + staff.locator("main").get_by_text("Freigabe").count()
+            >= 1
+        )
 
     # 4. The head of the department returns one with a comment and signs off the others.
     head = new_context().new_page()
@@ -257,9 +259,20 @@ def test_every_contribution_gets_an_answer(new_context, server, axe, tmp_path):
     for fmt in ("xlsx", "ods"):
         out_dir = tmp_path / f"lo-{fmt}"
         subprocess.run(
-            [soffice, f"-env:UserInstallation=file://{tmp_path}/lo-profile", "--headless", "--convert-to", "csv",
-             "--outdir", str(out_dir), str(files[fmt])],
-            capture_output=True, text=True, timeout=180, check=True,
+            [
+                soffice,
+                f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                "--headless",
+                "--convert-to",
+                "csv",
+                "--outdir",
+                str(out_dir),
+                str(files[fmt]),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=True,
         )
         converted = next(out_dir.glob("*.csv")).read_text(encoding="utf-8", errors="replace")
         assert TITLE in converted, f"{fmt}: LibreOffice's CSV lacks the contribution"

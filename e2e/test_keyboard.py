@@ -55,8 +55,11 @@ def tab_to(page, matches, what: str, *, limit: int = 250, backwards: bool = Fals
 
 def link_to(pattern: str, *, not_path: str | None = None):
     regex = re.compile(pattern)
-    return lambda state: state["tag"] == "a" and state["path"] is not None and bool(regex.search(state["path"])) and (
-        state["path"] != not_path
+    return lambda state: (
+        state["tag"] == "a"
+        and state["path"] is not None
+        and bool(regex.search(state["path"]))
+        and (state["path"] != not_path)
     )
 
 
@@ -66,8 +69,8 @@ def control(name: str, *, tag: str | None = None):
 
 def submit_of(action_pattern: str):
     regex = re.compile(action_pattern)
-    return lambda state: state["tag"] == "button" and state["type"] == "submit" and bool(
-        regex.search(state["formAction"] or "")
+    return lambda state: (
+        state["tag"] == "button" and state["type"] == "submit" and bool(regex.search(state["formAction"] or ""))
     )
 
 
