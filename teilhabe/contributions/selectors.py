@@ -29,7 +29,7 @@ from teilhabe.contributions.models import (
 from teilhabe.contributions.search import SQLITE_NAME as SEARCH_TABLE
 from teilhabe.contributions.search import search_match, search_scope
 from teilhabe.contributions.tallies import tally_count, tally_counts_by
-from teilhabe.core.cache_versions import cache_version
+from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_version, cache_versions_many, cache_versions_with
 from teilhabe.core.fields import parse_id
 from teilhabe.core.mail import supported_language
 from teilhabe.core.pdf import render_pdf
@@ -323,14 +323,17 @@ _PAGE_FIELDS = [
 ]
 
 
-def contribution_get(*, pk: int) -> Contribution | None:
-    """One contribution with what its page shows; its process (with phases) comes from the process cache."""
-    contribution = (
-        Contribution.objects.filter(pk=pk)
-        .select_related("district", "neighbourhood", "organisation", "author")
-        .only(*_PAGE_FIELDS)
-        .first()
-    )
+PAGE_ROW_SECONDS = 3600  # an upper bound: the versions kept with the row decide whether it is used
+
+
+def contribution_get(*, pk: int, cached: bool = False) -> Contribution | None:
+    """One contribution with what its page shows; its process (with phases) comes from the process cache.
+
+    ``cached``: for a page that only shows it (never for a write), the row may come from the cache, where it is
+    kept together with the versions it was read under — the contribution's own and the site's content, the
+    versions of its card and article — and is used only while both are still current.
+    """
+    contribution = _page_row_cached(pk) if cached else _page_row(pk)
     if contribution is None:
         return None
     process = contribution.process = process_get(pk=contribution.process_id)
@@ -338,6 +341,42 @@ def contribution_get(*, pk: int) -> Contribution | None:
     # Looked up only when shown (a cached article does not need them).
     contribution.shown_fields = SimpleLazyObject(lambda: _linked(process.fields_of_action.all(), "fieldofaction", pk))
     contribution.shown_groups = SimpleLazyObject(lambda: _linked(process.target_groups.all(), "targetgroup", pk))
+    return contribution
+
+
+def _page_row(pk: int) -> Contribution | None:
+    return (
+        Contribution.objects.filter(pk=pk)
+        .select_related("district", "neighbourhood", "organisation", "author")
+        .only(*_PAGE_FIELDS)
+        .first()
+    )
+
+
+def _page_row_cached(pk: int) -> Contribution | None:
+    """``_page_row``, from the cache while the versions stored with it are current.
+
+    The versions are read before the row is, so a change committed in between bumps them after: a row is never
+    kept under versions newer than its data. An id without a contribution leaves nothing in the cache (no
+    version is started for it).
+    """
+    pairs = [(CONTRIBUTION_NAMESPACE, pk), (CONTENT_NAMESPACE, "site")]
+    key = f"contribution-page-row:{pk}"
+    versions, found = cache_versions_with(pairs, [key])
+    current = tuple(versions.get(pair) for pair in pairs)
+    stored = found.get(key)
+    if stored is not None and None not in current and stored[0] == current:
+        return stored[1]
+    contribution = _page_row(pk)
+    if contribution is None:
+        return None
+    if None in current:  # a version not started yet: start it, then read the row again, after it
+        versions = cache_versions_many(pairs)
+        current = tuple(versions[pair] for pair in pairs)
+        contribution = _page_row(pk)
+        if contribution is None:
+            return None
+    cache.set(key, (current, contribution), PAGE_ROW_SECONDS)
     return contribution
 
 
@@ -356,16 +395,17 @@ def _may_see(user, contribution, *, removed: bool = False) -> bool:
     return rules.has_perm("contributions.view_contribution", user, contribution)
 
 
-def contribution_visible(*, user, pk, removed: bool = False) -> Contribution | None:
+def contribution_visible(*, user, pk, removed: bool = False, cached: bool = False) -> Contribution | None:
     """The contribution ``pk`` if ``user`` may see it, else None: the question every page of a contribution asks.
 
     None stands for "not found" alike for an id that does not exist and a contribution hidden from ``user``
     (awaiting confirmation, in moderation, in an unpublished process), so that the answers cannot differ.
     A removed contribution is only a placeholder: returned with ``removed=True`` (its page says it was removed
     and why), never for anything done with it (reports, supports, comments, language, PDF, moderation).
+    ``cached``: see ``contribution_get`` (its page, which only shows it).
     """
     pk = parse_id(pk)
-    contribution = contribution_get(pk=pk) if pk is not None else None
+    contribution = contribution_get(pk=pk, cached=cached) if pk is not None else None
     return contribution if _may_see(user, contribution, removed=removed) else None
 
 

@@ -65,17 +65,18 @@ def _process_or_404(slug):
     return process
 
 
-def with_contribution(*, removed: bool = False):
+def with_contribution(*, removed: bool = False, cached: bool = False):
     """Views of one contribution get it from ``contribution_visible``, before any other check.
 
     So every such view answers the same 404 for an id that does not exist and for a contribution the caller
-    may not see, whoever asks and however. Only the detail page takes ``removed=True`` (a placeholder).
+    may not see, whoever asks and however. Only the detail page takes ``removed=True`` (a placeholder) and
+    ``cached=True`` (it only shows the contribution, so its row may come from the cache).
     """
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, pk, **kwargs):
-            contribution = contribution_visible(user=request.user, pk=pk, removed=removed)
+            contribution = contribution_visible(user=request.user, pk=pk, removed=removed, cached=cached)
             if contribution is None:
                 raise NotFound()
             return view(request, contribution, **kwargs)
@@ -228,7 +229,7 @@ def _detail_page_versions(request, pk):
 
 
 @cache_public_page(_detail_page_versions, params=("kommentare",))
-@with_contribution(removed=True)
+@with_contribution(removed=True, cached=True)
 def contribution_detail_view(request, contribution):
     return _detail(request, contribution)
 
