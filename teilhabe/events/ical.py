@@ -10,17 +10,28 @@ event stays in the feed with STATUS:CANCELLED, so that calendar programs take it
 VEVENTs are serialised in chunks of a hundred events (by id) per language and kept in the cache (``core.fragments``)
 under a key naming each event's last change and district (and, in other languages than German, the site's content
 version: the translations); a feed joins them, and is itself kept under the process's events
-version and the site's content version. So a change of one event costs a hundred VEVENTs, not thousands, and a
-feed of 5,000 events is fifty cache entries.
+version and the site's content version. So a change of one event costs one chunk, not the feed, and a feed of
+5,000 events is fifty cache entries.
+
+Below the cache, every VEVENT rendered is kept in the database (``CalendarEntry``, one per event and language) with
+a stamp of what it was rendered from: the event's last change, sequence, state and district's name, in another
+language than German the translations of its title, description and reason for cancelling, and the renderer (this
+module's code, the ``icalendar`` version, ``SITE_URL`` and the catalogue's strings a VEVENT holds). A chunk missing
+from the cache is joined from the entries whose stamp matches; only the events without one are rendered, and their
+entries written in one upsert. So an empty cache (a restart, a deploy, an eviction) costs reading rows, not
+rendering, and a change of one event one VEVENT; a registration or a translation of a text the VEVENT does not show
+leaves the entries as they are (whatever changes an event's last change, its DTSTAMP, makes its entries stale).
 """
 
 import datetime
 import hashlib
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import icalendar
 from django.conf import settings
 from django.core.cache import cache
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -29,7 +40,7 @@ from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_versions_many
 from teilhabe.core.fragments import cached_fragments, fragment_key
 from teilhabe.core.release import RELEASE
 from teilhabe.core.selectors import content_translation_table, localise
-from teilhabe.events.models import Event, EventState
+from teilhabe.events.models import CalendarEntry, Event, EventState, EventType
 from teilhabe.events.selectors import EVENTS_NAMESPACE, feed_event_stamps, feed_events_by_id
 
 PRODID = "-//teilhabe//Veranstaltungen//DE"
@@ -105,38 +116,115 @@ def _chunk_key(stamps: list[tuple], number: int, language: str, content_version)
     return fragment_key("ics-chunk", language, [number, digest, translated, settings.SITE_URL])
 
 
-def vevents_text(stamps: list[tuple], language: str, load) -> list[str]:
+def vevents_text(stamps: list[tuple], language: str, load, scope: dict | None = None) -> list[str]:
     """The VEVENTs of the events ``stamps`` name (see ``feed_event_stamps``) as
     text, in chunks of ``CHUNK`` events by id (the order of the VEVENTs in a calendar means nothing). Each chunk comes
-    from the cache or is made once, from the events ``load(ids)`` gives: a change of one event makes one chunk
-    afresh, and a feed of thousands of events is a few dozen cache entries."""
+    from the cache or is joined once from the events' stored entries, rendering only those of events without a
+    current one from the events ``load(ids)`` gives (``stored_vevents``): a change of one event makes one chunk
+    afresh from one VEVENT, and a feed of thousands of events is a few dozen cache entries. ``scope`` (filters of
+    ``CalendarEntry`` that hold at least the entries of these events) reads the entries when most chunks are
+    missing: a join costs less than thousands of ids in a query."""
     content_version = cache_versions_many([(CONTENT_NAMESPACE, "site")])[(CONTENT_NAMESPACE, "site")]
     chunks: dict[int, list[tuple]] = {}
     for stamp in sorted(stamps, key=lambda stamp: stamp[0]):
         chunks.setdefault(stamp[0] // CHUNK, []).append(stamp)
 
     def render(missing):
-        events = {event.pk: event for event in load([stamp[0] for number in missing for stamp in chunks[number]])}
-        table = content_translation_table(Event, language) if language != settings.LANGUAGE_CODE else {}
-        with translation.override(language):
-            return {
-                number: (
-                    "".join(
-                        vevent(events[stamp[0]], language, table).to_ical().decode()
-                        for stamp in chunks[number]
-                        if stamp[0] in events
-                    ),
-                    False,
-                )
-                for number in missing
-            }
+        wanted = [stamp for number in missing for stamp in chunks[number]]
+        texts = stored_vevents(wanted, language, load, scope if len(missing) * 2 > len(chunks) else None)
+        return {
+            number: ("".join(texts[stamp[0]] for stamp in chunks[number] if stamp[0] in texts), False)
+            for number in missing
+        }
 
     keys = {number: _chunk_key(chunk, number, language, content_version) for number, chunk in chunks.items()}
     fragments = cached_fragments(keys, render)
     return [str(fragments[number]) for number in sorted(chunks) if number in fragments]
 
 
-def calendar_bytes(stamps: list[tuple], load, *, name: str, language: str) -> bytes:
+# The renderer's code: an entry rendered by another version of this module is stale (read once, at start).
+try:
+    _CODE = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+except OSError:  # pragma: no cover - deployed without sources
+    _CODE = RELEASE
+_TRANSLATED = ("title", "description", "cancel_reason")  # the staff texts a VEVENT shows
+
+
+def _renderer(language: str) -> str:
+    """What every VEVENT in ``language`` is rendered with besides its event: this module's code, the library,
+    ``SITE_URL`` (UID and URL), the events' address and the catalogue's strings (types, the cancellation note)."""
+    with translation.override(language):
+        parts = [
+            _CODE,
+            icalendar.__version__,
+            settings.SITE_URL,
+            reverse("events:detail", kwargs={"pk": 0}),
+            _("This event has been cancelled. Reason: %(reason)s"),
+            *(str(label) for label in EventType.labels),
+        ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:16]
+
+
+def _entry_stamp(renderer: str, table: dict | None, pk, changed, sequence, state, district) -> str:
+    """The stamp of an event's entry (``CalendarEntry.stamp``), readable: the renderer, the event as
+    ``feed_event_stamps`` names it and, in another language than German (``table``, None in German), a digest of
+    the translations of its texts (``-`` for none)."""
+    translated = "-"
+    if table is not None:
+        rows = [table.get((pk, field)) for field in _TRANSLATED]
+        if any(row is not None for row in rows):
+            texts = "\0".join(row.text if row is not None else "\1" for row in rows)
+            translated = hashlib.sha256(texts.encode()).hexdigest()[:16]
+    return f"{renderer}|{pk}|{changed.timestamp()}|{sequence}|{state}|{translated}|{district}"
+
+
+def stored_vevents(stamps: list[tuple], language: str, load, scope: dict | None = None) -> dict[int, str]:
+    """The VEVENTs (text) of the events ``stamps`` name, by id: the stored entries whose stamp matches (read by
+    their ids, or by ``scope``), the others rendered from the events ``load(ids)`` gives and stored (one upsert: two
+    workers writing the same entries both succeed, the later one's rows stand). An event ``load`` no longer gives
+    is left out."""
+    if not stamps:
+        return {}
+    translated = language != settings.LANGUAGE_CODE
+    table = content_translation_table(Event, language) if translated else {}
+    stamped = table if translated else None
+    renderer = _renderer(language)
+    expected = {stamp[0]: _entry_stamp(renderer, stamped, *stamp) for stamp in stamps}
+    rows = CalendarEntry.objects.filter(language=language, **(scope or {"event_id__in": list(expected)}))
+    texts = {pk: text for pk, stamp, text in rows.values_list("event_id", "stamp", "ical") if expected.get(pk) == stamp}
+    stale = [pk for pk in expected if pk not in texts]
+    if stale:
+        entries = []
+        with translation.override(language):
+            for event in load(stale):
+                district = event.district.name if event.district_id else None
+                # Stamped from the event as loaded, which is what the entry shows (it may be newer than ``stamps``).
+                stamp = _entry_stamp(
+                    renderer, stamped, event.pk, event.updated_at, event.sequence, event.state, district
+                )
+                text = vevent(event, language, table).to_ical().decode()
+                entries.append(CalendarEntry(event_id=event.pk, language=language, stamp=stamp, ical=text))
+                texts[event.pk] = text
+        _store(entries)
+    return texts
+
+
+def _store(entries: list[CalendarEntry]) -> None:
+    """Insert or overwrite entries, in the order of their events (so that two writers lock rows alike)."""
+    entries.sort(key=lambda entry: entry.event_id)
+    try:
+        with transaction.atomic():
+            CalendarEntry.objects.bulk_create(
+                entries,
+                update_conflicts=True,
+                unique_fields=["event", "language"],
+                update_fields=["stamp", "ical", "updated_at"],
+            )
+    except IntegrityError:  # an event deleted meanwhile; the entries are a saving, the answer is made already
+        pass
+
+
+def calendar_bytes(stamps: list[tuple], load, *, name: str, language: str, scope: dict | None = None) -> bytes:
     """A VCALENDAR holding the events ``stamps`` name (see ``vevents_text``)."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
@@ -146,7 +234,7 @@ def calendar_bytes(stamps: list[tuple], load, *, name: str, language: str) -> by
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", settings.TIME_ZONE)
     frame = calendar.to_ical()
-    body = "".join(vevents_text(stamps, language, load)).encode()
+    body = "".join(vevents_text(stamps, language, load, scope)).encode()
     return frame[: -len(_END)] + body + _END
 
 
@@ -167,6 +255,9 @@ def feed_bytes(*, process, district=None, name: str, language: str) -> bytes:
     body = cache.get(key)
     if body is None:
         stamps = feed_event_stamps(process=process, district=district)
-        body = calendar_bytes(stamps, feed_events_by_id, name=name, language=language)
+        holding = {"event__process": process}  # the entries of these events, and of a few hidden ones
+        if district is not None:
+            holding["event__district"] = district
+        body = calendar_bytes(stamps, feed_events_by_id, name=name, language=language, scope=holding)
         cache.set(key, body, FEED_SECONDS)
     return body

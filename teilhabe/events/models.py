@@ -223,6 +223,30 @@ class Event(TimeStampedModel):
         return CHANNEL_OF_TYPE[self.type]
 
 
+class CalendarEntry(models.Model):
+    """One event's VEVENT in one language, as the iCalendar feeds serve it (``events/ical.py``), kept in the
+    database so that a feed whose cached pieces are gone (a restarted cache, a deploy, an eviction) costs reading
+    rows, not rendering thousands of VEVENTs. ``stamp`` names what the entry was rendered from (the event's last
+    change, sequence, state and district's name, the translations of its texts in another language than German, and
+    the renderer: its code, the ``icalendar`` version, ``SITE_URL`` and the catalogue's strings); an entry whose
+    stamp no longer matches is rendered afresh and overwritten, never served."""
+
+    # Looked up by (event, language): the unique constraint's index serves it, and the cascade too.
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="calendar_entries", db_index=False, verbose_name=_("event")
+    )
+    language = models.CharField(_("language"), max_length=8)
+    stamp = models.TextField()  # readable: renderer|id|last change|sequence|state|translations|district
+    ical = models.TextField()
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "language"], name="event_calendar_entry_unique")]
+
+    def __str__(self):
+        return f"{self.event_id}:{self.language}"
+
+
 class EventLanguage(models.Model):
     """A language the event is interpreted into (Dolmetschsprache); sign language is ``Event.sign_language``."""
 
