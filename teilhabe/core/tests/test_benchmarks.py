@@ -52,7 +52,11 @@ def test_a_small_benchmark_generates_consistent_data_and_answers_every_page(smal
     assert report["data"]["contributions"] == 1000
     assert {page["name"] for page in report["pages"]} >= {"home", "list: search", "detail: typical"}
     for page in report["pages"]:
-        assert page["cpu_target_ms"] == (10 if page["name"] == "list: first page" else 25), page["name"]
+        # The list's first page has its own target, the city-wide iCalendar feed (a document, not a page) too.
+        feed = page["name"].startswith("iCalendar: city-wide feed")
+        assert page["cpu_target_ms"] == (10 if page["name"] == "list: first page" else 300 if feed else 25), page[
+            "name"
+        ]
         assert page["over_cpu_target"] == (page["cpu_p50_ms"] > page["cpu_target_ms"])
     assert (directory / "summary-scale-0.01.md").read_text().startswith("# teilhabe bench")
 
@@ -69,7 +73,8 @@ def test_profile_mode_writes_shares_adding_up_to_the_whole_and_the_top_functions
     for page in profile["pages"]:
         assert set(page["shares"]) >= {"templates", "sql", "translation", "permissions", "cache", "other"}
         assert sum(page["shares"].values()) == pytest.approx(100, abs=0.5), page["name"]
-        assert page["shares"]["templates"] > 0, page["name"]
+        if not page["name"].startswith("iCalendar"):  # feeds are written by icalendar, not templates
+            assert page["shares"]["templates"] > 0, page["name"]
         if page["name"].endswith("(cache cleared)"):  # warm pages may need no query at all
             assert page["shares"]["sql"] > 0, page["name"]
         assert page["total_ms_per_request"] > 0 and page["requests"] == 2
