@@ -123,15 +123,22 @@ def throughput_markdown(throughput: dict) -> list[str]:
         f"{len(throughput['trivial_runs'])} runs, one before each page run). Page cache in the code: "
         f"{'yes' if throughput['page_cache_available'] else 'no'}.",
         "",
-        "| Page | URL | page cache | req/s | p95 ms | ratio to trivial |",
-        "|---|---|---|--:|--:|--:|",
+        "| Page | URL | page cache | req/s | p95 ms | ratio to trivial | worker CPU ms/req | CPU ratio |",
+        "|---|---|---|--:|--:|--:|--:|--:|",
     ]
     for label, key in (("on", "pages"), ("off", "pages_uncached")):
         for page in throughput[key]:
             lines.append(
                 f"| {page['name']} | `{page['url']}` | {label} | {page['rps']:.1f} | {page['p95_ms']:.1f} | "
-                f"{page['ratio_to_trivial']:.3f} |"
+                f"{page['ratio_to_trivial']:.3f} | {_number(page.get('worker_cpu_ms_per_request'), 2)} | "
+                f"{_number(page.get('cpu_ratio_to_trivial'), 3)} |"
             )
+    lines += [
+        "",
+        f"Trivial view: {_number(throughput.get('trivial_worker_cpu_ms_per_request'), 2)} ms of worker CPU per "
+        "request. CPU ratio: the trivial view's worker CPU per request over the page's, a cross-check of the ratio "
+        "to trivial that other load on the machine disturbs less (it leaves out wrk, Redis and waiting).",
+    ]
     rss = ", ".join(f"{item['rss_mib']:.0f} ({item['server']})" for item in throughput["worker_rss"])
     cached = throughput["bad_input_cached"]
     lines += [
@@ -162,6 +169,10 @@ def throughput_markdown(throughput: dict) -> list[str]:
     urls = throughput["bad_input_cached_urls"]
     lines += [f"Stored: {', '.join(f'`{url}`' for url in urls)}."] if urls else []
     return lines
+
+
+def _number(value: float | None, digits: int) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
 
 
 def _count(value: int | None, missing: str) -> str:

@@ -126,6 +126,18 @@ def _children(pid: int) -> list[int]:
     return sorted(children)
 
 
+def _cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far (utime and stime of /proc/<pid>/stat)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_mib(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -283,13 +295,24 @@ def _short(url: str) -> str:
     return url if len(url) <= 120 else f"{url[:100]}… ({len(url)} characters)"
 
 
+def _measured_wrk(server: Server, paths: list[str], seconds: int) -> dict:
+    """A wrk run, with the CPU time the server's workers spent per request it answered: a cross-check of the
+    requests per second that other load on the machine disturbs less (it leaves out wrk, Redis and waiting)."""
+    workers = server.workers()
+    cpu_before = _cpu_seconds(workers)
+    run = _wrk(server.base, paths, seconds)
+    cpu = _cpu_seconds(workers) - cpu_before
+    run["worker_cpu_ms_per_request"] = round(cpu * 1000 / run["requests"], 3) if run["requests"] else None
+    return run
+
+
 def _pass(label: str, project: Server, trivial: Server, pages: list[dict], seconds: int, trivial_runs: list) -> list:
     log(f"bench: throughput, {label}: trivial page before each page (A B A B), {seconds} s per wrk run")
     results = []
     for page in pages:
-        before = _wrk(trivial.base, ["/"], seconds)
+        before = _measured_wrk(trivial, ["/"], seconds)
         trivial_runs.append({"pass": label, **before})
-        run = _wrk(project.base, page["urls"], seconds)
+        run = _measured_wrk(project, page["urls"], seconds)
         results.append({"name": page["name"], "url": page["url"], **run, "trivial_rps_before": before["rps"]})
         log(
             f"  {page['name']:<18} {run['rps']:>8.1f} req/s  p95 {run['p95_ms']:>7.1f} ms   "
@@ -408,8 +431,12 @@ def run_throughput(process_slug: str, pages: list[dict]) -> tuple[dict, list[str
             server.stop()
 
     trivial_rps = round(sum(run["rps"] for run in trivial_runs) / len(trivial_runs), 1)
+    trivial_cpu = [run["worker_cpu_ms_per_request"] for run in trivial_runs if run.get("worker_cpu_ms_per_request")]
+    trivial_cpu_ms = round(sum(trivial_cpu) / len(trivial_cpu), 3) if trivial_cpu else None
     for result in pages_cached + pages_uncached:
         result["ratio_to_trivial"] = round(result["rps"] / trivial_rps, 3)
+        page_cpu = result.get("worker_cpu_ms_per_request")
+        result["cpu_ratio_to_trivial"] = round(trivial_cpu_ms / page_cpu, 3) if trivial_cpu_ms and page_cpu else None
         if result["non_2xx"] or result["socket_errors"]:
             failures.append(
                 f"throughput {result['name']}: {result['non_2xx']} non-2xx responses, "
@@ -443,6 +470,7 @@ def run_throughput(process_slug: str, pages: list[dict]) -> tuple[dict, list[str
         "cache_backend": cache_backend,
         "page_cache_available": _page_cache_available(),
         "trivial_rps": trivial_rps,
+        "trivial_worker_cpu_ms_per_request": trivial_cpu_ms,
         "trivial_runs": trivial_runs,
         "pages": pages_cached,
         "pages_uncached": pages_uncached,

@@ -101,7 +101,9 @@ def test_throughput_compares_pages_with_the_trivial_view_and_bad_input_gets_no_5
         for page in throughput[key]:
             assert page["rps"] > 0 and page["p95_ms"] > 0 and page["non_2xx"] == 0
             assert page["ratio_to_trivial"] == pytest.approx(page["rps"] / throughput["trivial_rps"], abs=0.001)
+            assert page["worker_cpu_ms_per_request"] > 0 and page["cpu_ratio_to_trivial"] > 0
     assert len(throughput["trivial_runs"]) == 2 * len(names)
+    assert throughput["trivial_worker_cpu_ms_per_request"] > 0
     assert len(throughput["worker_rss_mib"]) == 4 and all(rss > 10 for rss in throughput["worker_rss_mib"])
     assert set(throughput["met"]) == set(throughput["targets"])
     assert throughput["bad_input_5xx"] == []
