@@ -139,7 +139,7 @@ def _generate(process_slug: str, expected: int) -> None:
     published = list(
         Contribution.objects.filter(process=process, status=Status.PUBLISHED)
         .order_by("pk")
-        .values_list("pk", "created_at")
+        .values_list("pk", "created_at", "channel")
     )
     chosen = published[:expected]  # the oldest ones are on their way
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -149,7 +149,7 @@ def _generate(process_slug: str, expected: int) -> None:
     statement_id = (Statement.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     routing_id = (Routing.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     disposition_id = 1
-    for contribution_id, created in chosen:
+    for contribution_id, created, channel in chosen:
         created = created.replace(tzinfo=None)
         state = rng.choices(states, weights)[0]
         code = LEADS.get(field_of.get(contribution_id), "50")
@@ -233,6 +233,7 @@ def _generate(process_slug: str, expected: int) -> None:
                 contribution_id,
                 process.pk,
                 path_state,
+                channel,
                 lead,
                 due,
                 _ts(routed),
@@ -262,6 +263,7 @@ def _generate(process_slug: str, expected: int) -> None:
             "contribution",
             "process",
             "state",
+            "channel",
             "lead_department",
             "due_date",
             "routed_at",

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from teilhabe.contributions.models import Channel
 from teilhabe.core.models import TimeStampedModel
 
 
@@ -92,6 +93,9 @@ class AnswerPath(models.Model):
         "processes.Process", on_delete=models.CASCADE, related_name="+", verbose_name=_("process")
     )
     state = models.CharField(_("state"), max_length=24, choices=AnswerState.choices, default=AnswerState.RECEIVED)
+    # The contribution's channel (set once: a contribution keeps the channel it came in by), so that the answered
+    # figures split by channel count from this table's index alone.
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, editable=False)
     lead_department = models.ForeignKey(
         Department,
         null=True,
@@ -110,7 +114,7 @@ class AnswerPath(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["process", "state"], name="answer_path_by_state"),
+            models.Index(fields=["process", "state", "channel"], name="answer_path_by_state"),
             models.Index(fields=["lead_department", "state", "due_date"], name="answer_path_queue"),
         ]
         verbose_name = _("answer path")

@@ -224,11 +224,12 @@ def routing_route(
         ).exclude(department_id=lead.pk).update(state=StatementState.WITHDRAWN, updated_at=now)
         # The answer path: routed (a statement in the works for the new lead, or a later state, stays).
         existing = set(AnswerPath.objects.filter(contribution_id__in=batch).values_list("contribution_id", flat=True))
+        new_paths = [pk for pk in batch if pk not in existing]
+        channels = dict(Contribution.objects.filter(pk__in=new_paths).values_list("pk", "channel")) if new_paths else {}
         AnswerPath.objects.bulk_create(
             [
-                AnswerPath(contribution_id=pk, process_id=process.pk, state=AnswerState.ROUTED)
-                for pk in batch
-                if pk not in existing
+                AnswerPath(contribution_id=pk, process_id=process.pk, state=AnswerState.ROUTED, channel=channels[pk])
+                for pk in new_paths
             ],
             batch_size=BULK_BATCH,
         )

@@ -172,6 +172,18 @@ class Contribution(TimeStampedModel):
             models.Index(fields=["process", "status", "language"], name="contrib_list_language"),
             # An event's page: its published results, newest first, and their count.
             models.Index(fields=["event", "status", "-id"], name="contrib_event_results"),
+            # A process's event results per channel (the process page's figures), from the few rows with an event.
+            models.Index(
+                fields=["process", "status", "channel"],
+                condition=models.Q(event__isnull=False),
+                name="contrib_event_results_channel",
+            ),
+            # Analog input kept unpublished for want of consent (it is answered all the same), per channel.
+            models.Index(
+                fields=["process", "status", "channel"],
+                condition=models.Q(publication_consent=False) & ~models.Q(channel="online"),
+                name="contrib_analog_unpublished",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -172,6 +172,10 @@ class Event(TimeStampedModel):
             models.Index(fields=["process", "state", "starts_at", "id"], name="event_calendar"),
             models.Index(fields=["process", "state", "district", "starts_at"], name="event_calendar_district"),
             models.Index(fields=["process", "state", "type", "starts_at"], name="event_calendar_type"),
+            # When the calendar next changes by itself (the earliest end to come), and the head counts of held
+            # events (the process page's figures), each from the index alone.
+            models.Index(fields=["process", "state", "ends_at"], name="event_next_end"),
+            models.Index(fields=["process", "state", "attendance_total"], name="event_attendance"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -45,51 +45,64 @@ def contributions_by_channel(*, process) -> dict[str, int]:
 ANSWERED_STATES = (AnswerState.STATEMENT_PUBLISHED, AnswerState.DISPOSED)
 
 
-def answer_figures(*, process) -> dict:
-    """How many contributions of the process are answered (a statement published, or decided) out of those that
-    get an answer, and how many are in each answer state (docs/metrics.md, "answered").
-
-    Read from the answer paths' index by (process, state); the few contributions removed after they were routed
-    are taken off by a count that starts from the (process, status) index;
-    the answerable ones are the published tallies plus the analog input kept unpublished without consent.
-    Cached under the versions that change it: the answer path's (every answer service) and the process's lists
-    (a contribution arriving, published, removed) — not under every support or comment.
+def _answer_counts(*, process) -> dict:
+    """The counts both answer figures are made of: answer paths per (state, channel), and answerable contributions
+    per channel. Read from the answer paths' (process, state, channel) index; the few contributions removed after
+    they were routed are taken off by a count that starts from the (process, status) index; the answerable ones
+    are the published tallies plus the analog input kept unpublished without consent. Cached under the versions
+    that change them: the answer path's (every answer service) and the process's lists (a contribution arriving,
+    published, removed) — not under every support or comment.
     """
     versions = cache_versions_many([(ANSWER_NAMESPACE, process.pk), (LISTS_NAMESPACE, process.pk)])
-    key = f"answer-figures:{process.pk}:" + ":".join(str(version) for version in versions.values())
-    figures = cache.get(key)
-    if figures is None:
-        by_state = dict.fromkeys(AnswerState.values, 0)
-        for state, count in (
-            AnswerPath.objects.filter(process=process).values_list("state").annotate(n=Count("*")).order_by()
-        ):
-            by_state[state] += count
-        # A routed contribution leaves the answerable ones only by being removed: moderation publishes or
-        # removes, and a contribution awaiting confirmation or pre-moderation was never answerable (no path).
-        removed = Contribution.objects.filter(process=process, status=Status.REMOVED)
-        for state, count in (
-            AnswerPath.objects.filter(contribution_id__in=removed.values("pk"))
-            .values_list("state")
-            .annotate(n=Count("*"))
-            .order_by()
-        ):
-            by_state[state] -= count
-        answerable = tally_totals(process=process, status=Status.PUBLISHED)["contributions"]
-        answerable += (
-            Contribution.objects.filter(process=process, status=Status.IN_MODERATION, publication_consent=False)
-            .exclude(channel=Channel.ONLINE)
-            .count()
-        )
-        by_state[AnswerState.RECEIVED] = answerable - sum(
-            count for state, count in by_state.items() if state != AnswerState.RECEIVED
-        )
-        figures = {
-            "answered": sum(by_state[state] for state in ANSWERED_STATES),
-            "answerable": answerable,
-            "by_state": by_state,
-        }
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures
+    key = f"answer-counts:{process.pk}:" + ":".join(str(version) for version in versions.values())
+    counts = cache.get(key)
+    if counts is not None:
+        return counts
+    paths = {}
+    for state, channel, count in (
+        AnswerPath.objects.filter(process=process).values_list("state", "channel").annotate(n=Count("*")).order_by()
+    ):
+        paths[(state, channel)] = count
+    # A routed contribution leaves the answerable ones only by being removed: moderation publishes or removes,
+    # and a contribution awaiting confirmation or pre-moderation was never answerable (no path).
+    removed = Contribution.objects.filter(process=process, status=Status.REMOVED)
+    for state, channel, count in (
+        AnswerPath.objects.filter(contribution_id__in=removed.values("pk"))
+        .values_list("state", "channel")
+        .annotate(n=Count("*"))
+        .order_by()
+    ):
+        paths[(state, channel)] -= count
+    answerable = dict(tally_counts_by(process=process, status=Status.PUBLISHED, fields=["channel"])["channel"])
+    for channel, count in (
+        Contribution.objects.filter(process=process, status=Status.IN_MODERATION, publication_consent=False)
+        .exclude(channel=Channel.ONLINE)
+        .values_list("channel")
+        .annotate(n=Count("*"))
+        .order_by()
+    ):
+        answerable[channel] = answerable.get(channel, 0) + count
+    counts = {"paths": paths, "answerable": answerable}
+    cache.set(key, counts, CACHE_SECONDS)
+    return counts
+
+
+def answer_figures(*, process) -> dict:
+    """How many contributions of the process are answered (a statement published, or decided) out of those that
+    get an answer, and how many are in each answer state (docs/metrics.md, "answered")."""
+    counts = _answer_counts(process=process)
+    by_state = dict.fromkeys(AnswerState.values, 0)
+    for (state, _channel), count in counts["paths"].items():
+        by_state[state] += count
+    answerable = sum(counts["answerable"].values())
+    by_state[AnswerState.RECEIVED] = answerable - sum(
+        count for state, count in by_state.items() if state != AnswerState.RECEIVED
+    )
+    return {
+        "answered": sum(by_state[state] for state in ANSWERED_STATES),
+        "answerable": answerable,
+        "by_state": by_state,
+    }
 
 
 # Split by channel --------------------------------------------------------------------------------------------
@@ -119,34 +132,17 @@ def process_figures_by_channel(*, process) -> dict[str, dict[str, int]]:
 
 def answer_figures_by_channel(*, process) -> dict[str, dict[str, int]]:
     """``answer_figures``' answered and answerable per channel (only channels with answerable contributions are
-    keys). Cached under the same versions as ``answer_figures``."""
-    versions = cache_versions_many([(ANSWER_NAMESPACE, process.pk), (LISTS_NAMESPACE, process.pk)])
-    key = f"answer-figures-by-channel:{process.pk}:" + ":".join(str(version) for version in versions.values())
-    figures = cache.get(key)
-    if figures is None:
-        answerable = dict(tally_counts_by(process=process, status=Status.PUBLISHED, fields=["channel"])["channel"])
-        for channel, count in (
-            Contribution.objects.filter(process=process, status=Status.IN_MODERATION, publication_consent=False)
-            .exclude(channel=Channel.ONLINE)
-            .values_list("channel")
-            .annotate(n=Count("*"))
-            .order_by()
-        ):
-            answerable[channel] = answerable.get(channel, 0) + count
-        answered = dict(
-            AnswerPath.objects.filter(process=process, state__in=ANSWERED_STATES)
-            .exclude(contribution__status=Status.REMOVED)
-            .values_list("contribution__channel")
-            .annotate(n=Count("*"))
-            .order_by()
-        )
-        figures = {
-            channel: {"answered": answered.get(channel, 0), "answerable": count}
-            for channel, count in answerable.items()
-            if count
-        }
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures
+    keys)."""
+    counts = _answer_counts(process=process)
+    answered = {}
+    for (state, channel), count in counts["paths"].items():
+        if state in ANSWERED_STATES:
+            answered[channel] = answered.get(channel, 0) + count
+    return {
+        channel: {"answered": answered.get(channel, 0), "answerable": count}
+        for channel, count in counts["answerable"].items()
+        if count
+    }
 
 
 # Events ------------------------------------------------------------------------------------------------------

@@ -5,22 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contributions', '0006_list_index_by_id_and_district'),
-        ('places', '0001_initial'),
-        ('processes', '0001_initial'),
-        ('stakeholders', '0001_initial'),
+        ("contributions", "0006_list_index_by_id_and_district"),
+        ("places", "0001_initial"),
+        ("processes", "0001_initial"),
+        ("stakeholders", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='contribution',
-            name='contrib_list_supported',
+            model_name="contribution",
+            name="contrib_list_supported",
         ),
         migrations.AddIndex(
-            model_name='contribution',
-            index=models.Index(fields=['process', 'status', '-support_count', '-id', 'comment_count'], name='contrib_list_supported'),
+            model_name="contribution",
+            index=models.Index(
+                fields=["process", "status", "-support_count", "-id", "comment_count"], name="contrib_list_supported"
+            ),
         ),
     ]

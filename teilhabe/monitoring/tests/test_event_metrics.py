@@ -73,6 +73,18 @@ def test_answer_figures_split_by_channel_add_up(process, personas, django_captur
     total = answer_figures(process=process)
     assert sum(values["answered"] for values in split.values()) == total["answered"] == 1
     assert sum(values["answerable"] for values in split.values()) == total["answerable"] == 3
+    # Answered, then removed: it leaves its channel's answered and answerable figures.
+    paper = analog(process, coordinator, "paper_form")
+    with django_capture_on_commit_callbacks(execute=True):
+        answers.routing_route(user=coordinator, process=process, contributions=[paper], lead=department)
+        answers.disposition_decide(
+            user=coordinator, process=process, contributions=[paper], outcome="adopted", justification="Gut."
+        )
+    assert answer_figures_by_channel(process=process)["paper_form"] == {"answered": 1, "answerable": 1}
+    with django_capture_on_commit_callbacks(execute=True):
+        contributions.contribution_moderate(contribution=paper, user=coordinator, publish=False, reason="duplicate")
+    assert "paper_form" not in answer_figures_by_channel(process=process)
+    assert answer_figures(process=process)["answered"] == 1
 
 
 def register(event, number, state=RegistrationState.CONFIRMED):
