@@ -89,6 +89,9 @@ INSTALLED_APPS = [
     "teilhabe.competitions",
     "teilhabe.contributions",
     "teilhabe.events",
+    "teilhabe.paper",
+    "teilhabe.analog",
+    "teilhabe.imports",
     "teilhabe.monitoring",
     "teilhabe.demo",
 ]

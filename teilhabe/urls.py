@@ -15,6 +15,9 @@ urlpatterns = [
     path("", include("teilhabe.contributions.urls")),
     path("", include("teilhabe.administration.urls")),
     path("", include("teilhabe.events.urls")),
+    path("", include("teilhabe.paper.urls")),
+    path("", include("teilhabe.analog.urls")),
+    path("", include("teilhabe.imports.urls")),
 ]
 if settings.TEILHABE_DEMO:  # demo-only pages (the mailbox) do not exist in production
     urlpatterns.append(path("demo/", include("teilhabe.demo.urls")))
