@@ -203,7 +203,8 @@ def contribution_record_analog(
 
     A result of an event (``event``, an ``events.Event`` of this process) is entered by whoever may enter the
     event's results (``events.enter_results``: its organisers and the process's coordinators): its channel is
-    the event's (``event.channel``, whatever ``channel`` says), the date on the original the event's date. A
+    the event's (``event.channel``, whatever ``channel`` says), the date on the original the event's date; only a
+    paper form filled in at the event keeps its channel (``paper_form``) and its own date, if it has one. A
     result with consent entered by a coordinator is published at once; entered by an organiser who does not
     coordinate the process, it waits in the moderation queue (``in_moderation``) for a coordinator.
     """
@@ -214,8 +215,10 @@ def contribution_record_analog(
         _require(user, "events.enter_results", event)  # asked by name: contributions never imports events
         if event.process_id != process.pk:
             raise ApplicationError(_("This event belongs to another process."))
-        channel = event.channel
-        original_date = timezone.localdate(event.starts_at)
+        if channel != Channel.PAPER_FORM:  # a paper form handed in at the event stays a paper form, with its date
+            channel = event.channel
+            original_date = None
+        original_date = original_date or timezone.localdate(event.starts_at)
     errors = {}
     if channel not in Channel.values or channel == Channel.ONLINE:
         errors["channel"] = _("Please choose the channel the contribution came in by.")
