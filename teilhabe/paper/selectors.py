@@ -1,0 +1,87 @@
+"""Reads of paper forms: the check of a typed serial number, print runs and how many of their sheets came back."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from teilhabe.contributions.models import Contribution
+from teilhabe.paper.models import PrintKind, PrintRun
+from teilhabe.paper.serials import serial_compact, serial_is_valid, serial_parse
+
+SERIAL_STATUSES = ("ok", "malformed", "unknown", "already_entered")
+
+
+@dataclass(frozen=True)
+class SerialCheck:
+    """What a typed serial number is: ``ok`` (printed for this process, not yet entered), ``malformed`` (not a
+    serial, or its check letter does not match: a typo), ``unknown`` (a serial, but not printed for this
+    process) or ``already_entered`` (a contribution of the process has it)."""
+
+    status: str
+    serial: str
+    print_run: PrintRun | None
+    message: str
+
+    @property
+    def is_ok(self) -> bool:
+        return self.status == "ok"
+
+
+def serial_normalise(text: str) -> str:
+    """The serial in its printed form (``12-000123-K``) when the text has its shape, else the text in upper case
+    without spaces and dashes. Case, spaces and dashes on input do not matter."""
+    parsed = serial_parse(text)
+    return parsed[2] if parsed else serial_compact(text)
+
+
+def print_run_of_number(*, process, number: int) -> PrintRun | None:
+    return (
+        PrintRun.objects.filter(process=process, kind=PrintKind.FORM, first_number__lte=number)
+        .order_by("-first_number")
+        .select_related("event", "printed_by")
+        .first()
+    )
+
+
+def serial_check(*, process, serial: str) -> SerialCheck:
+    """Check a serial number typed from a paper form of ``process`` (at most three small queries)."""
+    normalised = serial_normalise(serial)
+    parsed = serial_parse(serial)
+    if not parsed:
+        return SerialCheck(
+            "malformed",
+            normalised,
+            None,
+            _("“%(serial)s” is not a serial number of a paper form. It looks like 12-000123-K.")
+            % {"serial": normalised or serial},
+        )
+    if not serial_is_valid(serial):
+        return SerialCheck(
+            "malformed",
+            normalised,
+            None,
+            _("The check letter of “%(serial)s” does not match: please compare the number with the form again.")
+            % {"serial": normalised},
+        )
+    process_id, number, normalised = parsed
+    print_run = None
+    if process_id == process.pk:
+        print_run = print_run_of_number(process=process, number=number)
+        if print_run is not None and number > print_run.last_number:
+            print_run = None
+    if Contribution.objects.filter(process=process, form_serial=normalised).exists():
+        return SerialCheck(
+            "already_entered",
+            normalised,
+            print_run,
+            _("The form %(serial)s has already been entered.") % {"serial": normalised},
+        )
+    if print_run is None:
+        return SerialCheck(
+            "unknown",
+            normalised,
+            None,
+            _("No form with the serial number %(serial)s was printed for this process.") % {"serial": normalised},
+        )
+    message = _("The serial number %(serial)s is valid.") % {"serial": normalised}
+    return SerialCheck("ok", normalised, print_run, message)
