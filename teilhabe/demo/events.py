@@ -1,6 +1,7 @@
 """The demo's events: about 25 across the 13 districts (data/events.json, written for this project) — held ones with
-attendance, minutes and results, cancelled ones, upcoming ones with registrations (one full, with a waiting list)
-and a proposal awaiting approval. Only services write; then the timestamps are moved into the past, as for the
+attendance, minutes and results (one of them, long past, still with the registrations that ``purge_registrations``
+deletes), cancelled ones, upcoming ones with registrations (one full, with a waiting list) and a proposal awaiting
+approval. Only services write; then the timestamps are moved into the past, as for the
 contributions (a demo needs a history)."""
 
 import datetime
@@ -18,7 +19,7 @@ from teilhabe.core.models import TranslationState
 from teilhabe.core.services import content_translation_set
 from teilhabe.councils.models import DistrictSpace
 from teilhabe.events import services as events
-from teilhabe.events.models import AgeBand, Event, EventState
+from teilhabe.events.models import AgeBand, Event, EventState, Registration
 from teilhabe.places.models import District, Neighbourhood
 from teilhabe.stakeholders.models import Organisation
 
@@ -127,6 +128,38 @@ def _registrations(event: Event, residents, item: dict) -> None:
         )
 
 
+def _keeps_old_registrations(item: dict, details: dict, kept: list) -> bool:
+    """The first held event that ended longer ago than registrations are kept, and took registrations: the demo
+    keeps its registrations, so that ``purge_registrations`` has something to delete."""
+    retention = datetime.timedelta(days=settings.TEILHABE_REGISTRATION_RETENTION_DAYS)
+    return (
+        not kept
+        and item["state"] == EventState.HELD
+        and details["takes_registrations"]
+        and details["ends_at"] < timezone.now() - retention
+    )
+
+
+def _event_with_old_registrations(coordinator, process, organiser, details, residents, item) -> Event:
+    """Created and registered for while it was ahead (a month from now), then moved back to its date."""
+    ahead = timezone.now() + datetime.timedelta(days=30)
+    duration = details["ends_at"] - details["starts_at"]
+    event = events.event_create(
+        user=coordinator,
+        process=process,
+        organiser=organiser,
+        **{**details, "starts_at": ahead, "ends_at": ahead + duration},
+    )
+    _registrations(event, residents, {**item, "full": False})
+    registered = details["starts_at"] - datetime.timedelta(days=14)
+    Registration.objects.filter(event=event).update(created_at=registered, updated_at=registered)
+    Event.objects.filter(pk=event.pk).update(
+        starts_at=details["starts_at"], ends_at=details["ends_at"], updated_at=timezone.now()
+    )
+    event.refresh_from_db()
+    return event
+
+
 def _translations(event: Event, texts: dict) -> None:
     for field, by_language in texts.items():
         for language, text in by_language.items():
@@ -142,6 +175,7 @@ def demo_events(process, personas, residents) -> None:
     data = json.loads((settings.BASE_DIR / "teilhabe" / "demo" / "data" / DATA_FILE).read_text(encoding="utf-8"))
     districts = {district.name: district for district in District.objects.filter(city=process.city)}
     coordinator = personas[Role.COORDINATOR]
+    kept = []
     for index, item in enumerate(data["events"]):
         with transaction.atomic():
             organiser = _organiser(process.city, item["organiser"])
@@ -150,6 +184,9 @@ def demo_events(process, personas, residents) -> None:
                 event = events.event_propose(
                     user=personas[Role.ORGANISATION_REPRESENTATIVE], process=process, organiser=organiser, **details
                 )
+            elif _keeps_old_registrations(item, details, kept):
+                event = _event_with_old_registrations(coordinator, process, organiser, details, residents, item)
+                kept.append(event)
             else:
                 event = events.event_create(user=coordinator, process=process, organiser=organiser, **details)
             if event.state == EventState.PLANNED and event.takes_registrations and event.starts_at > timezone.now():

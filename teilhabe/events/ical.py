@@ -251,7 +251,11 @@ def feed_bytes(*, process, district=None, name: str, language: str) -> bytes:
     pairs = [(EVENTS_NAMESPACE, process.pk), (CONTENT_NAMESPACE, "site")]
     versions = cache_versions_many(pairs)
     scope = district.pk if district is not None else "all"
-    key = f"ics-feed:{RELEASE}:{language}:{process.pk}:{scope}:" + ":".join(str(versions[pair]) for pair in pairs)
+    # The site's address is part of it: the entries' links and UIDs carry it (as the chunks' keys do).
+    site = hashlib.sha256(settings.SITE_URL.encode()).hexdigest()[:12]
+    key = f"ics-feed:{RELEASE}:{site}:{language}:{process.pk}:{scope}:" + ":".join(
+        str(versions[pair]) for pair in pairs
+    )
     body = cache.get(key)
     if body is None:
         stamps = feed_event_stamps(process=process, district=district)

@@ -137,6 +137,8 @@ class Event(TimeStampedModel):
 
     state = models.CharField(_("state"), max_length=10, choices=EventState.choices, default=EventState.PLANNED)
     sequence = models.PositiveIntegerField(_("revision"), default=0)
+    # Raised when the time or place of a planned event changes; registrants told of an older one get a notice.
+    time_place_version = models.PositiveIntegerField(_("time and place revision"), default=0)
     cancel_reason = models.TextField(_("reason for cancelling"), max_length=2000, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), max_length=2000, blank=True)
@@ -317,6 +319,8 @@ class Registration(TimeStampedModel):
     promoted_at = models.DateTimeField(_("moved up from the waiting list"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    # The event's time_place_version this registrant was last told (a change notice claims it before it is sent).
+    notified_version = models.PositiveIntegerField(_("told of the time and place revision"), default=0)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.files import File
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -139,6 +139,8 @@ DETAIL_FIELDS = (
     "target_groups",
 )
 # A change of these raises the iCalendar SEQUENCE of a public event (calendar programs update their copy).
+# A change of these tells everyone registered for a planned event (``registrations_notify_changed``).
+TIME_PLACE_FIELDS = ("starts_at", "ends_at", "venue_name", "venue_address")
 SEQUENCE_FIELDS = (
     "title",
     "starts_at",
@@ -480,6 +482,9 @@ def event_update(*, user, event: Event, organiser=None, **details) -> Event:
     raises = event.state in PUBLIC_STATES and any(name in SEQUENCE_FIELDS for name in changed)
     if raises:
         event.sequence += 1
+    moved = event.state == EventState.PLANNED and any(name in TIME_PLACE_FIELDS for name in changed)
+    if moved:
+        event.time_place_version += 1
     event.save()
     _related_set(event, data)
     audit_record(
@@ -492,6 +497,8 @@ def event_update(*, user, event: Event, organiser=None, **details) -> Event:
         _results_stale(event)
     if "capacity" in changed and event.state == EventState.PLANNED:
         registrations_fill_places(event=event)  # more places (or none limited): the waiting list moves up
+    if moved:
+        registrations_notify_changed(event=event, start_moved="starts_at" in changed)
     events_changed(process_id=event.process_id, event_ids=[event.pk])
     return event
 
@@ -962,6 +969,7 @@ def registration_create(
         needs_text=needs_text,
         interpretation_language=interpretation_language,
         token=secrets.token_urlsafe(32),
+        notified_version=event.time_place_version,
     )
     if not anonymous:
         _admit(registration, event, now)
@@ -1159,6 +1167,49 @@ def registrations_event_cancelled_run(*, event_id: int) -> int:
     return sent
 
 
+def registrations_notify_changed(*, event, start_moved: bool) -> None:
+    """Tell everyone registered for a planned event that its time or place changed (called by ``event_update`` in
+    its transaction). A moved start also resets the reminders, so that the reminder comes before the new date.
+
+    After the commit a task (``events.tasks.registrations_event_changed``) mails each registrant with a place or on
+    the waiting list the new details, in their language; housekeeping sends what a worker left unsent.
+    """
+    from teilhabe.events.tasks import registrations_event_changed
+
+    if start_moved:
+        Registration.objects.filter(event=event, state__in=LIVE_REGISTRATION_STATES).update(reminded_at=None)
+    event_id = event.pk
+    transaction.on_commit(lambda: registrations_event_changed.enqueue(event_id=event_id), robust=True)
+
+
+def registrations_event_changed_run(*, event_id: int) -> int:
+    """Send the change notices of a planned event, each claimed by a conditional update of the registration's
+    ``notified_version`` before its mail is sent (running twice sends nothing twice; two quick changes send the
+    latest details once to whoever was not told yet). Returns how many mails were sent."""
+    event = Event.objects.filter(pk=event_id, state=EventState.PLANNED).first()
+    if event is None:
+        return 0
+    version = event.time_place_version
+    behind = Registration.objects.filter(event=event, notified_version__lt=version)
+    # Nobody is told of a change before they confirmed their address: they then get the current details.
+    behind.filter(state__in=[RegistrationState.AWAITING_CONFIRMATION, RegistrationState.CANCELLED]).update(
+        notified_version=version
+    )
+    sent = 0
+    rows = behind.filter(state__in=[RegistrationState.CONFIRMED, RegistrationState.WAITING]).order_by("id")
+    for pk in list(rows.values_list("pk", flat=True)):
+        claimed = Registration.objects.filter(pk=pk, notified_version__lt=version).update(notified_version=version)
+        if claimed:
+            registration_mail_send(
+                registration=Registration.objects.select_related("event").get(pk=pk), kind="event_changed"
+            )
+            sent += 1
+    if sent:
+        with transaction.atomic():
+            audit_record(actor=None, action="event.registrants_told_of_change", obj=event, data={"mails": sent})
+    return sent
+
+
 def registration_reminders_send(*, now=None) -> int:
     """Remind everyone with a place of an event starting within ``TEILHABE_EVENT_REMINDER_HOURS`` (the day before).
 
@@ -1197,6 +1248,17 @@ def registrations_housekeeping() -> None:
         .distinct()
     ):
         registrations_event_cancelled_run(event_id=event_id)
+    for event_id in (
+        Event.objects.filter(
+            state=EventState.PLANNED,
+            registrations__state__in=[RegistrationState.CONFIRMED, RegistrationState.WAITING],
+            registrations__notified_version__lt=F("time_place_version"),
+        )
+        .order_by()
+        .values_list("pk", flat=True)
+        .distinct()
+    ):
+        registrations_event_changed_run(event_id=event_id)
     registration_reminders_send()
 
 
@@ -1288,6 +1350,7 @@ MAIL_SUBJECTS = {
     "promoted": gettext_lazy("A place has become free for you: %(title)s"),
     "reminder": gettext_lazy("Reminder: %(title)s"),
     "event_cancelled": gettext_lazy("Cancelled: %(title)s"),
+    "event_changed": gettext_lazy("New time or place: %(title)s"),
 }
 
 

@@ -61,6 +61,9 @@ def test_seed_demo_builds_hannover_once(db, settings, capsys):
     assert Contribution.objects.filter(event__state="held", status="published").count() == 21
     assert Registration.objects.filter(state="waiting").exists()
     assert events.filter(state="planned", starts_at__gt=timezone.now(), registrations__isnull=False).exists()
+    # One long-past event still holds registrations: the retention command has something to delete.
+    retention = timezone.timedelta(days=settings.TEILHABE_REGISTRATION_RETENTION_DAYS)
+    assert Registration.objects.filter(event__ends_at__lt=timezone.now() - retention).exists()
     call_command("seed_demo")
     assert (
         Contribution.objects.count(),

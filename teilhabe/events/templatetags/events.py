@@ -17,7 +17,7 @@ from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_versions_many
 from teilhabe.core.fragments import cached_fragments, fragment_key
 from teilhabe.core.selectors import content_translation_table, localise
 from teilhabe.core.ui import list_join, localised_markup
-from teilhabe.events.models import Event, Need
+from teilhabe.events.models import Event, EventState, Need
 from teilhabe.events.selectors import (
     ACCESS_FEATURES,
     EVENTS_NAMESPACE,
@@ -131,6 +131,9 @@ def interpretation_name(code: str) -> str:
     return interpretation_language_name(code)
 
 
+SHOWN_STATES = (EventState.CANCELLED, EventState.HELD)
+
+
 @register.simple_tag(takes_context=True)
 def event_rows(context, events):
     """The calendar's rows (items of ``<ul class="cards">``), written in Python rather than a template per row:
@@ -138,7 +141,9 @@ def event_rows(context, events):
     title is the staff text in the reader's language (a German fallback marked, and noted on the page)."""
     language = translation.get_language()
     table = content_translation_table(Event, language)
-    cancelled, features_label = _("Cancelled"), _("Accessibility and languages")
+    features_label = _("Accessibility and languages")
+    # Cancelled and held events say so (an event marked held before its end is still among the upcoming ones).
+    labels = {state: escape(label) for state, label in EventState.choices if state in SHOWN_STATES}
     rows, fell_back = [], False
     for event in events:
         title = localise(event, "title", language, table)
@@ -154,7 +159,11 @@ def event_rows(context, events):
             f'<li class="card{" card-cancelled" if is_cancelled else ""}">\n'
             f'  <h3><a href="{escape(reverse("events:detail", kwargs={"pk": event.pk}))}">'
             f"{localised_markup(title)}</a></h3>\n"
-            + (f'  <p class="event-state-cancelled"><strong>{escape(cancelled)}</strong></p>\n' if is_cancelled else "")
+            + (
+                f'  <p class="event-state-{event.state}"><strong>{labels[event.state]}</strong></p>\n'
+                if event.state in labels
+                else ""
+            )
             + f'  <p class="meta">{" · ".join(meta)}</p>\n'
             + (f'  <ul class="tags" aria-label="{escape(features_label)}">{features}</ul>\n' if features else "")
             + "</li>"

@@ -140,6 +140,15 @@ def test_the_feed_is_cached_until_an_event_changes(
     assert str(vevents(parsed(client.get(feed_url(process))))[ical.event_uid(event)]["summary"]) == "Neuer Titel"
 
 
+def test_the_cached_feed_follows_the_sites_address(process, personas, settings):
+    settings.TEILHABE_PAGE_CACHE = False
+    event = public_event(process)
+    settings.SITE_URL = "https://alt.example.org"
+    assert "alt.example.org" in str(vevents(parsed(Client().get(feed_url(process))))[ical.event_uid(event)]["url"])
+    settings.SITE_URL = "https://neu.example.org"
+    assert "neu.example.org" in str(vevents(parsed(Client().get(feed_url(process))))[ical.event_uid(event)]["url"])
+
+
 def test_a_big_feed_parses(process, personas):
     start = timezone.now() + datetime.timedelta(days=1)
     Event.objects.bulk_create(

@@ -375,3 +375,54 @@ def test_no_reminder_for_who_registers_within_the_day(committed, process, person
     register(committed, soon, participant)
     assert services.registration_reminders_send() == 0
     assert len(mails_to(participant.email)) == 1
+
+
+# A new time or place
+
+
+def test_a_new_time_or_place_is_told_to_everyone_registered_once(committed, process, personas, settings):
+    settings.TEILHABE_EVENT_REMINDER_HOURS = 24
+    event = public_event(process, days=3, capacity=1)
+    holder, waiting = person(1, "tr"), person(2)
+    register(committed, event, holder)
+    register(committed, event, waiting)
+    unconfirmed = anonymous(committed, event, email="neu@example.org")
+    in_two_days = timezone.now() + datetime.timedelta(days=2, hours=1)
+    assert services.registration_reminders_send(now=in_two_days) == 1  # the holder's reminder for the old date
+    mail.outbox.clear()
+    coordinator = personas["coordinator"]
+    later = event.starts_at + datetime.timedelta(days=1)
+    committed(
+        services.event_update,
+        user=coordinator,
+        event=event,
+        starts_at=later,
+        ends_at=later + datetime.timedelta(hours=2),
+    )
+    assert sorted(message.to[0] for message in mail.outbox) == [holder.email, waiting.email]
+    [notice] = mails_to(holder.email)
+    with translation.override("tr"):
+        assert notice.subject.endswith(
+            str(services.MAIL_SUBJECTS["event_changed"] % {"title": "Stadtteildialog Mitte"})
+        )
+    assert refresh(unconfirmed).notified_version == refresh(event).time_place_version == 1
+    assert AuditEntry.objects.filter(action="event.registrants_told_of_change").count() == 1
+    # Safe to run twice; a title change alone tells nobody.
+    mail.outbox.clear()
+    assert services.registrations_event_changed_run(event_id=event.pk) == 0
+    committed(services.event_update, user=coordinator, event=refresh(event), title="Stadtteildialog Mitte (neu)")
+    assert not mail.outbox
+    # The reminder comes again before the new date.
+    assert services.registration_reminders_send(now=later - datetime.timedelta(hours=2)) == 1
+
+
+def test_housekeeping_sends_the_change_notices_a_worker_left(committed, event, personas, participant):
+    register(committed, event, participant)
+    mail.outbox.clear()
+    with mock.patch.object(services, "registrations_notify_changed"):
+        committed(services.event_update, user=personas["coordinator"], event=event, venue_name="Rathaus")
+    assert not mail.outbox
+    services.registrations_housekeeping()
+    services.registrations_housekeeping()
+    assert [message.to for message in mail.outbox] == [[participant.email]]
+    assert "Rathaus" in mail.outbox[0].body

@@ -78,6 +78,15 @@ def test_calendar_past_tab(process, personas):
     # The tabs keep the filters and leave the page number behind.
     assert f'<a href="{calendar_url(process)}?district=1">' in page
     assert f'<a href="{calendar_url(process)}?when=past&amp;district=1" aria-current="page">' in page
+    assert page.count('class="event-state-held"') == 2
+
+
+def test_an_event_marked_held_before_its_end_is_upcoming_and_says_held(process, personas):
+    public_event(process, title="Läuft noch", days=-0.05, hours=4, state=EventState.HELD)
+    public_event(process, title="Morgen", days=1)
+    page = text(german().get(calendar_url(process)))
+    assert "Läuft noch" in page and "Morgen" in page
+    assert page.count('class="event-state-held"') == 1 and 'class="event-state-cancelled"' not in page
 
 
 @pytest.mark.parametrize(
