@@ -341,6 +341,7 @@ TEILHABE_HOUSEKEEPING_JOBS = [
     "teilhabe.administration.services.consideration_exports_recover",  # exports whose worker died
     "teilhabe.events.services.registrations_housekeeping",  # reminders the day before, notices of cancellations
     "teilhabe.events.services.registrations_purge",  # registrations past TEILHABE_REGISTRATION_RETENTION_DAYS
+    "teilhabe.analog.services.scans_purge",  # scans of originals past TEILHABE_SCAN_RETENTION_DAYS
 ]
 # A daily digest goes out once the oldest step in it waited this long (checked at each housekeeping run).
 TEILHABE_NOTIFICATION_DIGEST_HOURS = envint("TEILHABE_NOTIFICATION_DIGEST_HOURS", 24)
@@ -352,6 +353,10 @@ TEILHABE_CONSIDERATION_PDF_MAX_ROWS = envint("TEILHABE_CONSIDERATION_PDF_MAX_ROW
 TEILHABE_REGISTRATION_RETENTION_DAYS = envint("TEILHABE_REGISTRATION_RETENTION_DAYS", 90)
 TEILHABE_EVENT_REMINDER_HOURS = envint("TEILHABE_EVENT_REMINDER_HOURS", 24)
 TEILHABE_EVENT_ATTACHMENT_MAX_BYTES = envint("TEILHABE_EVENT_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Analog input: a scan of an original (PDF, JPEG, PNG) is at most this large; its file is deleted this many days
+# after the upload (`manage.py purge_scans`, also a housekeeping job), the transcribed contribution stays.
+TEILHABE_SCAN_MAX_BYTES = envint("TEILHABE_SCAN_MAX_BYTES", 15 * 1024 * 1024)
+TEILHABE_SCAN_RETENTION_DAYS = envint("TEILHABE_SCAN_RETENTION_DAYS", 365)
 TEILHABE_HOUSEKEEPING_INTERVAL = envint("TEILHABE_HOUSEKEEPING_INTERVAL", 3600)
 # The audit log's outside anchor: `verify_audit --checkpoint` appends (count, head hash, time) here, one JSON
 # object a line; keep it on storage the database's users cannot rewrite (or copy it off the machine).

@@ -1,0 +1,144 @@
+"""The entry screen's form: one original (paper form, letter, e-mail, phone note, …) at a time."""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from teilhabe.analog.services import ENTRY_CHANNELS
+from teilhabe.contributions.forms import localised_label
+from teilhabe.contributions.models import BODY_MAX, TITLE_MAX, Channel, Language
+from teilhabe.core.fields import ModelChoiceField, ModelMultipleChoiceField
+from teilhabe.events.forms import FieldsetsMixin
+from teilhabe.places.models import District
+from teilhabe.processes.models import FieldOfAction, TargetGroup
+from teilhabe.stakeholders.models import Organisation
+
+DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y"]
+CONSENT_CHOICES = [("yes", _("Yes, it may be published")), ("no", _("No (or not ticked)"))]
+
+
+class EntryForm(FieldsetsMixin, forms.Form):
+    """Fields in the order of a paper form; ``channel``, ``event`` and ``original_date`` are remembered between
+    entries (fast series entry), the others come back empty."""
+
+    fieldsets = (
+        (_("Where it came from"), ("channel", "event", "original_date", "form_serial")),
+        (_("What it says"), ("title", "body", "fields_of_action", "target_groups", "district", "language")),
+        (_("Who sent it"), ("publication_consent", "organisation", "group_size")),
+        (_("Scan of the original"), ("scan",)),
+    )
+
+    channel = forms.ChoiceField(label=_("Channel"), widget=forms.RadioSelect)
+    event = ModelChoiceField(
+        label=_("Event (optional)"),
+        queryset=None,
+        required=False,
+        empty_label=_("None"),
+        help_text=_("The held event it came from, for example an information stand."),
+    )
+    original_date = forms.DateField(
+        label=_("Date on the original (optional)"),
+        required=False,
+        input_formats=DATE_FORMATS,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric", "size": 12}),
+        help_text=_("For example 2026-11-28 or 28.11.2026. Without a date, the event's date is taken, if any."),
+    )
+    form_serial = forms.CharField(
+        label=_("Serial number"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 16}),
+        help_text=_("Paper forms only: the number printed on the sheet, for example 12-000123-K."),
+    )
+    title = forms.CharField(
+        label=_("Title (optional)"),
+        required=False,
+        max_length=TITLE_MAX,
+        help_text=_("Without a title, the first line of the text is taken."),
+    )
+    body = forms.CharField(label=_("Text"), max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 6}))
+    fields_of_action = ModelMultipleChoiceField(
+        label=_("Fields of action"), queryset=FieldOfAction.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    target_groups = ModelMultipleChoiceField(
+        label=_("Target groups (optional)"),
+        queryset=TargetGroup.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    district = ModelChoiceField(
+        label=_("District (optional)"), queryset=District.objects.none(), required=False, empty_label=_("Whole city")
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the text"),
+        required=False,
+        choices=[("", _("Detect automatically")), *Language.choices],
+    )
+    publication_consent = forms.ChoiceField(
+        label=_("Consent to publication"),
+        choices=CONSENT_CHOICES,
+        widget=forms.RadioSelect,
+        help_text=_("Without consent the text is used for counting and analysis, but not published."),
+    )
+    organisation = ModelChoiceField(
+        label=_("Organisation (optional)"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("None"),
+        help_text=_("When an organisation sent it."),
+    )
+    group_size = forms.IntegerField(
+        label=_("Group size (optional)"),
+        min_value=1,
+        max_value=100000,
+        required=False,
+        help_text=_("How many people wrote it, if a group did."),
+    )
+    scan = forms.FileField(
+        label=_("Scan (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+    def __init__(self, *args, process, events, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        channels = dict(Channel.choices)
+        self.fields["channel"].choices = [(value, channels[value]) for value in ENTRY_CHANNELS]
+        self.fields["event"].queryset = events
+        self.fields["event"].label_from_instance = lambda event: (
+            f"{formats.date_format(event.starts_at.date(), 'SHORT_DATE_FORMAT')} – {event.title}"
+        )
+        self.fields["fields_of_action"].queryset = process.fields_of_action.all()
+        self.fields["fields_of_action"].label_from_instance = localised_label(FieldOfAction)
+        self.fields["target_groups"].queryset = process.target_groups.all()
+        self.fields["target_groups"].label_from_instance = localised_label(TargetGroup)
+        self.fields["district"].queryset = District.objects.filter(city_id=process.city_id).order_by("number")
+        self.fields["organisation"].queryset = organisations
+        self.fields["scan"].help_text = _("PDF, JPEG or PNG, at most %(size)s.") % {
+            "size": filesizeformat(settings.TEILHABE_SCAN_MAX_BYTES)
+        }
+        if not process.target_groups.exists():
+            del self.fields["target_groups"]
+
+    def entry(self) -> dict:
+        """The cleaned data as ``analog_entry_record`` takes it."""
+        data = dict(self.cleaned_data)
+        data["fields_of_action"] = list(data["fields_of_action"])
+        data["target_groups"] = list(data.get("target_groups") or [])
+        data["publication_consent"] = data["publication_consent"] == "yes"
+        return data
+
+
+def remembered(data: dict) -> dict:
+    """What the next entry starts with: channel, event and date of the entry before (JSON for the session)."""
+    date = data.get("original_date")
+    event = data.get("event")
+    return {
+        "channel": data.get("channel") or "",
+        "event": event.pk if event is not None else None,
+        "original_date": date.isoformat() if isinstance(date, datetime.date) else "",
+    }
