@@ -6,19 +6,29 @@ states once what each counter counts, so that a check (and a repair) can prove i
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from teilhabe.contributions.models import Comment, Contribution, Flag, Status, Support
+from teilhabe.contributions.models import AnalogSupportTally, Comment, Contribution, Flag, Status, Support
 
-# (model holding the counter, counter field, model of the counted rows, their foreign key, which rows count)
+# (model holding the counter, counter field, model of the counted rows, their foreign key, which rows count, and
+# what the counter adds up of them)
 COUNTERS = [
-    (Contribution, "support_count", Support, "contribution", Q()),
+    (Contribution, "support_count", Support, "contribution", Q(), Count("pk")),
     # Only published comments count: comment_create and comment_moderate change the counter on publication.
-    (Contribution, "comment_count", Comment, "contribution", Q(status=Status.PUBLISHED)),
+    (Contribution, "comment_count", Comment, "contribution", Q(status=Status.PUBLISHED), Count("pk")),
     # Open reports of the contribution itself; reports of its comments count on the comment.
-    (Contribution, "open_flag_count", Flag, "contribution", Q(comment__isnull=True, resolved_at__isnull=True)),
-    (Comment, "open_flag_count", Flag, "comment", Q(resolved_at__isnull=True)),
+    (
+        Contribution,
+        "open_flag_count",
+        Flag,
+        "contribution",
+        Q(comment__isnull=True, resolved_at__isnull=True),
+        Count("pk"),
+    ),
+    (Comment, "open_flag_count", Flag, "comment", Q(resolved_at__isnull=True), Count("pk")),
+    # Supports counted at events: every entry's change of the total (a correction adds its difference).
+    (Contribution, "analog_support_count", AnalogSupportTally, "contribution", Q(), Sum("delta")),
 ]
 
 
@@ -35,14 +45,14 @@ class CounterDifference:
 
 
 def counter_differences() -> list[CounterDifference]:
-    """Every counter whose value differs from the number of its rows (one query per counter)."""
+    """Every counter whose value differs from what its rows add up to (one query per counter)."""
     differences = []
-    for model, field, rows, key, condition in COUNTERS:
+    for model, field, rows, key, condition, aggregate in COUNTERS:
         counted = (
             rows.objects.filter(condition, **{key: OuterRef("pk")})
             .order_by()
             .values(key)
-            .annotate(n=Count("pk"))
+            .annotate(n=aggregate)
             .values("n")
         )
         drifted = (

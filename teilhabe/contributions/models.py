@@ -152,7 +152,10 @@ class Contribution(TimeStampedModel):
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     # Denormalised counters, changed only by services with F() updates; `manage.py check_counters` proves them.
-    support_count = models.PositiveIntegerField(_("support count"), default=0)
+    support_count = models.PositiveIntegerField(_("support count"), default=0)  # online: one per person
+    # Supports counted on paper at events (dot-voting, ballot sheets): the sum of the AnalogSupportTally entries'
+    # deltas. Never added into support_count, so that a total is online + analog and each part stays visible.
+    analog_support_count = models.PositiveIntegerField(_("supports at events"), default=0, db_default=0)
     comment_count = models.PositiveIntegerField(_("comment count"), default=0)  # published comments only
     open_flag_count = models.PositiveIntegerField(_("open flag count"), default=0)
 
@@ -164,8 +167,13 @@ class Contribution(TimeStampedModel):
             # Counting search hits: each hit is checked here instead of in the (wide) table row.
             models.Index(fields=["id", "process", "status"], name="contrib_by_id_status"),
             # comment_count rides along so that the process figures (sums) are read from this index alone.
+            # "Most supported" orders by all supports, online and at events (equal terms): an index on the sum.
             models.Index(
-                fields=["process", "status", "-support_count", "-id", "comment_count"], name="contrib_list_supported"
+                models.F("process"),
+                models.F("status"),
+                (models.F("support_count") + models.F("analog_support_count")).desc(),
+                models.F("id").desc(),
+                name="contrib_list_supported",
             ),
             models.Index(fields=["process", "status", "-comment_count", "-id"], name="contrib_list_discussed"),
             models.Index(fields=["process", "status", "channel"], name="contrib_list_channel"),
@@ -375,6 +383,7 @@ class ContributionTally(models.Model):
     contributions = models.PositiveIntegerField(_("contributions"), default=0)
     supports = models.PositiveIntegerField(_("supports"), default=0)
     comments = models.PositiveIntegerField(_("published comments"), default=0)
+    analog_supports = models.PositiveIntegerField(_("supports at events"), default=0, db_default=0)
 
     class Meta:
         constraints = [
@@ -394,3 +403,57 @@ class ContributionTally(models.Model):
 
     def __str__(self):
         return f"{self.process_id} {self.status} {self.channel} {self.language} {self.district_id or '-'}"
+
+
+class AnalogSupportTally(models.Model):
+    """Supports counted on paper at an event for one contribution (dot-voting, ballot sheets) — Punktabfrage.
+
+    An entry is never changed or deleted. ``count`` is what the sheet says (at least 0); ``delta`` is what the entry
+    adds to the contribution's ``analog_support_count``: the count itself for a first entry, and for a correction
+    (``corrects``: the entry it replaces, corrected at most once) the difference to the count it replaces. So the
+    sum of the deltas is the sum of the current counts, which are never negative: a contribution's analog supports
+    never go below zero. Entered by the event's organisers or the process's coordinators
+    (``analog_supports_enter``, ``analog_supports_correct``; both audited).
+    """
+
+    contribution = models.ForeignKey(
+        Contribution, on_delete=models.PROTECT, related_name="analog_supports", verbose_name=_("contribution")
+    )
+    # A reference by name: contributions never import events (the layers, docs/architecture.md).
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.PROTECT, related_name="analog_supports", verbose_name=_("event")
+    )
+    count = models.PositiveIntegerField(_("supports counted"))
+    delta = models.IntegerField(_("change of the total"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    corrects = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
+        verbose_name=_("corrects"),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("entered by")
+    )
+    created_at = models.DateTimeField(_("entered"), auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["contribution", "id"], name="analog_support_by_contrib"),
+            models.Index(fields=["event", "id"], name="analog_support_by_event"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(count__gte=0), name="analog_support_count_not_negative"),
+            # A first entry adds its count; only a correction may change the total by anything else.
+            models.CheckConstraint(
+                condition=models.Q(corrects__isnull=False) | models.Q(delta=models.F("count")),
+                name="analog_support_first_entry_adds_count",
+            ),
+        ]
+        verbose_name = _("analog support tally")
+        verbose_name_plural = _("analog support tallies")
+
+    def __str__(self):
+        return f"{self.contribution_id} @ {self.event_id}: {self.count}"

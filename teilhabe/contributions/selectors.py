@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import rules
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone, translation
@@ -17,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 from teilhabe.accounts.models import pseudonym
 from teilhabe.contributions.models import (
     RIGHT_TO_LEFT,
+    AnalogSupportTally,
     Channel,
     Comment,
     Contribution,
@@ -40,9 +41,12 @@ from teilhabe.processes.models import FieldOfAction
 from teilhabe.processes.selectors import process_get
 
 # "Newest" is the order of receipt: ids grow with time, and an id order is cheap for every filter and search.
+# "Most supported" counts every support, online and at events (equal terms; the index contrib_list_supported is
+# on the same sum).
+SUPPORTS_TOTAL = F("support_count") + F("analog_support_count")
 SORTS = {
     "newest": ("-id",),
-    "supported": ("-support_count", "-id"),
+    "supported": (SUPPORTS_TOTAL.desc(), "-id"),
     "discussed": ("-comment_count", "-id"),
 }
 # Threads keep removed comments as placeholders; lists show the public only what is published.
@@ -217,6 +221,7 @@ CARD_COLUMNS = (
     "support_count",
     "comment_count",
     "district__name",
+    "analog_support_count",
     "organisation_id",
     "organisation__name",
     "author_id",
@@ -273,7 +278,7 @@ def contribution_cards(ids, *, process) -> list[ContributionCard]:
         row = rows.get(pk)
         if row is None:
             continue
-        (_pk, title, text_language, created_at, channel, supports, comments, district, organisation_id,
+        (_pk, title, text_language, created_at, channel, supports, comments, district, analog, organisation_id,
          organisation, author_id, display_name) = row  # fmt: skip
         created = timezone.localtime(created_at)
         created_text = dates.get(created.date())
@@ -303,7 +308,7 @@ def contribution_cards(ids, *, process) -> list[ContributionCard]:
                     for field_id in sorted(links.get(pk, ()), key=field_order.__getitem__)
                     if field_id in field_names
                 ),
-                supports_text=ngettext("%(counter)s support", "%(counter)s supports", supports) % {"counter": supports},
+                supports_text=supports_text(supports, analog),
                 comments_text=ngettext("%(counter)s comment", "%(counter)s comments", comments) % {"counter": comments},
             )
         )
@@ -311,6 +316,19 @@ def contribution_cards(ids, *, process) -> list[ContributionCard]:
 
 
 _URL_PLACEHOLDER = 987654321987
+
+
+def supports_text(online: int, analog: int) -> str:
+    """ "N supports", and where some were counted at events "N supports (x online, y at events)": the total is
+    online + analog, each part shown (docs/analog-supports.md)."""
+    total = online + analog
+    if not analog:
+        return ngettext("%(counter)s support", "%(counter)s supports", total) % {"counter": total}
+    return ngettext(
+        "%(counter)s support (%(online)s online, %(analog)s at events)",
+        "%(counter)s supports (%(online)s online, %(analog)s at events)",
+        total,
+    ) % {"counter": total, "online": online, "analog": analog}
 
 
 # A contribution's page loads of its author only what it may show: the public name, never the e-mail address.
@@ -457,7 +475,7 @@ def contribution_pdf(*, contribution: Contribution, language: str, url: str) -> 
     language = supported_language(language)
     key = (
         f"contribution-pdf:{contribution.pk}:{language}:"
-        f"{contribution.updated_at.timestamp()}:{contribution.support_count}"
+        f"{contribution.updated_at.timestamp()}:{contribution.support_count}:{contribution.analog_support_count}"
     )
     pdf = cache.get(key)
     if pdf is None:
@@ -593,3 +611,78 @@ def moderation_queue(*, process) -> dict:
             .order_by("created_at")[:200]
         ),
     }
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Supports counted at events (the organisers' entry page; docs/analog-supports.md)
+
+
+@dataclass(frozen=True)
+class AnalogSupportRow:
+    """One row of an event's tally sheet: a published contribution of the process and its supports."""
+
+    pk: int
+    title: str
+    language: str
+    is_result: bool  # came out of this event
+    online: int
+    analog: int  # counted at every event
+    at_event: int  # counted at this event (its current entries)
+
+    @property
+    def total(self) -> int:
+        return self.online + self.analog
+
+
+def analog_support_rows(*, event, extra_ids=()) -> list[AnalogSupportRow]:
+    """The rows of ``event``'s tally sheet: the published contributions of its process that came out of it, that
+    already have supports counted at it, and those of ``extra_ids`` (added by number), in id order. Two queries,
+    whatever the number of rows."""
+    at_event = dict(
+        AnalogSupportTally.objects.filter(event_id=event.pk)
+        .order_by()
+        .values("contribution_id")
+        .annotate(n=Sum("delta"))
+        .values_list("contribution_id", "n")
+    )
+    wanted = {pk for pk in (parse_id(value) for value in extra_ids) if pk is not None}
+    rows = (
+        Contribution.objects.filter(process_id=event.process_id, status=Status.PUBLISHED)
+        .filter(Q(event_id=event.pk) | Q(pk__in=wanted | set(at_event)))
+        .order_by("pk")
+        .values_list("pk", "title", "language", "event_id", "support_count", "analog_support_count")
+    )
+    return [
+        AnalogSupportRow(
+            pk=pk,
+            title=title,
+            language=language,
+            is_result=event_id == event.pk,
+            online=online,
+            analog=analog,
+            at_event=at_event.get(pk, 0),
+        )
+        for pk, title, language, event_id, online, analog in rows
+    ]
+
+
+def analog_support_history(*, event) -> list[AnalogSupportTally]:
+    """Every entry of supports counted at ``event``, newest first, with who entered it, what it corrects and whether
+    it was corrected itself (one query)."""
+    return list(
+        AnalogSupportTally.objects.filter(event_id=event.pk)
+        .select_related("entered_by", "contribution", "correction")
+        .order_by("-id")
+    )
+
+
+def analog_support_entry_get(*, pk) -> AnalogSupportTally | None:
+    """One entry with its event, the event's process and its contribution (for its correction page)."""
+    pk = parse_id(pk)
+    if pk is None:
+        return None
+    return (
+        AnalogSupportTally.objects.filter(pk=pk)
+        .select_related("event__process", "contribution", "entered_by", "correction")
+        .first()
+    )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from teilhabe.contributions.counters import counter_differences
 from teilhabe.contributions.models import (
+    AnalogSupportTally,
     Channel,
     Comment,
     Contribution,
@@ -34,6 +35,7 @@ from teilhabe.contributions.tallies import AMOUNTS as TALLY_AMOUNTS
 from teilhabe.contributions.tallies import tallied, tallies_build, tally_apply
 from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version_bump
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
+from teilhabe.core.fields import parse_id
 from teilhabe.core.languages import detect_language
 from teilhabe.core.machine_translation import TranslationUnavailable, machine_translate, machine_translation_enabled
 from teilhabe.core.mail import send_localised_mail
@@ -868,3 +870,162 @@ def contribution_admin_change(*, contribution: Contribution):
     with transaction.atomic(), tallied([contribution.pk]):
         yield
         _figures_changed(contribution.process_id, lists=True, contribution_ids=[contribution.pk])
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Supports counted at events (dot-voting, ballot sheets): docs/analog-supports.md
+
+ANALOG_NOTE_MAX = 500
+ANALOG_COUNT_MAX = 100_000  # more dots than a sheet holds: a typing error
+
+
+def _analog_count(value, *, field: str, errors: dict) -> int | None:
+    """A count typed into a sheet's row: a whole number from 0 up, or a field error."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        try:
+            value = int(str(value).strip())
+        except ValueError:
+            errors[field] = _("Please enter a whole number of supports (0 or more).")
+            return None
+    if value < 0:
+        errors[field] = _("A count cannot be negative. To lower an entry, correct it.")
+        return None
+    if value > ANALOG_COUNT_MAX:
+        errors[field] = _("This count is too large for one sheet; please check it.")
+        return None
+    return value
+
+
+@transaction.atomic
+def analog_supports_enter(*, user, event, counts: dict[int, int], note: str = "") -> list[AnalogSupportTally]:
+    """Enter the supports counted at ``event`` (an ``events.Event``) for several contributions at once: one sheet of a
+    dot-vote, ``counts`` maps a contribution's id to its count. Empty rows and rows with 0 are left out; each other
+    row becomes an ``AnalogSupportTally`` and adds its count to the contribution's ``analog_support_count`` (and its
+    tally).
+
+    Whoever may enter the event's results may enter them (``events.enter_results``, asked by name: contributions never
+    import events): the event's organisers and the process's coordinators, once the event is held. Only published
+    contributions of the event's process count. All or nothing: any bad row refuses the whole sheet, with an error
+    per row (``count_<id>``). Each entry is audited on its contribution.
+    """
+    _require(user, "events.enter_results", event)
+    errors: dict[str, str] = {}
+    wanted: dict[int, int] = {}
+    for key, value in counts.items():
+        if value is None or str(value).strip() == "":
+            continue  # a row left empty
+        pk = key if isinstance(key, int) else parse_id(key)
+        field = f"count_{key}"
+        if pk is None:
+            errors[field] = _("This is not the number of a contribution.")
+            continue
+        count = _analog_count(value, field=f"count_{pk}", errors=errors)
+        if count:
+            wanted[pk] = count
+    note = clean_plain_text(note)
+    if len(note) > ANALOG_NOTE_MAX:
+        errors["note"] = _("Please keep the note under %(max)s characters.") % {"max": ANALOG_NOTE_MAX}
+    if errors:
+        raise ApplicationError(_("Please correct the marked counts; nothing was saved."), field_errors=errors)
+    if not wanted:
+        raise ApplicationError(
+            _("Please enter at least one count above 0."), field_errors={"counts": _("No count was entered.")}
+        )
+    entries = []
+    with tallied(wanted):  # the contributions are locked from here until the commit
+        found = set(
+            Contribution.objects.filter(
+                pk__in=wanted, process_id=event.process_id, status=Status.PUBLISHED
+            ).values_list("pk", flat=True)
+        )
+        missing = sorted(set(wanted) - found)
+        if missing:
+            raise ApplicationError(
+                _("Only published contributions of this event's process can be counted; nothing was saved."),
+                field_errors={
+                    f"count_{pk}": _("No published contribution of this process has the number %(number)s.")
+                    % {"number": pk}
+                    for pk in missing
+                },
+            )
+        for pk in sorted(wanted):
+            entries.append(
+                AnalogSupportTally(
+                    contribution_id=pk,
+                    event=event,
+                    count=wanted[pk],
+                    delta=wanted[pk],
+                    note=note,
+                    entered_by=user,
+                )
+            )
+            Contribution.objects.filter(pk=pk).update(analog_support_count=F("analog_support_count") + wanted[pk])
+        entries = AnalogSupportTally.objects.bulk_create(entries)
+    for entry in entries:
+        audit_record(
+            actor=user,
+            action="analog_supports.entered",
+            obj=Contribution(pk=entry.contribution_id),  # names the contribution; nothing more is read
+            data={"tally": entry.pk, "event": event.pk, "count": entry.count, "note": note},
+        )
+    _figures_changed(event.process_id, contribution_ids=wanted)
+    return entries
+
+
+@transaction.atomic
+def analog_supports_correct(*, user, tally: AnalogSupportTally, count, reason: str) -> AnalogSupportTally:
+    """Correct an entry of supports counted at an event: a new entry with the right ``count`` that replaces ``tally``
+    in the total (it adds the difference); ``tally`` stays as it was, and each entry is corrected at most once (a
+    correction of a correction corrects the latest). The same people as for entering (``events.enter_results``); a
+    ``reason`` is required. Audited on the contribution with both counts.
+    """
+    _require(user, "events.enter_results", tally.event)
+    errors: dict[str, str] = {}
+    count = _analog_count(count, field="count", errors=errors)
+    reason = clean_plain_text(reason)
+    if not reason:
+        errors["reason"] = _("Please say why the entry is corrected.")
+    elif len(reason) > ANALOG_NOTE_MAX:
+        errors["reason"] = _("Please keep the note under %(max)s characters.") % {"max": ANALOG_NOTE_MAX}
+    if errors:
+        raise ApplicationError(_("Please correct the marked fields; nothing was saved."), field_errors=errors)
+    with tallied([tally.contribution_id]):  # locks the contribution: corrections of one entry queue up here
+        if AnalogSupportTally.objects.filter(corrects_id=tally.pk).exists():
+            raise Conflict(_("This entry has already been corrected; please correct the latest correction."))
+        if count == tally.count:
+            raise ApplicationError(
+                _("The count is the same as the entry's; nothing to correct."),
+                field_errors={"count": _("Please enter the right count.")},
+            )
+        delta = count - tally.count
+        try:
+            with transaction.atomic():
+                correction = AnalogSupportTally.objects.create(
+                    contribution_id=tally.contribution_id,
+                    event_id=tally.event_id,
+                    count=count,
+                    delta=delta,
+                    note=reason,
+                    corrects=tally,
+                    entered_by=user,
+                )
+        except IntegrityError as exc:  # corrected by someone else at the same moment
+            raise Conflict(_("This entry has already been corrected; please correct the latest correction.")) from exc
+        Contribution.objects.filter(pk=tally.contribution_id).update(
+            analog_support_count=F("analog_support_count") + delta
+        )
+    audit_record(
+        actor=user,
+        action="analog_supports.corrected",
+        obj=Contribution(pk=tally.contribution_id),
+        data={
+            "tally": correction.pk,
+            "corrects": tally.pk,
+            "event": tally.event_id,
+            "count": count,
+            "previous": tally.count,
+            "reason": reason,
+        },
+    )
+    _figures_changed(tally.event.process_id, contribution_ids=[tally.contribution_id])
+    return correction

@@ -1,5 +1,5 @@
-"""Tallies (``ContributionTally``): contributions, supports and published comments per status, channel,
-language and district of a process, kept exact in the transaction of every change.
+"""Tallies (``ContributionTally``): contributions, supports (online, and counted at events) and published comments
+per status, channel, language and district of a process, kept exact in the transaction of every change.
 
 Every service that changes what a tally counts wraps the change in ``tallied``: it locks the contributions
 concerned and notes where they stand, and when the change is done it moves their amounts between the tally
@@ -20,11 +20,14 @@ from teilhabe.contributions.models import Contribution, ContributionTally
 
 # What tells the rows apart (the contribution's own columns of the same names), and what each row adds up.
 KEY_FIELDS = ("process_id", "status", "channel", "language", "district_id")
-AMOUNTS = ("contributions", "supports", "comments")
+AMOUNTS = ("contributions", "supports", "comments", "analog_supports")
+# The contribution's columns each amount sums (contributions counts the rows).
+SUMMED = ("support_count", "comment_count", "analog_support_count")
+ZERO = (0,) * len(AMOUNTS)
 _CHUNK = 500
 
 Key = tuple  # (process_id, status, channel, language, district_id or None)
-Amounts = tuple[int, int, int]
+Amounts = tuple[int, int, int, int]
 
 
 def _sort_key(key: Key) -> tuple:
@@ -34,7 +37,7 @@ def _sort_key(key: Key) -> tuple:
 
 
 def _add(totals: dict, key: Key, amounts: Iterable[int], sign: int = 1) -> None:
-    totals[key] = tuple(old + sign * new for old, new in zip(totals.get(key, (0, 0, 0)), amounts, strict=True))
+    totals[key] = tuple(old + sign * new for old, new in zip(totals.get(key, ZERO), amounts, strict=True))
 
 
 def _amounts_of(contribution_ids: Iterable[int], *, lock: bool) -> dict[Key, Amounts]:
@@ -45,8 +48,9 @@ def _amounts_of(contribution_ids: Iterable[int], *, lock: bool) -> dict[Key, Amo
         rows = Contribution.objects.filter(pk__in=ids[start : start + _CHUNK]).order_by("pk")
         if lock:
             rows = rows.select_for_update()
-        for *key, supports, comments in rows.values_list(*KEY_FIELDS, "support_count", "comment_count"):
-            _add(totals, tuple(key), (1, supports, comments))
+        size = len(KEY_FIELDS)
+        for row in rows.values_list(*KEY_FIELDS, *SUMMED):
+            _add(totals, tuple(row[:size]), (1, *row[size:]))
     return totals
 
 
@@ -88,7 +92,7 @@ class Followed:
 @contextmanager
 def tallied(contribution_ids: Iterable[int] = ()) -> Iterator[Followed]:
     """Keep the tallies exact across a change of the given contributions (status, channel, language, district,
-    ``support_count``, ``comment_count``, creation or deletion).
+    ``support_count``, ``comment_count``, ``analog_support_count``, creation or deletion).
 
     Use inside the service's transaction, around the whole change: the contributions are locked first (in id
     order), then the change runs, then the difference between before and after goes into the tally rows.
@@ -117,7 +121,10 @@ class TallyDifference:
     def __str__(self) -> str:
         process_id, status, channel, language, district_id = self.key
         where = f"process {process_id} {status} {channel} {language} district {district_id or '-'}"
-        stored, counted = (dict(zip(AMOUNTS, amounts, strict=True)) for amounts in (self.stored, self.counted))
+        # Supports counted at events are named only where either side has some (most processes have none).
+        shown = [index for index, name in enumerate(AMOUNTS) if name != "analog_supports" or self.stored[index] or
+                 self.counted[index]]  # fmt: skip
+        stored, counted = ({AMOUNTS[i]: amounts[i] for i in shown} for amounts in (self.stored, self.counted))
         return f"tally {where}: stored {stored}, counted {counted}"
 
 
@@ -126,10 +133,8 @@ def tallies_counted(process=None) -> dict[Key, Amounts]:
     rows = Contribution.objects.order_by()
     if process is not None:
         rows = rows.filter(process=process)
-    rows = rows.values(*KEY_FIELDS).annotate(
-        n=Count("id"), supports=Sum("support_count"), comments=Sum("comment_count")
-    )
-    return {tuple(row[field] for field in KEY_FIELDS): (row["n"], row["supports"], row["comments"]) for row in rows}
+    rows = rows.values(*KEY_FIELDS).annotate(n=Count("id"), **{column: Sum(column) for column in SUMMED})
+    return {tuple(row[field] for field in KEY_FIELDS): (row["n"], *(row[column] for column in SUMMED)) for row in rows}
 
 
 def tallies_stored(process=None) -> dict[Key, Amounts]:
@@ -143,11 +148,10 @@ def tallies_stored(process=None) -> dict[Key, Amounts]:
 def tally_differences(process=None) -> list[TallyDifference]:
     """Every tally row that differs from the count of its contributions (a missing row counts as zeros)."""
     counted, stored = tallies_counted(process), tallies_stored(process)
-    zero = (0, 0, 0)
     differences = [
-        TallyDifference(key, stored.get(key, zero), counted.get(key, zero))
+        TallyDifference(key, stored.get(key, ZERO), counted.get(key, ZERO))
         for key in counted.keys() | stored.keys()
-        if stored.get(key, zero) != counted.get(key, zero)
+        if stored.get(key, ZERO) != counted.get(key, ZERO)
     ]
     return sorted(differences, key=lambda difference: _sort_key(difference.key))
 
@@ -181,7 +185,8 @@ def tallies_build(process=None) -> list[TallyDifference]:
 
 
 def tally_totals(*, process, status: str) -> dict[str, int]:
-    """Contributions, supports and comments of ``process`` with ``status``, summed over its tally rows."""
+    """Contributions, supports (online; ``analog_supports``: counted at events) and comments of ``process`` with
+    ``status``, summed over its tally rows."""
     totals = (
         ContributionTally.objects.filter(process=process, status=status)
         .order_by()

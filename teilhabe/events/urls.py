@@ -1,6 +1,6 @@
 from django.urls import path
 
-from teilhabe.events import views
+from teilhabe.events import supports, views
 
 app_name = "events"
 
@@ -52,6 +52,12 @@ organiser_patterns = [
     path("verwaltung/veranstaltungen/<str:pk>/protokoll/", views.event_minutes_view, name="manage_minutes"),
     path("verwaltung/veranstaltungen/<str:pk>/dateien/", views.attachment_add_view, name="manage_attachment_add"),
     path("verwaltung/veranstaltungen/<str:pk>/ergebnisse/", views.event_results_view, name="manage_results"),
+    path("verwaltung/veranstaltungen/<str:pk>/punkte/", supports.supports_view, name="manage_supports"),
+    path(
+        "verwaltung/veranstaltungen/punkte/<str:pk>/korrigieren/",
+        supports.supports_correct_view,
+        name="manage_supports_correct",
+    ),
     path(
         "verwaltung/veranstaltungen/dateien/<str:pk>/sichtbarkeit/",
         views.attachment_publish_view,

@@ -27,14 +27,36 @@ def published_contributions(*, process):
     return Contribution.objects.filter(process=process, status=Status.PUBLISHED)
 
 
+def _published_totals(*, process) -> dict:
+    """The sums of the process's published tallies (contributions, online supports, supports counted at events,
+    comments), cached under its figures version."""
+    key = f"published-totals:{process.pk}:{cache_version(FIGURES_NAMESPACE, process.pk)}"
+    totals = cache.get(key)
+    if totals is None:
+        totals = tally_totals(process=process, status=Status.PUBLISHED)
+        cache.set(key, totals, CACHE_SECONDS)
+    return totals
+
+
 def process_figures(*, process) -> dict:
-    """Published contributions, and the supports and published comments on them (sums of the published tallies)."""
-    key = f"figures:{process.pk}:{cache_version(FIGURES_NAMESPACE, process.pk)}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = tally_totals(process=process, status=Status.PUBLISHED)
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures
+    """Published contributions, and the supports and published comments on them (sums of the published tallies).
+
+    ``supports`` is every support: online, and counted at events (``support_figures`` splits it)."""
+    totals = _published_totals(process=process)
+    return {
+        "contributions": totals["contributions"],
+        "supports": totals["supports"] + totals["analog_supports"],
+        "comments": totals["comments"],
+    }
+
+
+def support_figures(*, process) -> dict[str, int]:
+    """The supports of the process's published contributions: ``supports`` (all, as in ``process_figures``) and its
+    two parts, ``online`` (one per person and contribution) and ``analog`` (counted at events: dot-voting, ballot
+    sheets; ``contributions.AnalogSupportTally``). Never added twice: the parts add up to the total."""
+    totals = _published_totals(process=process)
+    online, analog = totals["supports"], totals["analog_supports"]
+    return {"supports": online + analog, "online": online, "analog": analog}
 
 
 def contributions_by_channel(*, process) -> dict[str, int]:
@@ -111,20 +133,26 @@ def answer_figures(*, process) -> dict:
 
 
 def process_figures_by_channel(*, process) -> dict[str, dict[str, int]]:
-    """``process_figures`` per channel: published contributions, their supports and published comments, from the
-    published tallies (only channels that occur are keys)."""
-    key = f"figures-by-channel:{process.pk}:{cache_version(FIGURES_NAMESPACE, process.pk)}"
+    """``process_figures`` per channel: published contributions, their supports (online and counted at events) and
+    published comments, from the published tallies (only channels that occur are keys)."""
+    key = f"figures-by-channel:2:{process.pk}:{cache_version(FIGURES_NAMESPACE, process.pk)}"
     figures = cache.get(key)
     if figures is None:
         rows = (
             ContributionTally.objects.filter(process=process, status=Status.PUBLISHED, contributions__gt=0)
             .values_list("channel")
-            .annotate(contributions=Sum("contributions"), supports=Sum("supports"), comments=Sum("comments"))
+            .annotate(
+                contributions=Sum("contributions"),
+                supports=Sum("supports"),
+                comments=Sum("comments"),
+                analog_supports=Sum("analog_supports"),
+            )
             .order_by()
         )
+        # Supports as in process_figures: online and counted at events, under the contribution's channel.
         figures = {
-            channel: {"contributions": contributions, "supports": supports, "comments": comments}
-            for channel, contributions, supports, comments in rows
+            channel: {"contributions": contributions, "supports": supports + analog_supports, "comments": comments}
+            for channel, contributions, supports, comments, analog_supports in rows
         }
         cache.set(key, figures, CACHE_SECONDS)
     return figures
