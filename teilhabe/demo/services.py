@@ -21,6 +21,7 @@ from teilhabe.core.services import content_translation_set
 from teilhabe.councils.models import CouncilMembership, DistrictSpace
 from teilhabe.demo.answers import demo_answers
 from teilhabe.demo.events import demo_events
+from teilhabe.demo.supports import demo_analog_supports
 from teilhabe.places.models import District
 from teilhabe.places.services import city_load_from_csv
 from teilhabe.processes.models import FieldOfAction, Phase, Process, ProcessMembership, ProcessRole, TargetGroup
@@ -165,6 +166,7 @@ def demo_seed(*, log=print) -> dict:
         User.objects.filter(email__startswith="bewohner", email__endswith="@demo.teilhabe.test").order_by("email")
     )
     demo_events(process, personas, residents)  # before the answers: the oldest results are routed with the rest
+    demo_analog_supports(process, personas)
     demo_answers(process, personas)
     content_version_bump()  # the process, its phases and texts were written directly: cached pages go
     log(f"Demo ready: {Contribution.objects.filter(process=process).count()} contributions in “{process.title}”.")
