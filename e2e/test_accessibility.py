@@ -54,6 +54,7 @@ EVENT_ORGANISER = [
     r"^/verwaltung/veranstaltungen/\{id\}/teilnahme/$",
     r"^/verwaltung/veranstaltungen/\{id\}/protokoll/$",
     r"^/verwaltung/veranstaltungen/\{id\}/ergebnisse/$",
+    r"^/verwaltung/veranstaltungen/\{id\}/punkte/$",
 ]
 EVENT_PAGES = {
     "anonymous": EVENT_PUBLIC,
@@ -68,7 +69,7 @@ EVENT_PAGES = {
     "organisation_representative": [*EVENT_ORGANISER, r"^/verwaltung/veranstaltungen/p/[^/]+/vorschlagen/$"],
 }
 WORKSPACE = "/verwaltung/veranstaltungen/"
-OUTCOME_LINK = re.compile(r'href="(/verwaltung/veranstaltungen/\d+/(?:teilnahme|protokoll|ergebnisse)/)"')
+OUTCOME_LINK = re.compile(r'href="(/verwaltung/veranstaltungen/\d+/(?:teilnahme|protokoll|ergebnisse|punkte)/)"')
 
 
 @pytest.fixture(scope="session")
