@@ -67,7 +67,7 @@ def contributions_by_channel(*, process) -> dict[str, int]:
 ANSWERED_STATES = (AnswerState.STATEMENT_PUBLISHED, AnswerState.DISPOSED)
 
 
-def _answer_counts(*, process) -> dict:
+def answer_counts(*, process) -> dict:
     """The counts both answer figures are made of: answer paths per (state, channel), and answerable contributions
     per channel. Read from the answer paths' (process, state, channel) index; the few contributions removed after
     they were routed are taken off by a count that starts from the (process, status) index; the answerable ones
@@ -109,10 +109,11 @@ def _answer_counts(*, process) -> dict:
     return counts
 
 
-def answer_figures(*, process) -> dict:
+def answer_figures(*, process, counts: dict | None = None) -> dict:
     """How many contributions of the process are answered (a statement published, or decided) out of those that
-    get an answer, and how many are in each answer state (docs/metrics.md, "answered")."""
-    counts = _answer_counts(process=process)
+    get an answer, and how many are in each answer state (docs/metrics.md, "answered"). ``counts``: what
+    ``answer_counts`` returned, when a page shows both answer figures (its cache entry is then read once)."""
+    counts = counts or answer_counts(process=process)
     by_state = dict.fromkeys(AnswerState.values, 0)
     for (state, _channel), count in counts["paths"].items():
         by_state[state] += count
@@ -158,10 +159,10 @@ def process_figures_by_channel(*, process) -> dict[str, dict[str, int]]:
     return figures
 
 
-def answer_figures_by_channel(*, process) -> dict[str, dict[str, int]]:
+def answer_figures_by_channel(*, process, counts: dict | None = None) -> dict[str, dict[str, int]]:
     """``answer_figures``' answered and answerable per channel (only channels with answerable contributions are
     keys)."""
-    counts = _answer_counts(process=process)
+    counts = counts or answer_counts(process=process)
     answered = {}
     for (state, channel), count in counts["paths"].items():
         if state in ANSWERED_STATES:

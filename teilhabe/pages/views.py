@@ -10,6 +10,7 @@ from teilhabe.core.errors import NotAllowed, NotFound
 from teilhabe.core.page_cache import cache_public_page, site_page_versions
 from teilhabe.core.selectors import translation_status
 from teilhabe.monitoring.metrics import (
+    answer_counts,
     answer_figures,
     answer_figures_by_channel,
     event_figures,
@@ -57,6 +58,7 @@ def process_detail(request, slug):
 
 
 def _process_page(request, process):
+    answers = answer_counts(process=process)
     return render(
         request,
         "processes/process_detail.html",
@@ -66,19 +68,19 @@ def _process_page(request, process):
             "current_phase": phase_current(process),
             "now": timezone.now(),
             "figures": process_figures(process=process),
-            "answers": answer_figures(process=process),
-            "channels": _channel_rows(process),
+            "answers": answer_figures(process=process, counts=answers),
+            "channels": _channel_rows(process, answers),
             "events": event_figures(process=process),
             "content_version": cache_version(CONTENT_NAMESPACE, "site"),
         },
     )
 
 
-def _channel_rows(process) -> list[dict]:
+def _channel_rows(process, answer_counts_of_process: dict) -> list[dict]:
     """Every figure of the process page split by channel (online, workshop, paper form, …), channels that occur
     only, in the order of ``Channel``; the answered figures count analog input kept unpublished too."""
     figures = process_figures_by_channel(process=process)
-    answers = answer_figures_by_channel(process=process)
+    answers = answer_figures_by_channel(process=process, counts=answer_counts_of_process)
     empty = {"contributions": 0, "supports": 0, "comments": 0}
     return [
         {
