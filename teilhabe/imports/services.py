@@ -1,0 +1,292 @@
+"""Imports of workshop results: upload, dry run, import all or nothing, report. Keyword-only, audited.
+
+A run goes queued → checking → checked (the dry run: nothing is written but the run and its report) →
+import_queued → importing → imported, or refused when the check before the import finds invalid rows (nothing is
+imported). Files of more than ``TEILHABE_IMPORT_BACKGROUND_ROWS`` rows are checked and imported by the task
+``imports.tasks.import_run_work``; each step is claimed with a conditional update, so a task that runs twice
+does the work once.
+"""
+
+import csv
+import hashlib
+import io
+import logging
+
+import rules
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from teilhabe.contributions.services import contributions_record_analog_bulk
+from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
+from teilhabe.core.services import audit_record
+from teilhabe.events.services import events_changed
+from teilhabe.imports.checking import RowChecker
+from teilhabe.imports.columns import RESULTS, error_message
+from teilhabe.imports.models import FileFormat, ImportedRow, ImportRun, RunState
+from teilhabe.imports.parsing import ImportFileError, encoding_name, max_rows, spreadsheet_read
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BACKGROUND_ROWS = 300
+PROGRESS_EVERY = 1000  # rows between two progress updates
+BATCH = 1000  # contributions per insert
+
+
+def background_rows() -> int:
+    return getattr(settings, "TEILHABE_IMPORT_BACKGROUND_ROWS", DEFAULT_BACKGROUND_ROWS)
+
+
+def _require(user, process) -> None:
+    if not rules.has_perm("imports.import_contributions", user, process):
+        raise NotAllowed()
+
+
+def _progress_key(run_id: int) -> str:
+    return f"imports:progress:{run_id}"
+
+
+def import_progress_imported(run: ImportRun) -> int:
+    """Rows imported so far: written to the cache while the import's transaction is open (its rows are not
+    visible before the commit), then kept on the run."""
+    if run.state == RunState.IMPORTING:
+        return max(run.rows_imported, cache.get(_progress_key(run.pk)) or 0)
+    return run.rows_imported
+
+
+@transaction.atomic
+def import_run_create(*, user, process, file_name: str, data: bytes, event=None) -> ImportRun:
+    """Take an uploaded file: read its header (a file that cannot be read is refused with the reason), count its
+    rows, keep it privately with its SHA-256 and queue its dry run. Call ``import_run_dispatch`` afterwards."""
+    _require(user, process)
+    if event is not None and event.process_id != process.pk:
+        raise NotFound(_("This event belongs to another process."))
+    sheet = spreadsheet_read(data)
+    total = sheet.count_rows()
+    if not total:
+        raise ImportFileError(_("The file has no rows below its header."))
+    if total > max_rows():
+        raise ImportFileError(
+            _("The file has %(count)s rows; at most %(max)s are imported at once. Please split it.")
+            % {"count": total, "max": max_rows()}
+        )
+    notices = []
+    if sheet.encoding not in ("", "utf-8"):
+        notices.append(["encoding", {"encoding": encoding_name(sheet.encoding)}])
+    if sheet.unknown:
+        notices.append(["ignored_columns", {"columns": ", ".join(sheet.unknown)}])
+    digest = hashlib.sha256(data).hexdigest()
+    run = ImportRun(
+        process=process,
+        requested_by=user,
+        event=event,
+        file_name=(file_name or "import")[-200:],
+        file_format=sheet.file_format,
+        sha256=digest,
+        encoding=sheet.encoding,
+        delimiter=sheet.delimiter,
+        rows_total=total,
+        notices=notices,
+    )
+    run.file.save(f"{digest[:16]}.{sheet.file_format}", ContentFile(data), save=False)
+    run.save()
+    return run
+
+
+def import_run_dispatch(*, run: ImportRun) -> ImportRun:
+    """Do the run's next step now (a small file) or in the background (more than a few hundred rows)."""
+    if run.rows_total > background_rows():
+        from teilhabe.imports.tasks import import_run_work as task
+
+        task.enqueue(run_id=run.pk)
+    else:
+        import_run_work(run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def import_run_request(*, run: ImportRun, user) -> ImportRun:
+    """Ask for the import of a checked run without invalid rows; the import runs as ``import_run_dispatch`` says."""
+    _require(user, run.process)
+    claimed = ImportRun.objects.filter(pk=run.pk, state=RunState.CHECKED, rows_invalid=0, rows_valid__gt=0).update(
+        state=RunState.IMPORT_QUEUED, imported_by=user, updated_at=timezone.now()
+    )
+    if not claimed:
+        run.refresh_from_db()
+        if run.rows_invalid:
+            raise Conflict(_("Rows of this file have errors: nothing can be imported. Please correct the file."))
+        if run.state == RunState.CHECKED:
+            raise Conflict(_("Every row of this file has been imported before: there is nothing to import."))
+        raise Conflict(_("This file is being imported or has been imported already."))
+    run.refresh_from_db()
+    return run
+
+
+def import_run_work(*, run_id: int) -> str:
+    """The next step of a run, claimed first (a second call finds nothing to claim and returns "skipped")."""
+    if ImportRun.objects.filter(pk=run_id, state=RunState.QUEUED).update(
+        state=RunState.CHECKING, rows_checked=0, updated_at=timezone.now()
+    ):
+        step, done = _check, RunState.CHECKED
+    elif ImportRun.objects.filter(pk=run_id, state=RunState.IMPORT_QUEUED).update(
+        state=RunState.IMPORTING, rows_checked=0, updated_at=timezone.now()
+    ):
+        step, done = _import, RunState.IMPORTED
+    else:
+        return "skipped"
+    run = ImportRun.objects.select_related("process", "event", "requested_by", "imported_by").get(pk=run_id)
+    try:
+        return step(run)
+    except Exception:
+        logger.exception("Import %s failed", run_id)
+        ImportRun.objects.filter(pk=run_id).exclude(state=done).update(state=RunState.FAILED, updated_at=timezone.now())
+        return "failed"
+
+
+def _results(run: ImportRun, checker: RowChecker) -> tuple[list, dict]:
+    """Check every row, noting the progress; returns the stored results and the counts."""
+    sheet = spreadsheet_read(run.file.open("rb").read())
+    stored, counts = [], {"valid": 0, "invalid": 0, "already": 0}
+    for result in checker.check(sheet.rows()):
+        stored.append(result.stored())
+        counts[result.result] += 1
+        if len(stored) % PROGRESS_EVERY == 0:
+            ImportRun.objects.filter(pk=run.pk).update(rows_checked=len(stored), updated_at=timezone.now())
+    return stored, counts
+
+
+def _check(run: ImportRun) -> str:
+    """The dry run: every row with its errors; nothing is written but the run."""
+    stored, counts = _results(run, RowChecker(run.process, default_event=run.event))
+    ImportRun.objects.filter(pk=run.pk).update(
+        state=RunState.CHECKED,
+        rows=stored,
+        rows_total=len(stored),
+        rows_checked=len(stored),
+        rows_valid=counts["valid"],
+        rows_invalid=counts["invalid"],
+        rows_already=counts["already"],
+        checked_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    return "checked"
+
+
+def _import(run: ImportRun) -> str:
+    """Check again (the process may have changed since the dry run), then import every new valid row in one
+    transaction, or nothing when a row is invalid."""
+    user = run.imported_by or run.requested_by
+    checker = RowChecker(run.process, default_event=run.event)
+    stored, counts = _results(run, checker)
+    update = {
+        "rows": stored,
+        "rows_total": len(stored),
+        "rows_checked": len(stored),
+        "rows_valid": counts["valid"],
+        "rows_invalid": counts["invalid"],
+        "rows_already": counts["already"],
+        "checked_at": timezone.now(),
+        "updated_at": timezone.now(),
+    }
+    if counts["invalid"]:
+        ImportRun.objects.filter(pk=run.pk).update(state=RunState.REFUSED, **update)
+        return "refused"
+    keys, event_ids = [], set()
+    sheet = spreadsheet_read(run.file.open("rb").read())
+
+    def prepared_rows():
+        for result in RowChecker(run.process, default_event=run.event).check(sheet.rows()):
+            if result.result == "valid":
+                keys.append(result.key)
+                if result.prepared["event"] is not None:
+                    event_ids.add(result.prepared["event"].pk)
+                yield result.prepared
+
+    def progress(done: int) -> None:
+        cache.set(_progress_key(run.pk), done, 3600)
+
+    try:
+        with transaction.atomic():
+            ids = contributions_record_analog_bulk(
+                process=run.process, user=user, rows=prepared_rows(), batch_size=BATCH, progress=progress
+            )
+            ImportedRow.objects.bulk_create(
+                [
+                    ImportedRow(process=run.process, key=key, contribution_id=pk, run=run)
+                    for key, pk in zip(keys, ids, strict=True)
+                ],
+                batch_size=BATCH,
+            )
+            for row in stored:
+                if row[2] == "valid":
+                    row[2] = "imported"
+            imported_at = timezone.now()
+            ImportRun.objects.filter(pk=run.pk).update(
+                state=RunState.IMPORTED,
+                rows_imported=len(ids),
+                first_contribution=min(ids) if ids else None,
+                last_contribution=max(ids) if ids else None,
+                imported_at=imported_at,
+                **update,
+            )
+            audit_record(
+                actor=user,
+                action="import_run.imported",
+                obj=run,
+                data={
+                    "process": run.process_id,
+                    "file": run.file_name,
+                    "sha256": run.sha256,
+                    "rows": len(stored),
+                    "imported": len(ids),
+                    "already_imported": counts["already"],
+                    "contributions": [min(ids), max(ids)] if ids else None,
+                    "events": sorted(event_ids),
+                },
+            )
+            if event_ids:
+                events_changed(process_id=run.process_id, event_ids=event_ids)
+    except IntegrityError:
+        # The same rows imported by another run at the same moment: nothing of this one was written.
+        ImportRun.objects.filter(pk=run.pk).update(
+            state=RunState.FAILED, notices=[*run.notices, ["concurrent", {}]], updated_at=timezone.now()
+        )
+        return "failed"
+    except ApplicationError as error:
+        # The bulk service refused a row the check let through (cannot happen unless the data changed meanwhile).
+        for key, message in error.field_errors.items():
+            index = int(key.split("-", 1)[0]) if key.split("-", 1)[0].isdigit() else None
+            if index is not None and index < len(keys):
+                logger.warning("Import %s: row with key %s refused: %s", run.pk, keys[index], message)
+        ImportRun.objects.filter(pk=run.pk).update(
+            state=RunState.REFUSED,
+            notices=[*run.notices, ["not_saved", {"message": str(error.message)}]],
+            updated_at=timezone.now(),
+        )
+        return "refused"
+    finally:
+        cache.delete(_progress_key(run.pk))
+    return "imported"
+
+
+def import_report_csv(run: ImportRun) -> str:
+    """The run's report as CSV, in the active language: line, title, result, errors."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_("Line"), _("Title"), _("Result"), _("Errors")])
+    for line, title, result, errors in run.rows:
+        writer.writerow(
+            [
+                line,
+                title,
+                str(RESULTS.get(result, result)),
+                " ".join(error_message(code, params) for code, params in errors),
+            ]
+        )
+    return out.getvalue()
+
+
+FILE_FORMATS = FileFormat.values
