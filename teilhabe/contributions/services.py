@@ -230,7 +230,11 @@ def contribution_record_analog(
     if group_size is not None and group_size < 1:
         errors["group_size"] = _("A group has at least one person.")
     form_serial = (form_serial or "").strip()
-    if form_serial and Contribution.objects.filter(process=process, form_serial=form_serial).exists():
+    # The exclude() repeats the unique index's condition, so that SQLite uses that (partial) index, not a scan.
+    if (
+        form_serial
+        and Contribution.objects.filter(process=process, form_serial=form_serial).exclude(form_serial="").exists()
+    ):
         errors["form_serial"] = _("A form with this serial number has already been entered.")
     content = _content_checked(
         process=process,
