@@ -314,3 +314,36 @@ def test_a_second_process_is_counted_apart(city, personas, held, contribution):
     other_process = make_process(city, slug="zwei")
     services.analog_supports_enter(user=personas["coordinator"], event=held, counts={contribution.pk: 3})
     assert support_figures(process=other_process) == {"supports": 0, "online": 0, "analog": 0}
+
+
+def test_cached_pages_show_the_new_totals_on_the_next_request(process, personas, held, contribution, committed):
+    """Anonymous readers get pages whole from the cache: an entry and a correction make every page that shows the
+    contribution's supports stale (the contribution's page, the lists, the process page, the event's page)."""
+    from django.core.cache import cache
+
+    from teilhabe.core.page_cache import page_cache_keys_for
+
+    Contribution.objects.filter(pk=contribution.pk).update(event=held)  # a result of the event, before any page
+    urls = {
+        "contribution": reverse("contributions:detail", kwargs={"pk": contribution.pk}),
+        "list": reverse("contributions:list", kwargs={"slug": process.slug}),
+        "most supported": reverse("contributions:list", kwargs={"slug": process.slug}) + "?sort=supported",
+        "process": reverse("processes:detail", kwargs={"slug": process.slug}),
+        "event": reverse("events:detail", kwargs={"pk": held.pk}),
+    }
+    reader = Client()
+    for name, url in urls.items():
+        english(reader, url)
+        assert cache.get_many(page_cache_keys_for(url)), f"the {name} page was not stored"
+    committed(services.analog_supports_enter, user=personas["coordinator"], event=held, counts={contribution.pk: 4})
+    for name, url in urls.items():
+        assert not cache.get_many(page_cache_keys_for(url)), f"a stored {name} page outlived the entry"
+    pages = {name: english(reader, url) for name, url in urls.items()}
+    for name in ("list", "most supported", "event"):
+        assert "4 supports (0 online, 4 at events)" in pages[name], name
+    assert 'data-online="0" data-analog="4">4 supports' in pages["contribution"]
+    assert re.search(r"<strong>4</strong>\s*supports", pages["process"])
+    entry = AnalogSupportTally.objects.get()
+    committed(services.analog_supports_correct, user=personas["coordinator"], tally=entry, count=1, reason="Neu")
+    assert "1 support (0 online, 1 at events)" in english(reader, urls["list"])
+    assert re.search(r"<strong>1</strong>\s*supports", english(reader, urls["process"]))
