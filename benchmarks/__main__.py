@@ -83,6 +83,10 @@ def main() -> int:
     # The answer path's operations: routing by filter (rolled back) and each export in a process of its own.
     operations = [route_by_filter(meta["process_slug"]), *export_formats(meta["process_slug"])]
     failures += [f"{op['name']}: {op['error']}" for op in operations if "error" in op]
+    from benchmarks.analog import entry_bench  # issue 10: the staff entry screen's save and next
+
+    analog_entry = entry_bench(meta["process_slug"], warmup=warmup, requests=requests)
+    failures += analog_entry.pop("failures")
     throughput_report = None
     if throughput:
         from benchmarks.throughput import run_throughput
@@ -102,8 +106,10 @@ def main() -> int:
         load={"before": load_before, "after": load_after},
     )
     report["operations"] = operations
+    report["analog_entry"] = analog_entry
     summary = write_report(report, slow_queries, throughput=throughput_report, profile=profile_report)
     summary += operations_markdown(operations)
+    summary += analog_entry["markdown"]
     SUMMARY_PATH.write_text(summary)
     print()
     print(summary)

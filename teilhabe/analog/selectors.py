@@ -1,10 +1,17 @@
 """Reads of analog input: the process of the entry screen, its choices, the entry just saved, scans."""
 
+import datetime
+
+from django.utils import timezone
+
 from teilhabe.analog.models import Scan
 from teilhabe.contributions.models import Contribution
 from teilhabe.events.models import Event, EventState
 from teilhabe.processes.models import Process
 from teilhabe.stakeholders.models import Organisation
+
+ENTRY_EVENT_DAYS = 180
+ENTRY_EVENTS_MAX = 50
 
 
 def entry_process(*, slug: str) -> Process | None:
@@ -13,8 +20,16 @@ def entry_process(*, slug: str) -> Process | None:
 
 
 def entry_events(*, process):
-    """The held events of the process, newest first: those whose input (paper forms, notes) can be entered."""
-    return Event.objects.filter(process=process, state=EventState.HELD).order_by("-starts_at", "-pk")
+    """The events offered on the entry screen: the ``ENTRY_EVENTS_MAX`` most recent held events of the process that
+    began within ``ENTRY_EVENT_DAYS`` days (originals from an information stand come in within weeks), newest first.
+    A queryset (the form validates against it) of at most that many rows, whatever the calendar's size."""
+    since = timezone.now() - datetime.timedelta(days=ENTRY_EVENT_DAYS)
+    recent = list(
+        Event.objects.filter(process=process, state=EventState.HELD, starts_at__gte=since)
+        .order_by("-starts_at", "-pk")
+        .values_list("pk", flat=True)[:ENTRY_EVENTS_MAX]
+    )
+    return Event.objects.filter(pk__in=recent).order_by("-starts_at", "-pk")
 
 
 def entry_organisations():

@@ -172,6 +172,7 @@ def test_the_screens_queries_do_not_grow_with_events_and_organisations(process, 
     from teilhabe.stakeholders.models import Organisation
 
     client = client_of(coordinator)
+    make_event(process, state=EventState.HELD, days=-2)
     client.get(url(process))
 
     def queries() -> int:
@@ -230,3 +231,15 @@ def test_a_removed_scan_is_404(coordinator, scan):
 
     scans_purge(now=timezone.now() + datetime.timedelta(days=10_000))
     assert client_of(coordinator).get(scan_url(scan)).status_code == 404
+
+
+def test_only_recent_held_events_are_offered(process, coordinator, settings):
+    from teilhabe.analog import selectors
+
+    recent = make_event(process, state=EventState.HELD, days=-3, title="Infostand Markt")
+    old = make_event(process, state=EventState.HELD, days=-(selectors.ENTRY_EVENT_DAYS + 5), title="Alter Infostand")
+    planned = make_event(process, state=EventState.PLANNED, days=5, title="Geplanter Infostand")
+    page = client_of(coordinator).get(url(process)).content.decode()
+    html = re.search(r'<select name="event".*?</select>', page, re.S).group(0)
+    assert f'<option value="{recent.pk}"' in html
+    assert f'<option value="{old.pk}"' not in html and f'<option value="{planned.pk}"' not in html
