@@ -27,7 +27,7 @@ def published_contributions(*, process):
     return Contribution.objects.filter(process=process, status=Status.PUBLISHED)
 
 
-def _published_totals(*, process) -> dict:
+def published_totals(*, process) -> dict:
     """The sums of the process's published tallies (contributions, online supports, supports counted at events,
     comments), cached under its figures version."""
     key = f"published-totals:{process.pk}:{cache_version(FIGURES_NAMESPACE, process.pk)}"
@@ -38,11 +38,12 @@ def _published_totals(*, process) -> dict:
     return totals
 
 
-def process_figures(*, process) -> dict:
+def process_figures(*, process, totals: dict | None = None) -> dict:
     """Published contributions, and the supports and published comments on them (sums of the published tallies).
 
-    ``supports`` is every support: online, and counted at events (``support_figures`` splits it)."""
-    totals = _published_totals(process=process)
+    ``supports`` is every support: online, and counted at events (``support_figures`` splits it). ``totals``: what
+    ``published_totals`` returned, when a page shows both (its cache entry is then read once)."""
+    totals = totals or published_totals(process=process)
     return {
         "contributions": totals["contributions"],
         "supports": totals["supports"] + totals["analog_supports"],
@@ -50,11 +51,11 @@ def process_figures(*, process) -> dict:
     }
 
 
-def support_figures(*, process) -> dict[str, int]:
+def support_figures(*, process, totals: dict | None = None) -> dict[str, int]:
     """The supports of the process's published contributions: ``supports`` (all, as in ``process_figures``) and its
     two parts, ``online`` (one per person and contribution) and ``analog`` (counted at events: dot-voting, ballot
     sheets; ``contributions.AnalogSupportTally``). Never added twice: the parts add up to the total."""
-    totals = _published_totals(process=process)
+    totals = totals or published_totals(process=process)
     online, analog = totals["supports"], totals["analog_supports"]
     return {"supports": online + analog, "online": online, "analog": analog}
 

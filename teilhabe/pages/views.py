@@ -16,6 +16,8 @@ from teilhabe.monitoring.metrics import (
     event_figures,
     process_figures,
     process_figures_by_channel,
+    published_totals,
+    support_figures,
 )
 from teilhabe.processes.page_versions import process_page_versions
 from teilhabe.processes.selectors import (
@@ -58,7 +60,7 @@ def process_detail(request, slug):
 
 
 def _process_page(request, process):
-    answers = answer_counts(process=process)
+    answers, totals = answer_counts(process=process), published_totals(process=process)
     return render(
         request,
         "processes/process_detail.html",
@@ -67,7 +69,8 @@ def _process_page(request, process):
             "phases": process_phases(process),
             "current_phase": phase_current(process),
             "now": timezone.now(),
-            "figures": process_figures(process=process),
+            "figures": process_figures(process=process, totals=totals),
+            "supports": support_figures(process=process, totals=totals),
             "answers": answer_figures(process=process, counts=answers),
             "channels": _channel_rows(process, answers),
             "events": event_figures(process=process),

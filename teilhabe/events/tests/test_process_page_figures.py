@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from teilhabe.administration.tests.conftest import another_contribution
+from teilhabe.contributions import services as contributions
 from teilhabe.events import services
 from teilhabe.events.models import EventState
 from teilhabe.events.tests.organiser_support import make_event
@@ -43,3 +44,19 @@ def test_figures_by_channel_and_events_fresh_after_results(
     assert after[online][0] == "3"
     assert after[workshop][:3] == ["4", "0", "0"]
     assert "30" in re.search(r'<p class="figures-events">(.*?)</p>', html, re.S).group(1)
+
+
+def test_supports_counted_at_an_event_show_as_a_part_of_the_total(
+    process, personas, participant, django_capture_on_commit_callbacks
+):
+    contribution = another_contribution(process, participant, title="Online")
+    event = make_event(process, state=EventState.HELD, days=-1, attendance_total=30)
+    client, url = Client(), reverse("processes:detail", kwargs={"slug": process.slug})
+    assert 'class="figure-parts"' not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        contributions.support_add(contribution=contribution, user=personas["coordinator"])
+        contributions.analog_supports_enter(user=personas["coordinator"], event=event, counts={contribution.pk: 12})
+    html = client.get(url).content.decode()
+    assert "<strong>13</strong>" in html
+    parts = re.search(r'<span class="figure-parts">(.*?)</span>', html, re.S).group(1)
+    assert "1" in parts and "12" in parts
