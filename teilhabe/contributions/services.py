@@ -290,31 +290,86 @@ def contribution_record_analog(
 
 
 @transaction.atomic
-def contributions_record_analog_bulk(
-    *, process, user, rows: list[dict], batch_size: int = 1000, progress=None
-) -> list[int]:
+def contributions_record_analog_bulk(*, process, user, rows, batch_size: int = 1000, progress=None) -> list[int]:
     """Record many analog contributions at once as a coordinator of the process (a spreadsheet import of workshop
     results): for every row what ``contribution_record_analog`` does, written in bulk. Returns the new ids, in
     the order of ``rows``.
 
-    Each row is a dict of ``contribution_record_analog``'s keywords (``channel``, ``title``, ``body``,
-    ``fields_of_action``, and optionally ``target_groups``, ``district``, ``neighbourhood``, ``language``,
-    ``organisation``, ``original_date``, ``form_serial``, ``group_size``, ``publication_consent``, ``event``),
-    checked the same way; a row with an event takes the event's channel and date and asks
-    ``events.enter_results`` (by name). All or nothing: any error raises one ``ApplicationError`` whose field
-    errors name the row (``<index>-<field>``) and nothing is written. Then, ``batch_size`` rows at a time: one
-    insert of the contributions, one each of their fields of action and target groups, the tallies moved once
-    per batch. The full-text index follows the inserts by itself (SQLite's triggers, PostgreSQL's expression
-    index). One audit entry names the ids (as runs of consecutive ids), the cached figures and lists of the
-    process become stale once; new contributions have nothing cached of their own. ``progress(done)`` is called
-    after each batch.
+    ``rows`` is any iterable (a generator keeps a large file out of memory) of dicts of
+    ``contribution_record_analog``'s keywords (``channel``, ``title``, ``body``, ``fields_of_action``, and
+    optionally ``target_groups``, ``district``, ``neighbourhood``, ``language``, ``organisation``,
+    ``original_date``, ``form_serial``, ``group_size``, ``publication_consent``, ``event``), checked the same way;
+    a row with an event takes the event's channel and date and asks ``events.enter_results`` (by name).
+
+    ``batch_size`` rows at a time are checked and written: one insert of the contributions (a few statements on
+    SQLite, which limits the parameters of one), one each of their fields of action and target groups, the tallies
+    moved once per batch. The full-text index follows the inserts by itself (SQLite's triggers, PostgreSQL's
+    expression index). All or nothing: every row is checked; any error raises one ``ApplicationError`` whose field
+    errors name the row (``<index>-<field>``), and the transaction takes back what earlier batches wrote. One audit
+    entry names the ids (as runs of consecutive ids); the cached figures and lists of the process become stale
+    once, and new contributions have nothing cached of their own. ``progress(done)`` is called after each batch.
     """
     _require(user, "contributions.enter_analog", process)  # a coordinator's: consented rows are published at once
     today = timezone.localdate()
+    channels = set(Channel.values) - {Channel.ONLINE}
     events_checked: dict[int, bool] = {}
     errors: dict[str, str] = {}
-    prepared = []
     serials: dict[str, int] = {}
+    ids: list[int] = []
+    statuses: dict[str, int] = {}
+    by_channel: dict[str, int] = {}
+    now = timezone.now()
+    fields_through = Contribution.fields_of_action.through
+    groups_through = Contribution.target_groups.through
+    batch: list = []
+
+    def write(batch: list) -> None:
+        serial_rows = {provenance["form_serial"]: index for index, _c, provenance, _f, _g in batch}
+        serial_rows.pop("", None)
+        for serial in Contribution.objects.filter(process=process, form_serial__in=list(serial_rows)).values_list(
+            "form_serial", flat=True
+        ):
+            errors[f"{serial_rows[serial]}-form_serial"] = _("A form with this serial number has already been entered.")
+        if errors:
+            return  # nothing more is written; the error is raised after the last row
+        contributions = [
+            Contribution(
+                **content,
+                **provenance,
+                entered_by=user,
+                published_at=now if provenance["status"] == Status.PUBLISHED else None,
+            )
+            for _index, content, provenance, _fields, _groups in batch
+        ]
+        try:
+            with transaction.atomic():
+                Contribution.objects.bulk_create(contributions)
+        except IntegrityError as exc:  # a serial entered at the same moment by someone else
+            raise Conflict(_("A form with this serial number has already been entered.")) from exc
+        counts: dict = {}
+        links, group_links = [], []
+        for contribution, (_index, _content, _provenance, field_ids, group_ids) in zip(
+            contributions, batch, strict=True
+        ):
+            ids.append(contribution.pk)
+            key = (
+                process.pk,
+                contribution.status,
+                contribution.channel,
+                contribution.language,
+                contribution.district_id,
+            )
+            counts[key] = counts.get(key, 0) + 1
+            statuses[contribution.status] = statuses.get(contribution.status, 0) + 1
+            by_channel[contribution.channel] = by_channel.get(contribution.channel, 0) + 1
+            links += [fields_through(contribution_id=contribution.pk, fieldofaction_id=pk) for pk in field_ids]
+            group_links += [groups_through(contribution_id=contribution.pk, targetgroup_id=pk) for pk in group_ids]
+        fields_through.objects.bulk_create(links)
+        groups_through.objects.bulk_create(group_links)
+        tally_apply({key: (count, *[0] * (len(TALLY_AMOUNTS) - 1)) for key, count in counts.items()})
+        if progress is not None:
+            progress(len(ids))
+
     for index, row in enumerate(rows):
         row_errors: dict[str, str] = {}
         event = row.get("event")
@@ -327,7 +382,7 @@ def contributions_record_analog_bulk(
             if not events_checked[event.pk]:
                 row_errors["event"] = _("The results of this event cannot be entered.")
             channel, original_date = event.channel, timezone.localdate(event.starts_at)
-        if channel not in Channel.values or channel == Channel.ONLINE:
+        if channel not in channels:
             row_errors["channel"] = _("Please choose the channel the contribution came in by.")
         if original_date is not None and original_date > today:
             row_errors["original_date"] = _("The date on the original cannot be in the future.")
@@ -339,13 +394,14 @@ def contributions_record_analog_bulk(
             if form_serial in serials:
                 row_errors["form_serial"] = _("A form with this serial number has already been entered.")
             serials.setdefault(form_serial, index)
+        fields_of_action, target_groups = list(row.get("fields_of_action") or ()), list(row.get("target_groups") or ())
         try:
             content = _content_checked(
                 process=process,
                 title=row.get("title", ""),
                 body=row.get("body", ""),
-                fields_of_action=list(row.get("fields_of_action") or ()),
-                target_groups=list(row.get("target_groups") or ()),
+                fields_of_action=fields_of_action,
+                target_groups=target_groups,
                 district=row.get("district"),
                 neighbourhood=row.get("neighbourhood"),
                 language=row.get("language") or "",
@@ -354,76 +410,27 @@ def contributions_record_analog_bulk(
         except ApplicationError as error:
             errors.update({f"{index}-{field}": message for field, message in error.field_errors.items()})
             continue
+        if errors:
+            continue  # nothing will be written: only the checks go on
         consent = bool(row.get("publication_consent"))
-        prepared.append(
-            (
-                content,
-                {
-                    "channel": channel,
-                    "original_date": original_date,
-                    "form_serial": form_serial,
-                    "group_size": group_size,
-                    "publication_consent": consent,
-                    "event": event,
-                    "organisation": row.get("organisation"),
-                    "status": Status.PUBLISHED if consent else Status.IN_MODERATION,
-                },
-                [field.pk for field in row.get("fields_of_action") or ()],
-                [group.pk for group in row.get("target_groups") or ()],
-            )
-        )
-    taken = sorted(serials)
-    for start in range(0, len(taken), batch_size):
-        for serial in Contribution.objects.filter(
-            process=process, form_serial__in=taken[start : start + batch_size]
-        ).values_list("form_serial", flat=True):
-            errors[f"{serials[serial]}-form_serial"] = _("A form with this serial number has already been entered.")
+        provenance = {
+            "channel": channel,
+            "original_date": original_date,
+            "form_serial": form_serial,
+            "group_size": group_size,
+            "publication_consent": consent,
+            "event": event,
+            "organisation": row.get("organisation"),
+            "status": Status.PUBLISHED if consent else Status.IN_MODERATION,
+        }
+        batch.append((index, content, provenance, [f.pk for f in fields_of_action], [g.pk for g in target_groups]))
+        if len(batch) >= batch_size:
+            write(batch)
+            batch = []
+    if batch and not errors:
+        write(batch)
     if errors:
         raise ApplicationError(_("Please correct the marked rows: none was saved."), field_errors=errors)
-
-    now = timezone.now()
-    ids: list[int] = []
-    fields_through = Contribution.fields_of_action.through
-    groups_through = Contribution.target_groups.through
-    statuses: dict[str, int] = {}
-    channels: dict[str, int] = {}
-    for start in range(0, len(prepared), batch_size):
-        batch = prepared[start : start + batch_size]
-        contributions = [
-            Contribution(
-                **content,
-                **provenance,
-                entered_by=user,
-                published_at=now if provenance["status"] == Status.PUBLISHED else None,
-            )
-            for content, provenance, _fields, _groups in batch
-        ]
-        try:
-            with transaction.atomic():
-                Contribution.objects.bulk_create(contributions)
-        except IntegrityError as exc:  # a serial entered at the same moment by someone else
-            raise Conflict(_("A form with this serial number has already been entered.")) from exc
-        counts: dict = {}
-        links, group_links = [], []
-        for contribution, (_content, _provenance, field_ids, group_ids) in zip(contributions, batch, strict=True):
-            ids.append(contribution.pk)
-            key = (
-                process.pk,
-                contribution.status,
-                contribution.channel,
-                contribution.language,
-                contribution.district_id,
-            )
-            counts[key] = counts.get(key, 0) + 1
-            statuses[contribution.status] = statuses.get(contribution.status, 0) + 1
-            channels[contribution.channel] = channels.get(contribution.channel, 0) + 1
-            links += [fields_through(contribution_id=contribution.pk, fieldofaction_id=pk) for pk in field_ids]
-            group_links += [groups_through(contribution_id=contribution.pk, targetgroup_id=pk) for pk in group_ids]
-        fields_through.objects.bulk_create(links, batch_size=batch_size)
-        groups_through.objects.bulk_create(group_links, batch_size=batch_size)
-        tally_apply({key: (count, *[0] * (len(TALLY_AMOUNTS) - 1)) for key, count in counts.items()})
-        if progress is not None:
-            progress(len(ids))
     runs: list[list[int]] = []
     for pk in sorted(ids):
         if runs and runs[-1][1] == pk - 1:
@@ -439,7 +446,7 @@ def contributions_record_analog_bulk(
             "count": len(ids),
             "ids": runs,
             "status": statuses,
-            "channel": channels,
+            "channel": by_channel,
             "events": sorted(events_checked),
             "entered_by": user.pk,
         },

@@ -7,13 +7,14 @@ before) and then checks row after row; each valid row comes with the keywords of
 
 import datetime
 import hashlib
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.utils import timezone, translation
 
 from teilhabe.contributions.models import BODY_MAX, TITLE_MAX, Channel, Language
-from teilhabe.core.text import clean_plain_text
 from teilhabe.events.models import Event, EventState
 from teilhabe.imports.columns import COLUMN_NAMES, KEY_MAX, split_list
 from teilhabe.imports.models import ImportedRow
@@ -25,6 +26,18 @@ YES = {"ja", "j", "yes", "y", "1", "x", "true", "wahr"}
 NO = {"nein", "n", "no", "0", "false", "falsch", ""}
 DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y")
 DEFAULT_CHANNEL = Channel.WORKSHOP
+
+
+# Unicode's control characters (category Cc) are exactly U+0000-U+001F and U+007F-U+009F.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_text(value: str) -> str:
+    """What ``core.text.clean_plain_text`` makes of a text (NFC, line breaks as \\n, no control characters but
+    line breaks and tabs, trimmed), by one regular expression instead of a test per character: a file of 100,000
+    rows is checked twice (test_checking.py proves the two the same)."""
+    value = unicodedata.normalize("NFC", value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value).strip()
 
 
 @dataclass
@@ -117,8 +130,8 @@ class RowChecker:
             yield result
 
     def check_row(self, line: int, values: dict) -> RowResult:
-        title = clean_plain_text(str(values.get("title") or ""))
-        body = clean_plain_text(str(values.get("text") or ""))
+        title = clean_text(str(values.get("title") or ""))
+        body = clean_text(str(values.get("text") or ""))
         row = RowResult(line=line, title=title, key=row_key(values))
         if len(row.key) > KEY_MAX:
             row.error("key_too_long", max=KEY_MAX)

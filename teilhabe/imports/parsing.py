@@ -7,7 +7,7 @@ import csv
 import datetime
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import filetype
@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from teilhabe.core.errors import ApplicationError
 from teilhabe.imports.columns import COLUMNS, REQUIRED, header_columns
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 DEFAULT_MAX_ROWS = 200_000
 SNIFF_BYTES = 64 * 1024
 ENCODING_NAMES = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "ISO-8859-1 (Latin-1)"}
@@ -48,16 +48,29 @@ class Spreadsheet:
     names: list = field(default_factory=list)  # column name per position (None: ignored)
     unknown: list = field(default_factory=list)
     text: str = ""
+    opener: Callable | None = None  # opens the stored file (binary): its rows are read from it, not from memory
 
     def rows(self) -> Iterator[tuple[int, dict]]:
         """(line number, {column name: value}) for every row below the header that is not empty."""
+        if self.opener is not None:
+            with self.opener() as handle:
+                yield from self._rows(handle)
+        else:
+            yield from self._rows(None)
+
+    def _rows(self, handle) -> Iterator[tuple[int, dict]]:
         if self.file_format == "xlsx":
-            source = _xlsx_rows(self.data)
+            source = _xlsx_rows(handle if handle is not None else io.BytesIO(self.data))
+        elif handle is not None:
+            encoding = "utf-8-sig" if self.encoding == "utf-8" else self.encoding
+            source = csv.reader(io.TextIOWrapper(handle, encoding=encoding, newline=""), delimiter=self.delimiter)
         else:
             source = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
         line = 0
         for line, cells in enumerate(source, start=1):
             if line == 1:
+                if not self.names:
+                    self.names, self.unknown = header_columns(list(cells))
                 continue
             values = {}
             for name, cell in zip(self.names, cells, strict=False):
@@ -67,7 +80,13 @@ class Spreadsheet:
                 yield line, values
 
     def count_rows(self) -> int:
-        return sum(1 for _row in self.rows())
+        """The rows below the header that are not empty (as ``rows`` yields them, without making their dicts)."""
+        if self.file_format == "xlsx":
+            return sum(1 for _row in self.rows())
+        cells = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        next(cells, None)
+        wanted = [index for index, name in enumerate(self.names) if name is not None]
+        return sum(1 for row in cells if any(row[index].strip() for index in wanted if index < len(row)))
 
 
 def _cell_value(cell):
@@ -82,8 +101,8 @@ def _cell_value(cell):
     return str(cell).strip()
 
 
-def _xlsx_rows(data: bytes):
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+def _xlsx_rows(source):
+    workbook = load_workbook(source, read_only=True, data_only=True)
     try:
         yield from workbook.worksheets[0].iter_rows(values_only=True)
     finally:
@@ -134,7 +153,7 @@ def spreadsheet_read(data: bytes) -> Spreadsheet:
             raise ImportFileError(_("This ZIP archive is not an XLSX workbook. Please save the file as XLSX or CSV."))
         sheet = Spreadsheet(data=data, file_format="xlsx")
         try:
-            header = next(iter(_xlsx_rows(data)), None)
+            header = next(iter(_xlsx_rows(io.BytesIO(data))), None)
         except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
             raise ImportFileError(_("The XLSX workbook cannot be read. Please save it again as XLSX or CSV.")) from exc
     else:
@@ -159,6 +178,12 @@ def spreadsheet_read(data: bytes) -> Spreadsheet:
             % {"columns": ", ".join(f"{column.de} / {column.en}" for column in missing)}
         )
     return sheet
+
+
+def spreadsheet_open(opener: Callable, *, file_format: str, encoding: str, delimiter: str) -> Spreadsheet:
+    """A stored file that ``spreadsheet_read`` accepted, read row by row from ``opener()`` (a binary file) as it was
+    read then: a file of 100,000 rows is never held in memory as a whole."""
+    return Spreadsheet(data=b"", file_format=file_format, encoding=encoding, delimiter=delimiter, opener=opener)
 
 
 def encoding_name(encoding: str) -> str:

@@ -27,13 +27,13 @@ from teilhabe.events.services import events_changed
 from teilhabe.imports.checking import RowChecker
 from teilhabe.imports.columns import RESULTS, error_message
 from teilhabe.imports.models import FileFormat, ImportedRow, ImportRun, RunState
-from teilhabe.imports.parsing import ImportFileError, encoding_name, max_rows, spreadsheet_read
+from teilhabe.imports.parsing import ImportFileError, encoding_name, max_rows, spreadsheet_open, spreadsheet_read
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_BACKGROUND_ROWS = 300
 PROGRESS_EVERY = 1000  # rows between two progress updates
-BATCH = 1000  # contributions per insert
+BATCH = 5000  # contributions per insert (and per move of the tallies)
 
 
 def background_rows() -> int:
@@ -45,16 +45,17 @@ def _require(user, process) -> None:
         raise NotAllowed()
 
 
-def _progress_key(run_id: int) -> str:
-    return f"imports:progress:{run_id}"
+def _progress_key(run_id: int, what: str = "imported") -> str:
+    return f"imports:progress:{run_id}:{what}"
 
 
-def import_progress_imported(run: ImportRun) -> int:
-    """Rows imported so far: written to the cache while the import's transaction is open (its rows are not
-    visible before the commit), then kept on the run."""
+def import_progress(run: ImportRun) -> tuple[int, int]:
+    """Rows checked and rows imported so far. While an import's transaction is open its writes are invisible to
+    others, so it notes its progress in the (shared) cache; afterwards the run holds the figures."""
     if run.state == RunState.IMPORTING:
-        return max(run.rows_imported, cache.get(_progress_key(run.pk)) or 0)
-    return run.rows_imported
+        found = cache.get_many([_progress_key(run.pk, "checked"), _progress_key(run.pk)])
+        return found.get(_progress_key(run.pk, "checked"), 0), found.get(_progress_key(run.pk), 0)
+    return run.rows_checked, run.rows_imported
 
 
 @transaction.atomic
@@ -108,12 +109,16 @@ def import_run_dispatch(*, run: ImportRun) -> ImportRun:
     return run
 
 
-def import_run_request(*, run: ImportRun, user) -> ImportRun:
-    """Ask for the import of a checked run without invalid rows; the import runs as ``import_run_dispatch`` says."""
+def import_run_request(*, run: ImportRun, user, unchecked: bool = False) -> ImportRun:
+    """Ask for the import of a checked run without invalid rows; the import runs as ``import_run_dispatch`` says.
+
+    ``unchecked``: import a run that has not been checked yet (the command without ``--dry-run``): the import
+    checks every row anyway and imports nothing when one is invalid; it saves reading the file twice."""
     _require(user, run.process)
-    claimed = ImportRun.objects.filter(pk=run.pk, state=RunState.CHECKED, rows_invalid=0, rows_valid__gt=0).update(
-        state=RunState.IMPORT_QUEUED, imported_by=user, updated_at=timezone.now()
-    )
+    ready = ImportRun.objects.filter(pk=run.pk, state=RunState.CHECKED, rows_invalid=0, rows_valid__gt=0)
+    if unchecked:
+        ready = ready | ImportRun.objects.filter(pk=run.pk, state=RunState.QUEUED)
+    claimed = ready.update(state=RunState.IMPORT_QUEUED, imported_by=user, updated_at=timezone.now())
     if not claimed:
         run.refresh_from_db()
         if run.rows_invalid:
@@ -146,9 +151,15 @@ def import_run_work(*, run_id: int) -> str:
         return "failed"
 
 
+def _stored_sheet(run: ImportRun):
+    return spreadsheet_open(
+        lambda: run.file.open("rb"), file_format=run.file_format, encoding=run.encoding, delimiter=run.delimiter
+    )
+
+
 def _results(run: ImportRun, checker: RowChecker) -> tuple[list, dict]:
     """Check every row, noting the progress; returns the stored results and the counts."""
-    sheet = spreadsheet_read(run.file.open("rb").read())
+    sheet = _stored_sheet(run)
     stored, counts = [], {"valid": 0, "invalid": 0, "already": 0}
     for result in checker.check(sheet.rows()):
         stored.append(result.stored())
@@ -175,38 +186,47 @@ def _check(run: ImportRun) -> str:
     return "checked"
 
 
+class _InvalidRows(Exception):
+    """Raised after the last row when a row was invalid: the import's transaction is rolled back."""
+
+
 def _import(run: ImportRun) -> str:
-    """Check again (the process may have changed since the dry run), then import every new valid row in one
-    transaction, or nothing when a row is invalid."""
+    """Check every row again (the process may have changed since the dry run) while handing the valid new ones to
+    ``contributions_record_analog_bulk`` in one transaction; one invalid row and nothing is imported. One pass over
+    the file: the bulk service inserts only after it has taken the last row, and an invalid row ends the pass
+    with ``_InvalidRows``."""
     user = run.imported_by or run.requested_by
-    checker = RowChecker(run.process, default_event=run.event)
-    stored, counts = _results(run, checker)
-    update = {
-        "rows": stored,
-        "rows_total": len(stored),
-        "rows_checked": len(stored),
-        "rows_valid": counts["valid"],
-        "rows_invalid": counts["invalid"],
-        "rows_already": counts["already"],
-        "checked_at": timezone.now(),
-        "updated_at": timezone.now(),
-    }
-    if counts["invalid"]:
-        ImportRun.objects.filter(pk=run.pk).update(state=RunState.REFUSED, **update)
-        return "refused"
-    keys, event_ids = [], set()
-    sheet = spreadsheet_read(run.file.open("rb").read())
+    sheet = _stored_sheet(run)
+    stored, counts, keys, event_ids = [], {"valid": 0, "invalid": 0, "already": 0}, [], set()
 
     def prepared_rows():
         for result in RowChecker(run.process, default_event=run.event).check(sheet.rows()):
-            if result.result == "valid":
+            stored.append(result.stored())
+            counts[result.result] += 1
+            if len(stored) % PROGRESS_EVERY == 0:  # the transaction hides the run's own row until it commits
+                cache.set(_progress_key(run.pk, "checked"), len(stored), 3600)
+            if result.result == "valid" and not counts["invalid"]:
                 keys.append(result.key)
                 if result.prepared["event"] is not None:
                     event_ids.add(result.prepared["event"].pk)
                 yield result.prepared
+        if counts["invalid"]:
+            raise _InvalidRows()
 
     def progress(done: int) -> None:
         cache.set(_progress_key(run.pk), done, 3600)
+
+    def checked() -> dict:
+        return {
+            "rows": stored,
+            "rows_total": len(stored),
+            "rows_checked": len(stored),
+            "rows_valid": counts["valid"],
+            "rows_invalid": counts["invalid"],
+            "rows_already": counts["already"],
+            "checked_at": timezone.now(),
+            "updated_at": timezone.now(),
+        }
 
     try:
         with transaction.atomic():
@@ -223,14 +243,13 @@ def _import(run: ImportRun) -> str:
             for row in stored:
                 if row[2] == "valid":
                     row[2] = "imported"
-            imported_at = timezone.now()
             ImportRun.objects.filter(pk=run.pk).update(
                 state=RunState.IMPORTED,
                 rows_imported=len(ids),
                 first_contribution=min(ids) if ids else None,
                 last_contribution=max(ids) if ids else None,
-                imported_at=imported_at,
-                **update,
+                imported_at=timezone.now(),
+                **checked(),
             )
             audit_record(
                 actor=user,
@@ -249,6 +268,9 @@ def _import(run: ImportRun) -> str:
             )
             if event_ids:
                 events_changed(process_id=run.process_id, event_ids=event_ids)
+    except _InvalidRows:
+        ImportRun.objects.filter(pk=run.pk).update(state=RunState.REFUSED, **checked())
+        return "refused"
     except IntegrityError:
         # The same rows imported by another run at the same moment: nothing of this one was written.
         ImportRun.objects.filter(pk=run.pk).update(
@@ -256,19 +278,15 @@ def _import(run: ImportRun) -> str:
         )
         return "failed"
     except ApplicationError as error:
-        # The bulk service refused a row the check let through (cannot happen unless the data changed meanwhile).
-        for key, message in error.field_errors.items():
-            index = int(key.split("-", 1)[0]) if key.split("-", 1)[0].isdigit() else None
-            if index is not None and index < len(keys):
-                logger.warning("Import %s: row with key %s refused: %s", run.pk, keys[index], message)
+        # The bulk service refused a row the check let through (the data changed meanwhile): nothing was written.
         ImportRun.objects.filter(pk=run.pk).update(
             state=RunState.REFUSED,
             notices=[*run.notices, ["not_saved", {"message": str(error.message)}]],
-            updated_at=timezone.now(),
+            **checked(),
         )
         return "refused"
     finally:
-        cache.delete(_progress_key(run.pk))
+        cache.delete_many([_progress_key(run.pk), _progress_key(run.pk, "checked")])
     return "imported"
 
 

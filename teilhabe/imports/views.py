@@ -118,8 +118,8 @@ def run_view(request, pk):
         }
         for line, title, result, errors in (page.object_list if page else [])
     ]
-    imported = services.import_progress_imported(run)
-    done = run.rows_checked if run.state in (RunState.QUEUED, RunState.CHECKING) else imported
+    checked, imported = services.import_progress(run)
+    done = imported if run.state == RunState.IMPORTING and imported else checked
     response = render(
         request,
         "imports/run.html",
@@ -128,6 +128,7 @@ def run_view(request, pk):
             "process": run.process,
             "working": working,
             "refresh": REFRESH_SECONDS if working and request.GET.get("auto") != "0" else None,
+            "rows_checked": checked,
             "rows_imported": imported,
             "percent": min(100, 100 * done // run.rows_total) if run.rows_total else 0,
             "notices": [notice_message(code, params) for code, params in run.notices],

@@ -116,3 +116,21 @@ def test_size_limit(settings):
     with translation.override("en"), pytest.raises(ImportFileError) as caught:
         spreadsheet_read(csv_bytes([row(n) for n in range(10)]))
     assert "too large" in str(caught.value.message)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  Straße\r\nzwei\rdrei\t vier  ",
+        "a\x00b\x07c\x1bd\x7fe\x85f\x9fg",
+        "Cafe\u0301",
+        "\u200f عربى \x0c",
+        "\x1c\x1d x \x1e\x1f",
+        "",
+    ],
+)
+def test_clean_text_is_clean_plain_text(text):
+    from teilhabe.core.text import clean_plain_text
+    from teilhabe.imports.checking import clean_text
+
+    assert clean_text(text) == clean_plain_text(text)

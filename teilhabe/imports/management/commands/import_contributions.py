@@ -61,12 +61,10 @@ class Command(BaseCommand):
             raise CommandError(str(error.message), returncode=EXIT_BAD_FILE) from error
         for code, params in run.notices:
             self.stderr.write(notice_message(code, params))
+        if not dry_run:  # the import checks every row itself, and imports nothing when one is invalid
+            services.import_run_request(run=run, user=actor, unchecked=True)
         services.import_run_work(run_id=run.pk)
         run.refresh_from_db()
-        if not dry_run and run.state == RunState.CHECKED and not run.rows_invalid and run.rows_valid:
-            services.import_run_request(run=run, user=actor)
-            services.import_run_work(run_id=run.pk)
-            run.refresh_from_db()
         for line, _title, result, errors in run.rows:
             if result == "invalid":
                 messages = " ".join(error_message(code, params) for code, params in errors)
