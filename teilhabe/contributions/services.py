@@ -299,7 +299,8 @@ def contributions_record_analog_bulk(*, process, user, rows, batch_size: int = 1
     ``contribution_record_analog``'s keywords (``channel``, ``title``, ``body``, ``fields_of_action``, and
     optionally ``target_groups``, ``district``, ``neighbourhood``, ``language``, ``organisation``,
     ``original_date``, ``form_serial``, ``group_size``, ``publication_consent``, ``event``), checked the same way;
-    a row with an event takes the event's channel and date and asks ``events.enter_results`` (by name).
+    a row with an event takes the event's channel and date (a paper form keeps its own) and asks
+    ``events.enter_results`` (by name).
 
     ``batch_size`` rows at a time are checked and written: one insert of the contributions (a few statements on
     SQLite, which limits the parameters of one), one each of their fields of action and target groups, the tallies
@@ -381,7 +382,9 @@ def contributions_record_analog_bulk(*, process, user, rows, batch_size: int = 1
                 )
             if not events_checked[event.pk]:
                 row_errors["event"] = _("The results of this event cannot be entered.")
-            channel, original_date = event.channel, timezone.localdate(event.starts_at)
+            if channel != Channel.PAPER_FORM:  # as contribution_record_analog: a paper form keeps channel and date
+                channel, original_date = event.channel, None
+            original_date = original_date or timezone.localdate(event.starts_at)
         if channel not in channels:
             row_errors["channel"] = _("Please choose the channel the contribution came in by.")
         if original_date is not None and original_date > today:

@@ -180,6 +180,10 @@ def test_results_of_a_held_event(process, coordinator, personas):
     assert made.count() == 2
     assert set(made.values_list("channel", flat=True)) == {event.channel}
     assert set(made.values_list("original_date", flat=True)) == {timezone.localdate(event.starts_at)}
+    # A paper form handed in at the event stays a paper form with its own date (as contribution_record_analog).
+    run = run_import(process, coordinator, csv_bytes([row(3, channel="paper_form", date="01.02.2025")]), event=event)
+    paper = Contribution.objects.get(pk=run.first_contribution)
+    assert (paper.channel, paper.original_date, paper.event) == ("paper_form", datetime.date(2025, 2, 1), event)
 
 
 def test_only_coordinators_import(process, personas):
