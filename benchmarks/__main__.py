@@ -87,6 +87,10 @@ def main() -> int:
 
     analog_entry = entry_bench(meta["process_slug"], warmup=warmup, requests=requests)
     failures += analog_entry.pop("failures")
+    from benchmarks.imports import import_operation, imports_markdown  # issue 10: 100,000 rows, a fresh database
+
+    import_result = import_operation()
+    failures += [f"{import_result['name']}: {import_result['error']}"] if "error" in import_result else []
     throughput_report = None
     if throughput:
         from benchmarks.throughput import run_throughput
@@ -106,10 +110,12 @@ def main() -> int:
         load={"before": load_before, "after": load_after},
     )
     report["operations"] = operations
+    report["import"] = import_result
     report["analog_entry"] = analog_entry
     summary = write_report(report, slow_queries, throughput=throughput_report, profile=profile_report)
     summary += operations_markdown(operations)
     summary += analog_entry["markdown"]
+    summary += imports_markdown(import_result)
     SUMMARY_PATH.write_text(summary)
     print()
     print(summary)
