@@ -55,7 +55,8 @@ def entry_view(request, slug):
                 session[REMEMBERED.format(process.pk)] = remembered(data)
                 session[SAVED.format(process.pk)] = contribution.pk
                 session[LAST_SERIAL.format(process.pk)] = contribution.form_serial
-                return redirect(reverse("analog:entry", kwargs={"slug": process.slug}) + "#saved")
+                # No fragment: browsers skip autofocus when the address names a target.
+                return redirect(reverse("analog:entry", kwargs={"slug": process.slug}))
         status = 400
         saved = None
     else:

@@ -19,6 +19,7 @@ from teilhabe.core.cache_versions import content_version_bump
 from teilhabe.core.models import TranslationState
 from teilhabe.core.services import content_translation_set
 from teilhabe.councils.models import CouncilMembership, DistrictSpace
+from teilhabe.demo.analog import demo_analog_entries
 from teilhabe.demo.answers import demo_answers
 from teilhabe.demo.events import demo_events
 from teilhabe.demo.supports import demo_analog_supports
@@ -168,6 +169,7 @@ def demo_seed(*, log=print) -> dict:
     demo_events(process, personas, residents)  # before the answers: the oldest results are routed with the rest
     demo_analog_supports(process, personas)
     demo_answers(process, personas)
+    demo_analog_entries(process, personas)  # three paper forms from an information stand, one with its scan
     content_version_bump()  # the process, its phases and texts were written directly: cached pages go
     log(f"Demo ready: {Contribution.objects.filter(process=process).count()} contributions in “{process.title}”.")
     return {"process": process, "personas": personas}

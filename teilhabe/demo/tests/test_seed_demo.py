@@ -14,6 +14,7 @@ from teilhabe.administration.models import (
     Statement,
     StatementReview,
 )
+from teilhabe.analog.models import Scan
 from teilhabe.competitions.models import Call
 from teilhabe.contributions.models import Comment, Contribution, Support
 from teilhabe.core.models import ContentTranslation
@@ -23,13 +24,21 @@ from teilhabe.places.models import District
 
 
 @pytest.mark.slow
-def test_seed_demo_builds_hannover_once(db, settings, capsys):
+def test_seed_demo_builds_hannover_once(db, settings, capsys, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Private files of the demo (a scan, print runs' PDFs) go to a temporary folder, not var/private.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
+    }
     call_command("seed_demo")
     out = capsys.readouterr().out
     counts = (Contribution.objects.count(), Comment.objects.count(), Support.objects.count(), User.objects.count())
-    assert counts[0] == 321 + 21 and counts[1] > 100 and counts[2] > 200  # 21 are results of events
+    # 21 are results of events, 3 paper forms entered on the entry screen
+    assert counts[0] == 321 + 21 + 3 and counts[1] > 100 and counts[2] > 200
     assert District.objects.count() == 13
+    stand = Contribution.objects.filter(form_serial__regex=r"^[0-9]+-[0-9]{6}-[A-Z]$")  # serials of printed forms
+    assert stand.count() == 3 and Scan.objects.filter(contribution__in=stand).count() == 1
     languages = set(Contribution.objects.values_list("language", flat=True))
     assert {"de", "tr", "ar", "en", "pl", "ru", "uk"} <= languages
     assert Contribution.objects.exclude(channel="online").exists()  # analog input is part of the demo
