@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.text import Truncator
 
-from teilhabe.core.pdf import render_pdf
 from teilhabe.core.selectors import LocalisedText, localise
 from teilhabe.paper.models import PrintKind, PrintRun
 from teilhabe.paper.serials import serial_format
@@ -48,6 +47,12 @@ def qr_data_uri(text: str, *, micro: bool = False) -> str:
     return code.svg_data_uri(scale=1, border=2 if micro else 4, omitsize=True)
 
 
+def _columns(items: list, count: int = 3) -> list[list]:
+    """``items`` in ``count`` columns, filled top to bottom (the last column one shorter when they do not divide)."""
+    rows = -(-len(items) // count) if items else 0
+    return [items[start : start + rows] for start in range(0, len(items), rows)] if rows else []
+
+
 def _cut(text: LocalisedText, limit: int) -> LocalisedText:
     return LocalisedText(Truncator(text.text).chars(limit), text.language, text.state)
 
@@ -73,9 +78,9 @@ def document_context(*, process, language: str, kind: str, event=None, place: st
         "phase_name": localise(phase, "name", language) if phase is not None else None,
         "phase": phase,
         "question": _cut(question, limit),
-        "fields": [localise(field, "name", language) for field in fields[:FIELDS_MAX]],
+        "fields": _columns([localise(field, "name", language) for field in fields[:FIELDS_MAX]]),
         "fields_cut": len(fields) > FIELDS_MAX,
-        "districts": [district.name for district in districts[:DISTRICTS_MAX]],
+        "districts": _columns([district.name for district in districts[:DISTRICTS_MAX]]) or [[]],
         "districts_cut": len(districts) > DISTRICTS_MAX,
         "online_url": url,
         "online_code": qr_data_uri(url),
@@ -90,36 +95,62 @@ def sheets_of(run: PrintRun):
         yield Sheet(serial=serial, code=qr_data_uri(serial, micro=True))
 
 
-def _document(run: PrintRun) -> tuple[str, dict, str]:
+# Sheets laid out per WeasyPrint document: its layout time grows faster than its pages, so a run is laid out in
+# chunks and their pages are written as one PDF.
+CHUNK_SHEETS = 25
+
+
+def _document_parts(run: PrintRun) -> tuple[str, dict, str]:
     context = document_context(
         process=run.process, language=run.language, kind=run.kind, event=run.event, place=run.place
     )
-    if run.kind == PrintKind.POSTER:
-        template, context = "paper/poster_pdf.html", {**context, "copies": range(run.count)}
-    else:
-        template, context = "paper/form_pdf.html", {**context, "sheets": sheets_of(run)}
+    template = "paper/poster_pdf.html" if run.kind == PrintKind.POSTER else "paper/form_pdf.html"
     return template, context, context["process_title"].text
 
 
-def print_run_pdf(run: PrintRun) -> bytes:
-    """The run's document as a tagged PDF in its language: ``count`` form sheets, or ``count`` posters."""
-    template, context, title = _document(run)
-    return render_pdf(template=template, context=context, language=run.language, title=title)
-
-
-def print_run_html(run: PrintRun) -> str:
-    """The HTML that ``print_run_pdf`` gives WeasyPrint (for tests and for looking at a sheet in a browser)."""
-    template, context, title = _document(run)
-    with translation.override(run.language):
+def _html(template: str, context: dict, *, language: str, title: str) -> str:
+    with translation.override(language):
         return render_to_string(
             template,
             {
                 **context,
-                "LANGUAGE_CODE": run.language,
+                "LANGUAGE_CODE": language,
                 "LANGUAGE_BIDI": translation.get_language_bidi(),
                 "title": title,
             },
         )
+
+
+def _chunks(run: PrintRun, context: dict):
+    if run.kind == PrintKind.POSTER:
+        yield {**context, "copies": range(run.count)}
+        return
+    sheets = list(sheets_of(run))
+    for start in range(0, len(sheets), CHUNK_SHEETS):
+        yield {**context, "sheets": sheets[start : start + CHUNK_SHEETS]}
+
+
+def print_run_pdf(run: PrintRun) -> bytes:
+    """The run's document as a tagged PDF (PDF/UA-1, like ``core.pdf.render_pdf``) in its language: ``count``
+    form sheets, or ``count`` posters."""
+    # Imported here, not at start-up (see core.pdf).
+    from weasyprint import HTML
+
+    template, context, title = _document_parts(run)
+    documents = [
+        HTML(string=_html(template, part, language=run.language, title=title), base_url=str(settings.BASE_DIR)).render(
+            pdf_tags=True
+        )
+        for part in _chunks(run, context)
+    ]
+    combined = documents[0].copy([page for document in documents for page in document.pages])
+    return combined.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, custom_metadata=True)
+
+
+def print_run_html(run: PrintRun) -> str:
+    """The HTML of the run's first chunk as ``print_run_pdf`` gives it to WeasyPrint (tests, a look in a browser)."""
+    template, context, title = _document_parts(run)
+    return _html(template, next(_chunks(run, context)), language=run.language, title=title)
 
 
 def print_run_filename(run: PrintRun) -> str:

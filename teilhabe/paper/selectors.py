@@ -1,12 +1,15 @@
 """Reads of paper forms: the check of a typed serial number, print runs and how many of their sheets came back."""
 
+import bisect
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from teilhabe.contributions.models import Contribution
+from teilhabe.events.models import Event
 from teilhabe.paper.models import PrintKind, PrintRun
 from teilhabe.paper.serials import serial_compact, serial_is_valid, serial_parse
+from teilhabe.processes.models import Process
 
 SERIAL_STATUSES = ("ok", "malformed", "unknown", "already_entered")
 
@@ -85,3 +88,43 @@ def serial_check(*, process, serial: str) -> SerialCheck:
         )
     message = _("The serial number %(serial)s is valid.") % {"serial": normalised}
     return SerialCheck("ok", normalised, print_run, message)
+
+
+def paper_process(*, slug: str):
+    """The process ``slug`` (published or not: forms are printed before a process goes online), with its city."""
+    return Process.objects.select_related("city").filter(slug=slug).first()
+
+
+def print_run_get(*, process, pk: int) -> PrintRun | None:
+    return PrintRun.objects.select_related("event", "printed_by").filter(process=process, pk=pk).first()
+
+
+def print_runs_of(process):
+    return PrintRun.objects.filter(process=process).select_related("event", "printed_by")
+
+
+def entered_counts(*, process, runs) -> dict[int, int]:
+    """How many serials of each form run have been entered as contributions: one query for all runs (the entered
+    serials of the process, bucketed by number in Python), however many runs are shown."""
+    forms = sorted((run for run in runs if run.kind == PrintKind.FORM), key=lambda run: run.first_number)
+    counts = {run.pk: 0 for run in runs}
+    if not forms:
+        return counts
+    starts = [run.first_number for run in forms]
+    prefix = f"{process.pk}-"
+    serials = Contribution.objects.filter(process=process, form_serial__startswith=prefix).values_list(
+        "form_serial", flat=True
+    )
+    for serial in serials.iterator(chunk_size=5000):
+        parsed = serial_parse(serial)
+        if parsed is None or parsed[0] != process.pk:
+            continue
+        position = bisect.bisect_right(starts, parsed[1]) - 1
+        if position >= 0 and parsed[1] <= forms[position].last_number:
+            counts[forms[position].pk] += 1
+    return counts
+
+
+def event_choices(process):
+    """The process's events to choose for a print run, the latest first."""
+    return Event.objects.filter(process=process).order_by("-starts_at").only("pk", "title", "starts_at", "process")
