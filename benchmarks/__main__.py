@@ -91,6 +91,10 @@ def main() -> int:
 
     import_result = import_operation()
     failures += [f"{import_result['name']}: {import_result['error']}"] if "error" in import_result else []
+    from benchmarks.paper import paper_markdown, paper_operation  # issue 10: 500 paper forms as one PDF
+
+    paper_result = paper_operation()
+    failures += [f"{paper_result['name']}: {paper_result['error']}"] if "error" in paper_result else []
     throughput_report = None
     if throughput:
         from benchmarks.throughput import run_throughput
@@ -111,11 +115,13 @@ def main() -> int:
     )
     report["operations"] = operations
     report["import"] = import_result
+    report["paper_forms"] = paper_result
     report["analog_entry"] = analog_entry
     summary = write_report(report, slow_queries, throughput=throughput_report, profile=profile_report)
     summary += operations_markdown(operations)
     summary += analog_entry["markdown"]
     summary += imports_markdown(import_result)
+    summary += paper_markdown(paper_result)
     SUMMARY_PATH.write_text(summary)
     print()
     print(summary)
