@@ -65,7 +65,7 @@ class Spreadsheet:
             encoding = "utf-8-sig" if self.encoding == "utf-8" else self.encoding
             source = csv.reader(io.TextIOWrapper(handle, encoding=encoding, newline=""), delimiter=self.delimiter)
         else:
-            source = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+            source = csv.reader(_lines(self.text), delimiter=self.delimiter)
         line = 0
         for line, cells in enumerate(source, start=1):
             if line == 1:
@@ -83,10 +83,21 @@ class Spreadsheet:
         """The rows below the header that are not empty (as ``rows`` yields them, without making their dicts)."""
         if self.file_format == "xlsx":
             return sum(1 for _row in self.rows())
-        cells = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        cells = csv.reader(_lines(self.text), delimiter=self.delimiter)
         next(cells, None)
         wanted = [index for index, name in enumerate(self.names) if name is not None]
         return sum(1 for row in cells if any(row[index].strip() for index in wanted if index < len(row)))
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, one at a time (``io.StringIO`` would copy a large file into a
+    buffer of four bytes a character)."""
+    start, size = 0, len(text)
+    while start < size:
+        end = text.find("\n", start)
+        end = size if end < 0 else end + 1
+        yield text[start:end]
+        start = end
 
 
 def _cell_value(cell):
@@ -165,9 +176,11 @@ def spreadsheet_read(data: bytes) -> Spreadsheet:
                 % {"kind": described}
             )
         text, encoding = _decode(data)
+        if "\n" not in text:
+            text = text.replace("\r", "\n")  # lines ended by CR alone (old Mac files)
         delimiter = _delimiter(text)
         sheet = Spreadsheet(data=b"", file_format="csv", encoding=encoding, delimiter=delimiter, text=text)
-        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), None)
+        header = next(csv.reader(_lines(text), delimiter=delimiter), None)
     if not header or not any(str(cell or "").strip() for cell in header):
         raise ImportFileError(_("The first row must hold the column headers; it is empty."))
     sheet.names, sheet.unknown = header_columns(list(header))

@@ -233,13 +233,11 @@ def _import(run: ImportRun) -> str:
             ids = contributions_record_analog_bulk(
                 process=run.process, user=user, rows=prepared_rows(), batch_size=BATCH, progress=progress
             )
-            ImportedRow.objects.bulk_create(
-                [
-                    ImportedRow(process=run.process, key=key, contribution_id=pk, run=run)
-                    for key, pk in zip(keys, ids, strict=True)
-                ],
-                batch_size=BATCH,
-            )
+            for start in range(0, len(ids), BATCH):  # a batch of rows at a time: 100,000 at once would cost 100 MB
+                ImportedRow.objects.bulk_create(
+                    ImportedRow(process_id=run.process_id, key=key, contribution_id=pk, run_id=run.pk)
+                    for key, pk in zip(keys[start : start + BATCH], ids[start : start + BATCH], strict=True)
+                )
             for row in stored:
                 if row[2] == "valid":
                     row[2] = "imported"

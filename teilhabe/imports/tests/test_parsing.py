@@ -134,3 +134,10 @@ def test_clean_text_is_clean_plain_text(text):
     from teilhabe.imports.checking import clean_text
 
     assert clean_text(text) == clean_plain_text(text)
+
+
+def test_lines_ended_by_cr_alone(process, coordinator):
+    from teilhabe.imports.tests.conftest import run_import
+
+    run = run_import(process, coordinator, csv_bytes([row(1), row(2)]).replace(b"\r\n", b"\r"))
+    assert (run.state, run.rows_total, run.rows_imported) == ("imported", 2, 2)
