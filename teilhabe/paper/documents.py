@@ -2,9 +2,10 @@
 
 Texts of the process come in the sheet's language where a translation exists (``core.selectors.localise``),
 else in German, marked ``lang="de"``. The QR codes are SVG (segno): one to the process's online form (the same on
-every sheet, so WeasyPrint loads it once), one per sheet holding only its serial (a Micro QR code).
+every sheet), one per sheet holding only its serial (a Micro QR code, PNG).
 """
 
+import copy
 from dataclasses import dataclass
 
 import segno
@@ -41,16 +42,21 @@ def process_url(process) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("pages:detail", kwargs={"slug": process.slug})
 
 
-def qr_data_uri(text: str, *, micro: bool = False) -> str:
-    # Error correction M; the serial's code is a Micro QR code (no larger than needed for 12 characters).
-    code = segno.make(text, error="m", micro=micro) if micro else segno.make_qr(text, error="m")
-    return code.svg_data_uri(scale=1, border=2 if micro else 4, omitsize=True)
+def qr_data_uri(text: str) -> str:
+    """A QR code (error correction M) as an SVG data URI, drawn as vectors: sharp at any printer resolution."""
+    return segno.make_qr(text, error="m").svg_data_uri(scale=1, border=4, omitsize=True)
 
 
 def _columns(items: list, count: int = 3) -> list[list]:
     """``items`` in ``count`` columns, filled top to bottom (the last column one shorter when they do not divide)."""
     rows = -(-len(items) // count) if items else 0
     return [items[start : start + rows] for start in range(0, len(items), rows)] if rows else []
+
+
+def serial_code_uri(serial: str) -> str:
+    """The sheet's serial as a Micro QR code, a PNG of whole pixels per module (drawn without smoothing): each
+    sheet has its own, and WeasyPrint draws a small PNG much faster than an SVG."""
+    return segno.make(serial, error="m", micro=True).png_data_uri(scale=8, border=2)
 
 
 def _cut(text: LocalisedText, limit: int) -> LocalisedText:
@@ -92,12 +98,7 @@ def document_context(*, process, language: str, kind: str, event=None, place: st
 def sheets_of(run: PrintRun):
     for number in range(run.first_number, run.first_number + run.count):
         serial = serial_format(process_id=run.process_id, number=number)
-        yield Sheet(serial=serial, code=qr_data_uri(serial, micro=True))
-
-
-# Sheets laid out per WeasyPrint document: its layout time grows faster than its pages, so a run is laid out in
-# chunks and their pages are written as one PDF.
-CHUNK_SHEETS = 25
+        yield Sheet(serial=serial, code=serial_code_uri(serial))
 
 
 def _document_parts(run: PrintRun) -> tuple[str, dict, str]:
@@ -121,36 +122,93 @@ def _html(template: str, context: dict, *, language: str, title: str) -> str:
         )
 
 
-def _chunks(run: PrintRun, context: dict):
-    if run.kind == PrintKind.POSTER:
-        yield {**context, "copies": range(run.count)}
-        return
-    sheets = list(sheets_of(run))
-    for start in range(0, len(sheets), CHUNK_SHEETS):
-        yield {**context, "sheets": sheets[start : start + CHUNK_SHEETS]}
-
-
-def print_run_pdf(run: PrintRun) -> bytes:
-    """The run's document as a tagged PDF (PDF/UA-1, like ``core.pdf.render_pdf``) in its language: ``count``
-    form sheets, or ``count`` posters."""
+def _first_page(template: str, context: dict, *, run: PrintRun, title: str):
     # Imported here, not at start-up (see core.pdf).
     from weasyprint import HTML
 
-    template, context, title = _document_parts(run)
-    documents = [
-        HTML(string=_html(template, part, language=run.language, title=title), base_url=str(settings.BASE_DIR)).render(
-            pdf_tags=True
-        )
-        for part in _chunks(run, context)
+    html = _html(template, context, language=run.language, title=title)
+    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render(pdf_tags=True)
+    if len(document.pages) != 1:
+        raise RuntimeError(f"A sheet of print run {run.pk} takes {len(document.pages)} pages instead of one.")
+    return document
+
+
+def _write(document, pages) -> bytes:
+    # Tagged and accessible like every PDF of the platform (core.pdf.render_pdf).
+    return document.copy(pages).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, custom_metadata=True)
+
+
+def _code_images(sheets: list[Sheet]) -> list:
+    """WeasyPrint's images of the sheets' serial codes, in order: one small document of images only, so that
+    WeasyPrint loads them all in one go."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure.boxes import InlineReplacedBox
+
+    images = "".join(f'<img src="{sheet.code}" alt="">' for sheet in sheets)
+    document = HTML(string=f"<!DOCTYPE html><html><body>{images}</body></html>").render()
+    return [
+        box.replacement
+        for page in document.pages
+        for box in page._page_box.descendants()
+        if isinstance(box, InlineReplacedBox)
     ]
-    combined = documents[0].copy([page for document in documents for page in document.pages])
-    return combined.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, custom_metadata=True)
+
+
+def _stamped(page_box, *, first: str, sheet: Sheet, image):
+    """A copy of the first sheet's laid-out page with another sheet's serial and code.
+
+    The serial is set in a monospaced font and always has the same length within a run, so the layout does not
+    change; the text is shaped again when the page is drawn (WeasyPrint's text layouts are re-activated then).
+    """
+    from weasyprint.document import Page
+    from weasyprint.formatting_structure.boxes import InlineReplacedBox, TextBox
+
+    box = page_box.deepcopy()
+    stamped = 0
+    for child in box.descendants():
+        if isinstance(child, TextBox) and child.text == first:
+            layout = copy.copy(child.pango_layout)
+            layout.text = sheet.serial
+            child.text, child.pango_layout = sheet.serial, layout
+            stamped += 1
+        elif isinstance(child, InlineReplacedBox) and "serial-code" in (child.element.get("class") or ""):
+            child.replacement = image
+            stamped += 1
+    if stamped != 2:
+        raise RuntimeError(f"The sheet's serial and code were not found in its layout ({stamped} of 2).")
+    return Page(box)
+
+
+def print_run_pdf(run: PrintRun) -> bytes:
+    """The run's document as a tagged PDF (PDF/UA-1) in its language: ``count`` form sheets, or ``count`` posters.
+
+    All sheets of a run look the same except for their serial and its code, and WeasyPrint lays a sheet out in
+    about a tenth of a second, so the first sheet is laid out once and every other page is a copy of its layout
+    with its own serial and code (500 sheets in well under a minute instead of several; see
+    docs/paper-forms.md). Copies of a poster are the same page.
+    """
+    template, context, title = _document_parts(run)
+    if run.kind == PrintKind.POSTER:
+        document = _first_page(template, {**context, "copies": range(1)}, run=run, title=title)
+        return _write(document, document.pages * run.count)
+    sheets = list(sheets_of(run))
+    document = _first_page(template, {**context, "sheets": sheets[:1]}, run=run, title=title)
+    if len(sheets) == 1:
+        return _write(document, document.pages)
+    page_box = document.pages[0]._page_box
+    images = _code_images(sheets[1:])
+    pages = [document.pages[0]] + [
+        _stamped(page_box, first=sheets[0].serial, sheet=sheet, image=image)
+        for sheet, image in zip(sheets[1:], images, strict=True)
+    ]
+    return _write(document, pages)
 
 
 def print_run_html(run: PrintRun) -> str:
-    """The HTML of the run's first chunk as ``print_run_pdf`` gives it to WeasyPrint (tests, a look in a browser)."""
+    """The HTML of the run's first sheet (or poster) as ``print_run_pdf`` gives it to WeasyPrint."""
     template, context, title = _document_parts(run)
-    return _html(template, next(_chunks(run, context)), language=run.language, title=title)
+    part = {"copies": range(1)} if run.kind == PrintKind.POSTER else {"sheets": list(sheets_of(run))[:1]}
+    return _html(template, {**context, **part}, language=run.language, title=title)
 
 
 def print_run_filename(run: PrintRun) -> str:

@@ -32,3 +32,11 @@ def page_count(pdf: bytes, tmp_path: Path) -> int:
     source.write_bytes(pdf)
     info = subprocess.run(["pdfinfo", source], check=True, capture_output=True, text=True, timeout=60).stdout
     return int(next(line.split(":", 1)[1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def page_text(pdf: bytes, tmp_path: Path, *, page: int) -> str:
+    """The text of one page, as poppler's pdftotext extracts it."""
+    source = tmp_path / "text.pdf"
+    source.write_bytes(pdf)
+    command = ["pdftotext", "-f", str(page), "-l", str(page), source, "-"]
+    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=60).stdout

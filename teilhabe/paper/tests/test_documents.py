@@ -9,7 +9,7 @@ from django.urls import reverse
 from teilhabe.paper.documents import online_form_url, print_run_html, print_run_pdf
 from teilhabe.paper.models import PrintKind, PrintRun
 from teilhabe.paper.serials import serial_format
-from teilhabe.paper.tests.conftest import page_count, rasterise
+from teilhabe.paper.tests.conftest import page_count, page_text, rasterise
 
 pytestmark = pytest.mark.slow
 
@@ -32,12 +32,14 @@ def _centre_x(code) -> float:
 
 def test_each_page_of_a_german_run_decodes_to_the_online_form_and_its_own_serial(process, settings, tmp_path):
     settings.SITE_URL = "https://teilhabe.example.org"
-    run = _run(process, language="de")
+    run = _run(process, language="de", count=3)
     pdf = print_run_pdf(run)
-    assert page_count(pdf, tmp_path) == 2
+    assert page_count(pdf, tmp_path) == 3
     expected_url = "https://teilhabe.example.org" + reverse("contributions:create", kwargs={"slug": process.slug})
     assert online_form_url(process) == expected_url
-    for page, number in ((1, 41), (2, 42)):
+    for page, number in ((1, 41), (2, 42), (3, 43)):
+        # Every page carries its serial as text, too (pages after the first are copies of its layout).
+        assert serial_format(process_id=process.pk, number=number) in page_text(pdf, tmp_path, page=page)
         image = rasterise(pdf, tmp_path, page=page)
         codes = _codes(image)
         assert codes[zxingcpp.BarcodeFormat.QRCode].text == expected_url
