@@ -16,6 +16,7 @@ from django.utils import translation
 from django.utils.text import Truncator
 
 from teilhabe.core.selectors import LocalisedText, localise
+from teilhabe.core.ui import localised_markup
 from teilhabe.paper.models import PrintKind, PrintRun
 from teilhabe.paper.serials import serial_format
 from teilhabe.processes.selectors import phase_current
@@ -59,6 +60,14 @@ def serial_code_uri(serial: str) -> str:
     return segno.make(serial, error="m", micro=True).png_data_uri(scale=8, border=2)
 
 
+def _offline(text: LocalisedText):
+    """How to take part offline: staff-written HTML (sanitised), cut to what fits on the poster."""
+    if not text.text.strip():
+        return ""
+    cut = LocalisedText(Truncator(text.text).chars(POSTER_TEXT_CHARS, html=True), text.language, text.state)
+    return localised_markup(cut, html=True)
+
+
 def _cut(text: LocalisedText, limit: int) -> LocalisedText:
     return LocalisedText(Truncator(text.text).chars(limit), text.language, text.state)
 
@@ -80,7 +89,7 @@ def document_context(*, process, language: str, kind: str, event=None, place: st
         "process": process,
         "process_title": localise(process, "title", language),
         "summary": _cut(localise(process, "summary", language), POSTER_TEXT_CHARS),
-        "offline": _cut(localise(process, "how_to_take_part_offline", language), POSTER_TEXT_CHARS),
+        "offline": _offline(localise(process, "how_to_take_part_offline", language)),
         "phase_name": localise(phase, "name", language) if phase is not None else None,
         "phase": phase,
         "question": _cut(question, limit),
