@@ -63,19 +63,19 @@ ProcessMembership.objects.create(process=process, user=user, role=ProcessRole.CO
 """
 
 RUNNER = """
-import io, sys, time, django
+import io, os, sys, time, django
 django.setup()
 from django.core.management import call_command
 out = io.StringIO()
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 call_command(
     "paper_forms", process=sys.argv[1], language=sys.argv[2], count=int(sys.argv[3]), output=sys.argv[4],
     place="Infostand Marktkirche", user="koordination@example.org", stdout=out,
 )
-seconds = time.perf_counter() - started
+seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
 hwm = [line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")][0]
 print(out.getvalue().strip().splitlines()[-1])
-print("RESULT", seconds, hwm)
+print("RESULT", seconds, hwm, cpu, os.getloadavg()[0])
 """
 
 
@@ -123,14 +123,16 @@ def paper_operation() -> dict:
     if completed.returncode or line is None:
         return {"name": name, "error": (completed.stderr or completed.stdout)[-2000:]}
     summary = next(x for x in completed.stdout.splitlines() if x.startswith("Print run"))
-    _label, seconds, rss_kb = line.split()
+    _label, seconds, rss_kb, cpu, load = line.split()
     seconds, peak, pages = float(seconds), int(rss_kb) / 1024, _pages(output)
-    log(f"  {name}: {seconds:.1f} s, peak {peak:.0f} MiB, {pages} pages — {summary}")
+    log(f"  {name}: {seconds:.1f} s (CPU {float(cpu):.1f} s), peak {peak:.0f} MiB, {pages} pages")
     return {
         "name": name,
         "sheets": SHEETS,
         "pages": pages,
         "seconds": round(seconds, 1),
+        "cpu_seconds": round(float(cpu), 1),
+        "load_average_1m": round(float(load), 2),
         "peak_mib": round(peak, 1),
         "bytes": output.stat().st_size,
         "summary": summary,
@@ -146,8 +148,9 @@ def paper_markdown(operation: dict) -> str:
     else:
         verdict = "ok" if operation["met"] else "**over target**"
         lines.append(
-            f"- {operation['name']}: {operation['seconds']} s, peak {operation['peak_mib']} MiB, "
-            f"{operation['pages']} pages, {operation['bytes'] / 2**20:.1f} MiB — {verdict}"
+            f"- {operation['name']}: {operation['seconds']} s (CPU {operation['cpu_seconds']} s, load average "
+            f"{operation['load_average_1m']}), peak {operation['peak_mib']} MiB, {operation['pages']} pages, "
+            f"{operation['bytes'] / 2**20:.1f} MiB — {verdict}"
         )
     return "\n".join(lines) + "\n"
 
