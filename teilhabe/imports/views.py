@@ -15,7 +15,7 @@ from teilhabe.imports import selectors, services
 from teilhabe.imports.columns import COLUMNS, RESULTS, error_message, notice_message, template_csv, template_xlsx
 from teilhabe.imports.forms import UploadForm
 from teilhabe.imports.models import RunState
-from teilhabe.imports.parsing import max_bytes
+from teilhabe.imports.parsing import encoding_name, max_bytes
 
 REFRESH_SECONDS = 3
 TEMPLATE_TYPES = {
@@ -132,6 +132,7 @@ def run_view(request, pk):
             "rows_imported": imported,
             "percent": min(100, 100 * done // run.rows_total) if run.rows_total else 0,
             "notices": [notice_message(code, params) for code, params in run.notices],
+            "encoding": encoding_name(run.encoding) if run.encoding else "",
             "page": page,
             "rows": rows,
             "problems_only": problems_only,

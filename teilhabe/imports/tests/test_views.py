@@ -205,3 +205,11 @@ def test_imported_rows_appear_in_the_public_list_with_channel_and_event(client, 
     assert [card.pk for card in found.context["page"].object_list] == [contribution.pk]
     page = client.get(reverse("contributions:detail", kwargs={"pk": contribution.pk})).content.decode()
     assert reverse("events:detail", kwargs={"pk": event.pk}) in page and event.title in page
+
+
+def test_an_encoding_other_than_utf8_is_named(process, coordinator):
+    client = client_for(coordinator)
+    _upload(client, process, csv_bytes([row(1, title="Grünflächen für alle")], delimiter=";", encoding="cp1252"))
+    run = ImportRun.objects.get()
+    html = client.get(reverse("imports:run", kwargs={"pk": run.pk}), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Windows-1252" in html and "Grünflächen für alle" in html
