@@ -413,8 +413,6 @@ def contributions_record_analog_bulk(*, process, user, rows, batch_size: int = 1
         except ApplicationError as error:
             errors.update({f"{index}-{field}": message for field, message in error.field_errors.items()})
             continue
-        if errors:
-            continue  # nothing will be written: only the checks go on
         consent = bool(row.get("publication_consent"))
         provenance = {
             "channel": channel,
@@ -430,8 +428,8 @@ def contributions_record_analog_bulk(*, process, user, rows, batch_size: int = 1
         if len(batch) >= batch_size:
             write(batch)
             batch = []
-    if batch and not errors:
-        write(batch)
+    if batch:
+        write(batch)  # after an error it only checks the serials: nothing more is written
     if errors:
         raise ApplicationError(_("Please correct the marked rows: none was saved."), field_errors=errors)
     runs: list[list[int]] = []

@@ -58,3 +58,45 @@ def test_bulk_is_all_or_nothing(process, coordinator):
 def test_bulk_needs_a_coordinator(process, participant):
     with pytest.raises(NotAllowed):
         contributions_record_analog_bulk(process=process, user=participant, rows=[_row(process)])
+
+
+@pytest.mark.django_db
+def test_a_later_batch_with_an_error_takes_back_the_earlier_ones(process, coordinator):
+    rows = (_row(process, title=f"Ergebnis {n}" if n != 7 else "") for n in range(10))  # a generator, as imports do
+    with pytest.raises(ApplicationError) as caught:
+        contributions_record_analog_bulk(process=process, user=coordinator, rows=rows, batch_size=3)
+    assert set(caught.value.field_errors) == {"7-title"}
+    assert not Contribution.objects.exists()
+    assert tally_differences(process) == []
+
+
+@pytest.mark.django_db
+def test_form_serials_are_unique_in_the_rows_and_the_process(process, coordinator):
+    contributions_record_analog_bulk(
+        process=process, user=coordinator, rows=[_row(process, channel="paper_form", form_serial="A-1")]
+    )
+    rows = [
+        _row(process, channel="paper_form", form_serial="A-2"),
+        _row(process, channel="paper_form", form_serial="A-2"),
+        _row(process, channel="paper_form", form_serial="A-1"),
+    ]
+    with pytest.raises(ApplicationError) as caught:
+        contributions_record_analog_bulk(process=process, user=coordinator, rows=rows)
+    assert set(caught.value.field_errors) == {"1-form_serial", "2-form_serial"}
+    assert Contribution.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_event_of_another_process_or_not_held_is_refused(process, closed_process, coordinator, personas):
+    from teilhabe.events.models import EventState
+    from teilhabe.imports.tests.conftest import held_event
+
+    other = held_event(closed_process)
+    planned = held_event(process, state=EventState.PLANNED)
+    held = held_event(process)
+    rows = [_row(process, event=other), _row(process, event=planned), _row(process, event=held)]
+    with pytest.raises(ApplicationError) as caught:
+        contributions_record_analog_bulk(process=process, user=coordinator, rows=rows)
+    assert set(caught.value.field_errors) == {"0-event", "1-event"}
+    [made] = contributions_record_analog_bulk(process=process, user=coordinator, rows=rows[2:])
+    assert Contribution.objects.get(pk=made).channel == held.channel
