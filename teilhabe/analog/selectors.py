@@ -11,7 +11,7 @@ from teilhabe.processes.models import Process
 from teilhabe.stakeholders.models import Organisation
 
 ENTRY_EVENT_DAYS = 180
-ENTRY_EVENTS_MAX = 50
+ENTRY_EVENTS_MAX = 20
 
 
 def entry_process(*, slug: str) -> Process | None:
