@@ -142,8 +142,32 @@ def _first_page(template: str, context: dict, *, run: PrintRun, title: str):
     return document
 
 
+def _page_references_cached(pdf) -> tuple:
+    """``pydyf.PDF.page_references``, computed once per number of pages.
+
+    pydyf builds the tuple of all page references anew on every access, and WeasyPrint's tagging asks for it once
+    per tagged element, so writing a tagged PDF takes time growing with the square of its pages (for 500 sheets,
+    about a third of the whole). Pages are only ever appended (``PDF.add_page``), so the tuple of the same number of
+    pages is the same tuple.
+    """
+    kids = pdf.pages["Kids"]
+    cached = pdf.__dict__.get("_teilhabe_page_references")
+    if cached is None or cached[0] != len(kids):
+        cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+        pdf.__dict__["_teilhabe_page_references"] = cached
+    return cached[1]
+
+
+def _pydyf_page_references_once() -> None:
+    import pydyf
+
+    if getattr(pydyf.PDF.page_references, "fget", None) is not _page_references_cached:
+        pydyf.PDF.page_references = property(_page_references_cached)
+
+
 def _write(document, pages) -> bytes:
     # Tagged and accessible like every PDF of the platform (core.pdf.render_pdf).
+    _pydyf_page_references_once()
     return document.copy(pages).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True, custom_metadata=True)
 
 

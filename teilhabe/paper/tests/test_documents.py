@@ -90,3 +90,17 @@ def test_a_poster_decodes_to_the_online_form(process, tmp_path):
     codes = _codes(rasterise(pdf, tmp_path))
     assert codes[zxingcpp.BarcodeFormat.QRCode].text == online_form_url(process)
     assert zxingcpp.BarcodeFormat.MicroQRCode not in codes
+
+
+def test_the_cached_page_references_are_what_pydyf_computes():
+    import pydyf
+
+    from teilhabe.paper.documents import _page_references_cached
+
+    pdf = pydyf.PDF()
+    for _index in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    expected = tuple(f"{number} 0 R".encode("ascii") for number in pdf.pages["Kids"][::3])
+    assert _page_references_cached(pdf) == expected and len(expected) == 3
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert len(_page_references_cached(pdf)) == 4
