@@ -8,6 +8,7 @@ does the work once.
 """
 
 import csv
+import datetime
 import hashlib
 import io
 import logging
@@ -286,6 +287,33 @@ def _import(run: ImportRun) -> str:
     finally:
         cache.delete_many([_progress_key(run.pk), _progress_key(run.pk, "checked")])
     return "imported"
+
+
+STALE_AFTER = datetime.timedelta(minutes=15)  # no progress for this long: the worker doing it is gone
+
+
+def import_runs_recover(*, now=None) -> int:
+    """Queue again the runs whose worker died while checking or importing (no heartbeat for ``STALE_AFTER``) or
+    whose task never reached the queue; a housekeeping job. Nothing of an import is written before its commit, so
+    a run taken back is checked or imported from the start. Each is taken back with a conditional update on its
+    last heartbeat, and the task claims it again, so two runs at once do the work once. Returns how many."""
+    from teilhabe.imports.tasks import import_run_work as task
+
+    now = now or timezone.now()
+    back = {
+        RunState.QUEUED: RunState.QUEUED,
+        RunState.CHECKING: RunState.QUEUED,
+        RunState.IMPORT_QUEUED: RunState.IMPORT_QUEUED,
+        RunState.IMPORTING: RunState.IMPORT_QUEUED,
+    }
+    stale = ImportRun.objects.filter(state__in=list(back), updated_at__lt=now - STALE_AFTER)
+    requeued = 0
+    for pk, state, beat in stale.values_list("pk", "state", "updated_at"):
+        if ImportRun.objects.filter(pk=pk, state=state, updated_at=beat).update(state=back[state], updated_at=now):
+            audit_record(actor=None, action="import_run.requeued", obj=ImportRun(pk=pk), data={"state": state})
+            transaction.on_commit(lambda pk=pk: task.enqueue(run_id=pk), robust=True)
+            requeued += 1
+    return requeued
 
 
 def import_report_csv(run: ImportRun) -> str:

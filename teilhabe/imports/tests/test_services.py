@@ -217,3 +217,16 @@ def test_large_files_run_through_the_task(process, coordinator, settings):
     assert import_run_work.call(run_id=run.pk) == "imported"
     run.refresh_from_db()
     assert run.rows_imported == 5 and Contribution.objects.count() == 5
+
+
+def test_runs_whose_worker_died_are_queued_again(process, coordinator, django_capture_on_commit_callbacks):
+    run = run_import(process, coordinator, csv_bytes([row(1)]), execute=False)
+    ImportRun.objects.filter(pk=run.pk).update(state=RunState.IMPORTING)  # a worker took it, then died
+    assert services.import_runs_recover() == 0  # still beating
+    later = timezone.now() + services.STALE_AFTER + datetime.timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.import_runs_recover(now=later) == 1
+    run.refresh_from_db()
+    assert run.state == RunState.IMPORTED and Contribution.objects.count() == 1  # the task ran (immediate backend)
+    assert AuditEntry.objects.filter(action="import_run.requeued", object_id=str(run.pk)).exists()
+    assert services.import_runs_recover(now=later) == 0

@@ -213,3 +213,26 @@ def test_an_encoding_other_than_utf8_is_named(process, coordinator):
     run = ImportRun.objects.get()
     html = client.get(reverse("imports:run", kwargs={"pk": run.pk}), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Windows-1252" in html and "Grünflächen für alle" in html
+
+
+def test_the_journey_bad_row_fixed_imported_again(process, coordinator):
+    """Issue 10's walk: one bad row (the dry run shows it), fixed (it imports), imported again (nothing doubles)."""
+    client = client_for(coordinator)
+    rows = [row(1), row(2), row(3, fields="Bildung; Weltraum")]
+    _upload(client, process, csv_bytes(rows))
+    bad = ImportRun.objects.latest("pk")
+    assert (bad.rows_invalid, bad.rows_valid) == (1, 2)
+    rows[2] = row(3, fields="Bildung; Soziales")
+    _upload(client, process, csv_bytes(rows))
+    fixed = ImportRun.objects.latest("pk")
+    assert fixed.rows_invalid == 0
+    client.post(reverse("imports:run_import", kwargs={"pk": fixed.pk}))
+    fixed.refresh_from_db()
+    assert fixed.state == RunState.IMPORTED and Contribution.objects.count() == 3
+    _upload(client, process, csv_bytes(rows))
+    again = ImportRun.objects.latest("pk")
+    assert (again.rows_already, again.rows_valid) == (3, 0)
+    html = client.get(reverse("imports:run", kwargs={"pk": again.pk})).content.decode()
+    assert 'id="import-button"' not in html
+    assert client.post(reverse("imports:run_import", kwargs={"pk": again.pk})).status_code == 409
+    assert Contribution.objects.count() == 3
