@@ -236,3 +236,21 @@ def test_the_journey_bad_row_fixed_imported_again(process, coordinator):
     assert 'id="import-button"' not in html
     assert client.post(reverse("imports:run_import", kwargs={"pk": again.pk})).status_code == 409
     assert Contribution.objects.count() == 3
+
+
+def test_the_report_page_queries_do_not_grow_with_its_rows(process, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(coordinator)
+    small = run_import(process, coordinator, csv_bytes([row(n, district="9") for n in range(2)]), execute=False)
+    large = run_import(process, coordinator, csv_bytes([row(n, district="9") for n in range(40)]), execute=False)
+    counts = []
+    for run in (small, large):
+        url = reverse("imports:run", kwargs={"pk": run.pk}) + "?rows=all"
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        counts.append(len(queries))
+        assert html.count('data-result="invalid"') == run.rows_total
+    assert counts[0] == counts[1]
