@@ -27,7 +27,7 @@ from teilhabe.core.services import audit_record
 from teilhabe.events.services import events_changed
 from teilhabe.imports.checking import RowChecker
 from teilhabe.imports.columns import RESULTS, error_message
-from teilhabe.imports.models import FileFormat, ImportedRow, ImportRun, RunState
+from teilhabe.imports.models import ImportedRow, ImportRun, RunState
 from teilhabe.imports.parsing import ImportFileError, encoding_name, max_rows, spreadsheet_open, spreadsheet_read
 
 logger = logging.getLogger(__name__)
@@ -331,6 +331,3 @@ def import_report_csv(run: ImportRun) -> str:
             ]
         )
     return out.getvalue()
-
-
-FILE_FORMATS = FileFormat.values
