@@ -230,3 +230,18 @@ def test_runs_whose_worker_died_are_queued_again(process, coordinator, django_ca
     assert run.state == RunState.IMPORTED and Contribution.objects.count() == 1  # the task ran (immediate backend)
     assert AuditEntry.objects.filter(action="import_run.requeued", object_id=str(run.pk)).exists()
     assert services.import_runs_recover(now=later) == 0
+
+
+def test_an_xlsx_workbook_is_imported(process, coordinator):
+    from teilhabe.imports.tests.conftest import xlsx_bytes
+
+    data = xlsx_bytes([["Titel A", "Text A", "bildung", 2, "Infostand", datetime.datetime(2025, 5, 6), "x"]])
+    run = run_import(process, coordinator, data, name="ergebnisse.xlsx")
+    assert (run.file_format, run.state, run.rows_imported) == ("xlsx", RunState.IMPORTED, 1)
+    made = Contribution.objects.get()
+    assert (made.channel, made.district.number, made.original_date, made.status) == (
+        "info_stand",
+        2,
+        datetime.date(2025, 5, 6),
+        Status.PUBLISHED,
+    )
