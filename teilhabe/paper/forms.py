@@ -2,6 +2,8 @@
 
 from django import forms
 from django.conf import settings
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.core.fields import ModelChoiceField
@@ -37,4 +39,6 @@ class PrintRunForm(forms.Form):
     def __init__(self, *args, events, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["event"].queryset = events
-        self.fields["event"].label_from_instance = lambda event: f"{event.title} ({event.starts_at:%d.%m.%Y})"
+        self.fields["event"].label_from_instance = lambda event: (
+            f"{event.title} ({date_format(timezone.localtime(event.starts_at), 'SHORT_DATE_FORMAT')})"
+        )

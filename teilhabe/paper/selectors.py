@@ -1,12 +1,14 @@
 """Reads of paper forms: the check of a typed serial number, print runs and how many of their sheets came back."""
 
 import bisect
+import datetime
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teilhabe.contributions.models import Contribution
-from teilhabe.events.models import Event
+from teilhabe.events.models import Event, EventState
 from teilhabe.paper.models import PrintKind, PrintRun
 from teilhabe.paper.serials import serial_compact, serial_is_valid, serial_parse
 from teilhabe.processes.models import Process
@@ -125,6 +127,15 @@ def entered_counts(*, process, runs) -> dict[int, int]:
     return counts
 
 
+EVENT_CHOICES_MAX = 100
+EVENT_CHOICES_PAST = datetime.timedelta(days=90)
+
+
 def event_choices(process):
-    """The process's events to choose for a print run, the latest first."""
-    return Event.objects.filter(process=process).order_by("-starts_at").only("pk", "title", "starts_at", "process")
+    """The events to choose for a print run: planned or held ones of the process from the last 90 days on (a
+    process may have thousands over the years), the next first, at most 100."""
+    since = timezone.now() - EVENT_CHOICES_PAST
+    events = Event.objects.filter(process=process, state__in=(EventState.PLANNED, EventState.HELD))
+    ids = events.filter(ends_at__gte=since).order_by("starts_at", "pk").values("pk")[:EVENT_CHOICES_MAX]
+    # Not the slice itself: a form field filters its queryset again when it checks the choice.
+    return Event.objects.filter(pk__in=ids).order_by("starts_at", "pk").only("pk", "title", "starts_at", "process")

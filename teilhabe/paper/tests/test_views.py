@@ -182,3 +182,19 @@ def test_the_list_queries_do_not_grow_with_runs(process, coordinator, django_ass
     with django_assert_max_num_queries(len(few)):
         response = client.get(runs_url(process))
     assert response.content.decode().count('<tr id="run-') == 16
+
+
+def test_only_planned_or_held_events_of_the_last_90_days_are_offered(process, coordinator):
+    from teilhabe.events.models import EventState
+
+    offered = public_event(process, days=3)
+    held = public_event(process, days=-10, state=EventState.HELD)
+    cancelled = public_event(process, days=4, state=EventState.CANCELLED)
+    old = public_event(process, days=-200, state=EventState.HELD)
+    client = client_of(coordinator)
+    page = client.get(runs_url(process)).content.decode()
+    for event, shown in ((offered, True), (held, True), (cancelled, False), (old, False)):
+        assert (f'<option value="{event.pk}"' in page) is shown
+    data = {"kind": "form", "language": "de", "count": 5, "event": old.pk}
+    assert client.post(runs_url(process), data).status_code == 400
+    assert not PrintRun.objects.exists()
