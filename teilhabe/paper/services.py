@@ -1,6 +1,7 @@
 """Writes of paper forms: a print run is recorded (its serial range allocated under a lock), then its PDF is made
 in the background and kept in private storage. Every state change is audited."""
 
+import datetime
 import logging
 
 import rules
@@ -141,3 +142,27 @@ def print_run_make(*, run_id: int) -> str:
         )
         return "failed"
     return "done"
+
+
+RUN_STALE_AFTER = datetime.timedelta(minutes=15)  # 1,000 sheets take well under a minute: the worker is gone
+
+
+def print_runs_recover(*, now=None) -> int:
+    """Queue again the print runs whose worker died (being made for ``RUN_STALE_AFTER``) or whose task never
+    reached the queue (queued as long); a housekeeping job. Each is taken back with a conditional update on its
+    last change, and the task claims it again, so two runs of this job at once make it once. Returns how many."""
+    from teilhabe.paper.tasks import print_run_make as make_task
+
+    now = now or timezone.now()
+    stale = PrintRun.objects.filter(
+        state__in=[PrintState.QUEUED, PrintState.RUNNING], updated_at__lt=now - RUN_STALE_AFTER
+    )
+    requeued = 0
+    for pk, changed in stale.values_list("pk", "updated_at"):
+        with transaction.atomic():
+            taken = PrintRun.objects.filter(pk=pk, updated_at=changed).update(state=PrintState.QUEUED, updated_at=now)
+            if taken:
+                audit_record(actor=None, action="print_run.requeued", obj=PrintRun(pk=pk))
+                transaction.on_commit(lambda pk=pk: make_task.enqueue(run_id=pk), robust=True)
+                requeued += 1
+    return requeued

@@ -115,3 +115,28 @@ def test_a_failed_rendering_marks_the_run_failed(process, coordinator, monkeypat
     assert print_run_make(run_id=run.pk) == "failed"
     run.refresh_from_db()
     assert run.state == PrintState.FAILED and not run.file
+
+
+def test_stale_runs_are_queued_again_once(process, coordinator, monkeypatch, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    from teilhabe.paper.services import print_runs_recover
+
+    made = []
+    monkeypatch.setattr("teilhabe.paper.documents.print_run_pdf", lambda run: made.append(run.pk) or b"%PDF-1.7 x")
+    stale = create(process, coordinator, count=2)
+    fresh = create(process, coordinator, count=2)
+    PrintRun.objects.filter(pk=stale.pk).update(
+        state=PrintState.RUNNING, updated_at=timezone.now() - datetime.timedelta(minutes=20)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert print_runs_recover() == 1
+    assert made == [stale.pk]
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert stale.state == PrintState.DONE and fresh.state == PrintState.QUEUED
+    assert AuditEntry.objects.filter(action="print_run.requeued", object_id=str(stale.pk)).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert print_runs_recover() == 0
