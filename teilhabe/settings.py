@@ -342,6 +342,7 @@ TEILHABE_HOUSEKEEPING_JOBS = [
     "teilhabe.events.services.registrations_housekeeping",  # reminders the day before, notices of cancellations
     "teilhabe.events.services.registrations_purge",  # registrations past TEILHABE_REGISTRATION_RETENTION_DAYS
     "teilhabe.analog.services.scans_purge",  # scans of originals past TEILHABE_SCAN_RETENTION_DAYS
+    "teilhabe.imports.services.import_runs_recover",  # imports whose worker died
 ]
 # A daily digest goes out once the oldest step in it waited this long (checked at each housekeeping run).
 TEILHABE_NOTIFICATION_DIGEST_HOURS = envint("TEILHABE_NOTIFICATION_DIGEST_HOURS", 24)
@@ -357,6 +358,11 @@ TEILHABE_EVENT_ATTACHMENT_MAX_BYTES = envint("TEILHABE_EVENT_ATTACHMENT_MAX_BYTE
 # after the upload (`manage.py purge_scans`, also a housekeeping job), the transcribed contribution stays.
 TEILHABE_SCAN_MAX_BYTES = envint("TEILHABE_SCAN_MAX_BYTES", 15 * 1024 * 1024)
 TEILHABE_SCAN_RETENTION_DAYS = envint("TEILHABE_SCAN_RETENTION_DAYS", 365)
+# Spreadsheet imports (docs/imports.md): the largest file and number of rows taken, and from how many rows on a
+# file is checked and imported by a background task (the page shows its progress).
+TEILHABE_IMPORT_MAX_BYTES = envint("TEILHABE_IMPORT_MAX_BYTES", 100 * 1024 * 1024)
+TEILHABE_IMPORT_MAX_ROWS = envint("TEILHABE_IMPORT_MAX_ROWS", 200_000)
+TEILHABE_IMPORT_BACKGROUND_ROWS = envint("TEILHABE_IMPORT_BACKGROUND_ROWS", 300)
 TEILHABE_HOUSEKEEPING_INTERVAL = envint("TEILHABE_HOUSEKEEPING_INTERVAL", 3600)
 # The audit log's outside anchor: `verify_audit --checkpoint` appends (count, head hash, time) here, one JSON
 # object a line; keep it on storage the database's users cannot rewrite (or copy it off the machine).

@@ -19,8 +19,6 @@ from openpyxl import load_workbook
 from teilhabe.core.errors import ApplicationError
 from teilhabe.imports.columns import COLUMNS, REQUIRED, header_columns
 
-DEFAULT_MAX_BYTES = 100 * 1024 * 1024
-DEFAULT_MAX_ROWS = 200_000
 SNIFF_BYTES = 64 * 1024
 ENCODING_NAMES = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "ISO-8859-1 (Latin-1)"}
 
@@ -30,11 +28,11 @@ class ImportFileError(ApplicationError):
 
 
 def max_bytes() -> int:
-    return getattr(settings, "TEILHABE_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES)
+    return settings.TEILHABE_IMPORT_MAX_BYTES
 
 
 def max_rows() -> int:
-    return getattr(settings, "TEILHABE_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+    return settings.TEILHABE_IMPORT_MAX_ROWS
 
 
 @dataclass

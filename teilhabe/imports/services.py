@@ -32,13 +32,12 @@ from teilhabe.imports.parsing import ImportFileError, encoding_name, max_rows, s
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_BACKGROUND_ROWS = 300
 PROGRESS_EVERY = 1000  # rows between two progress updates
 BATCH = 5000  # contributions per insert (and per move of the tallies)
 
 
 def background_rows() -> int:
-    return getattr(settings, "TEILHABE_IMPORT_BACKGROUND_ROWS", DEFAULT_BACKGROUND_ROWS)
+    return settings.TEILHABE_IMPORT_BACKGROUND_ROWS
 
 
 def _require(user, process) -> None:
