@@ -74,7 +74,8 @@ def serial_check(*, process, serial: str) -> SerialCheck:
         print_run = print_run_of_number(process=process, number=number)
         if print_run is not None and number > print_run.last_number:
             print_run = None
-    if Contribution.objects.filter(process=process, form_serial=normalised).exists():
+    # .exclude(form_serial=""): the unique index on serials is partial (non-empty ones); this lets the look-up use it.
+    if Contribution.objects.filter(process=process, form_serial=normalised).exclude(form_serial="").exists():
         return SerialCheck(
             "already_entered",
             normalised,
