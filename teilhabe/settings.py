@@ -343,6 +343,7 @@ TEILHABE_HOUSEKEEPING_JOBS = [
     "teilhabe.events.services.registrations_purge",  # registrations past TEILHABE_REGISTRATION_RETENTION_DAYS
     "teilhabe.analog.services.scans_purge",  # scans of originals past TEILHABE_SCAN_RETENTION_DAYS
     "teilhabe.imports.services.import_runs_recover",  # imports whose worker died
+    "teilhabe.paper.services.print_runs_recover",  # print runs whose PDF a dead worker left unmade
 ]
 # A daily digest goes out once the oldest step in it waited this long (checked at each housekeeping run).
 TEILHABE_NOTIFICATION_DIGEST_HOURS = envint("TEILHABE_NOTIFICATION_DIGEST_HOURS", 24)

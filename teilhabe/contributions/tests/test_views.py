@@ -223,6 +223,8 @@ def test_submit_with_errors_shows_field_errors_and_saves_nothing(client, process
     html = response.content.decode()
     assert 'id="error-summary"' in html and 'aria-describedby="id_title_helptext id_title_error"' in html
     assert 'id="id_title_error"' in html
+    # Every error links to a control that exists: a group of checkboxes to its first box.
+    assert 'href="#id_fields_of_action_0"' in html and 'id="id_fields_of_action_0"' in html
     assert not Contribution.objects.exists()
 
 
