@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import rules
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -45,6 +45,7 @@ from teilhabe.processes.models import ModerationMode
 from teilhabe.stakeholders.selectors import organisations_represented_by
 
 CONFIRM_SALT = "teilhabe.contribution-confirm"
+LANGUAGES = frozenset(Language.values)  # Language.values makes a new list on every call
 
 
 def _figures_changed(process_id: int, *, lists: bool = False, contribution_ids=()) -> None:
@@ -83,7 +84,7 @@ def _content_checked(
         errors["fields_of_action"] = _("Please choose fields of action of this process.")
     if any(group.process_id != process.pk for group in target_groups):
         errors["target_groups"] = _("Please choose target groups of this process.")
-    if language and language not in Language.values:
+    if language and language not in LANGUAGES:
         errors["language"] = _("Please choose a language from the list.")
     if errors:
         raise ApplicationError(_("Please correct the marked fields."), field_errors=errors)
@@ -289,6 +290,75 @@ def contribution_record_analog(
     return contribution
 
 
+def _plain(value):
+    return value
+
+
+def _pk(value):
+    return None if value is None else value.pk
+
+
+def _bulk_columns(*, process, user, published_at) -> tuple[list[str], list, dict, dict]:
+    """What ``contributions_record_analog_bulk`` inserts: the columns of a contribution, a row of values ready for
+    the database as a new contribution of ``process`` entered by ``user`` has them (defaults, process, licence,
+    entered by, ``published_at``), each column's place in it by attribute and keyword name, and how a keyword's
+    value becomes the column's (choices as their plain strings, models as their ids, dates and times through
+    their fields). Django's ``bulk_create`` prepares each of the 31 values of every row through its field; here a
+    row copies the prepared values and changes the few that differ."""
+    template = Contribution(process=process, entered_by=user, licence=process.contribution_licence)
+    fields = [field for field in Contribution._meta.concrete_fields if not field.primary_key and not field.generated]
+    columns, base, place, prepare = [], [], {}, {}
+    for index, field in enumerate(fields):
+        columns.append(field.column)
+        base.append(field.get_db_prep_save(getattr(template, field.attname), connection))
+        place[field.attname] = place[field.name] = index
+        if field.is_relation:
+            prepare[field.name] = _pk
+        elif isinstance(field, models.DateField):  # and DateTimeField
+            prepare[field.name] = lambda value, field=field: field.get_db_prep_save(value, connection)
+        elif field.choices:
+            prepare[field.name] = lambda value: None if value is None else str(value)
+        else:
+            prepare[field.name] = _plain
+    base[place["published_at"]] = prepare["published_at"](published_at)
+    return columns, base, place, prepare
+
+
+def _insert_returning_ids(model, columns: list[str], rows: list[list]) -> list[int]:
+    """Insert ``rows`` (values of ``columns``, ready for the database) in multi-row INSERT … RETURNING statements
+    within the backend's limit of parameters; the new ids in the order of ``rows`` (as ``bulk_create`` has them)."""
+    quote = connection.ops.quote_name
+    returning, returning_params = connection.ops.return_insert_columns([model._meta.pk])
+    names = ", ".join(quote(column) for column in columns)  # the model's own, quoted: no input reaches the SQL
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES "  # noqa: S608
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per = max(1, (connection.features.max_query_params or 65_535) // len(columns))
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per):
+            chunk = rows[start : start + per]
+            cursor.execute(
+                f"{head}{', '.join([one] * len(chunk))} {returning}",
+                [value for row in chunk for value in row] + list(returning_params),
+            )
+            ids += [found[0] for found in cursor.fetchall()]
+    if len(ids) != len(rows):
+        raise IntegrityError("The database returned fewer ids than rows were inserted.")
+    return ids
+
+
+def _insert_pairs(model, columns: tuple[str, str], pairs: list[tuple[int, int]]) -> None:
+    """Insert the rows of a many-to-many table (two ids each) in one ``executemany``."""
+    if not pairs:
+        return
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {quote(model._meta.db_table)} ({quote(columns[0])}, {quote(columns[1])}) VALUES (%s, %s)",  # noqa: S608
+            pairs,
+        )
+
+
 @transaction.atomic
 def contributions_record_analog_bulk(*, process, user, rows, batch_size: int = 1000, progress=None) -> list[int]:
     """Record many analog contributions at once as a coordinator of the process (a spreadsheet import of workshop
@@ -302,13 +372,15 @@ def contributions_record_analog_bulk(*, process, user, rows, batch_size: int = 1
     a row with an event takes the event's channel and date (a paper form keeps its own) and asks
     ``events.enter_results`` (by name).
 
-    ``batch_size`` rows at a time are checked and written: one insert of the contributions (a few statements on
-    SQLite, which limits the parameters of one), one each of their fields of action and target groups, the tallies
-    moved once per batch. The full-text index follows the inserts by itself (SQLite's triggers, PostgreSQL's
-    expression index). All or nothing: every row is checked; any error raises one ``ApplicationError`` whose field
-    errors name the row (``<index>-<field>``), and the transaction takes back what earlier batches wrote. One audit
-    entry names the ids (as runs of consecutive ids); the cached figures and lists of the process become stale
-    once, and new contributions have nothing cached of their own. ``progress(done)`` is called after each batch.
+    ``batch_size`` rows at a time are checked and written: one insert of the contributions (multi-row INSERT …
+    RETURNING statements from the values ``_bulk_columns`` prepares: ``bulk_create`` would prepare every value of
+    every row through its field), one ``executemany`` each of their fields of action and target groups; the
+    tallies are moved once, after the last row. The full-text index follows the inserts by itself (SQLite's
+    triggers, PostgreSQL's expression index). All or nothing: every row is checked; any error raises one
+    ``ApplicationError`` whose field errors name the row (``<index>-<field>``), and the transaction takes back what
+    earlier batches wrote. One audit entry names the ids (as runs of consecutive ids); the cached figures and
+    lists of the process become stale once, and new contributions have nothing cached of their own.
+    ``progress(done)`` is called after each batch.
     """
     _require(user, "contributions.enter_analog", process)  # a coordinator's: consented rows are published at once
     today = timezone.localdate()
@@ -322,6 +394,8 @@ def contributions_record_analog_bulk(*, process, user, rows, batch_size: int = 1
     now = timezone.now()
     fields_through = Contribution.fields_of_action.through
     groups_through = Contribution.target_groups.through
+    columns, base, place, prepare = _bulk_columns(process=process, user=user, published_at=now)
+    counts: dict = {}  # tally changes of all batches, moved once after the last
     batch: list = []
 
     def write(batch: list) -> None:
@@ -333,41 +407,36 @@ def contributions_record_analog_bulk(*, process, user, rows, batch_size: int = 1
             errors[f"{serial_rows[serial]}-form_serial"] = _("A form with this serial number has already been entered.")
         if errors:
             return  # nothing more is written; the error is raised after the last row
-        contributions = [
-            Contribution(
-                **content,
-                **provenance,
-                entered_by=user,
-                published_at=now if provenance["status"] == Status.PUBLISHED else None,
+        rows = []
+        for _index, content, provenance, _fields, _groups in batch:
+            row = base.copy()
+            for name, value in content.items():
+                row[place[name]] = prepare[name](value)
+            for name, value in provenance.items():
+                row[place[name]] = prepare[name](value)
+            row[place["published_at"]] = (
+                row[place["published_at"]] if provenance["status"] == Status.PUBLISHED else None
             )
-            for _index, content, provenance, _fields, _groups in batch
-        ]
+            row[place["created_at"]] = row[place["updated_at"]] = prepare["created_at"](timezone.now())
+            rows.append(row)
         try:
             with transaction.atomic():
-                Contribution.objects.bulk_create(contributions)
+                new_ids = _insert_returning_ids(Contribution, columns, rows)
         except IntegrityError as exc:  # a serial entered at the same moment by someone else
             raise Conflict(_("A form with this serial number has already been entered.")) from exc
-        counts: dict = {}
         links, group_links = [], []
-        for contribution, (_index, _content, _provenance, field_ids, group_ids) in zip(
-            contributions, batch, strict=True
-        ):
-            ids.append(contribution.pk)
-            key = (
-                process.pk,
-                contribution.status,
-                contribution.channel,
-                contribution.language,
-                contribution.district_id,
-            )
+        for pk, (_index, content, provenance, field_ids, group_ids) in zip(new_ids, batch, strict=True):
+            ids.append(pk)
+            status, channel = str(provenance["status"]), str(provenance["channel"])
+            district = content["district"]
+            key = (process.pk, status, channel, str(content["language"]), district.pk if district else None)
             counts[key] = counts.get(key, 0) + 1
-            statuses[contribution.status] = statuses.get(contribution.status, 0) + 1
-            by_channel[contribution.channel] = by_channel.get(contribution.channel, 0) + 1
-            links += [fields_through(contribution_id=contribution.pk, fieldofaction_id=pk) for pk in field_ids]
-            group_links += [groups_through(contribution_id=contribution.pk, targetgroup_id=pk) for pk in group_ids]
-        fields_through.objects.bulk_create(links)
-        groups_through.objects.bulk_create(group_links)
-        tally_apply({key: (count, *[0] * (len(TALLY_AMOUNTS) - 1)) for key, count in counts.items()})
+            statuses[status] = statuses.get(status, 0) + 1
+            by_channel[channel] = by_channel.get(channel, 0) + 1
+            links += [(pk, field_id) for field_id in field_ids]
+            group_links += [(pk, group_id) for group_id in group_ids]
+        _insert_pairs(fields_through, ("contribution_id", "fieldofaction_id"), links)
+        _insert_pairs(groups_through, ("contribution_id", "targetgroup_id"), group_links)
         if progress is not None:
             progress(len(ids))
 
@@ -432,6 +501,7 @@ def contributions_record_analog_bulk(*, process, user, rows, batch_size: int = 1
         write(batch)  # after an error it only checks the serials: nothing more is written
     if errors:
         raise ApplicationError(_("Please correct the marked rows: none was saved."), field_errors=errors)
+    tally_apply({key: (count, *[0] * (len(TALLY_AMOUNTS) - 1)) for key, count in counts.items()})
     runs: list[list[int]] = []
     for pk in sorted(ids):
         if runs and runs[-1][1] == pk - 1:

@@ -100,3 +100,54 @@ def test_an_event_of_another_process_or_not_held_is_refused(process, closed_proc
     assert set(caught.value.field_errors) == {"0-event", "1-event"}
     [made] = contributions_record_analog_bulk(process=process, user=coordinator, rows=rows[2:])
     assert Contribution.objects.get(pk=made).channel == held.channel
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("consent", [True, False])
+def test_every_column_as_contribution_record_analog_writes_it(process, coordinator, consent):
+    """The bulk service writes its rows by hand-built INSERTs: each column of a row is what the one-row service
+    stores for the same keywords (the time stamps aside), and so are its fields of action and target groups."""
+    from teilhabe.contributions.services import contribution_record_analog
+    from teilhabe.stakeholders.models import Organisation, OrganisationType
+
+    neighbourhood = process.city.districts.get(number=2).neighbourhoods.get()
+    keywords = {
+        "channel": "paper_form",
+        "title": "  Mehr\r\nSprachkurse\x07 ",
+        "body": "Mit Kinderbetreuung\tam Abend.",
+        "fields_of_action": list(process.fields_of_action.all()),
+        "target_groups": list(process.target_groups.all()),
+        "neighbourhood": neighbourhood,
+        "language": "",  # detected
+        "organisation": Organisation.objects.create(name="Verein Vergleich", type=OrganisationType.OTHER),
+        "original_date": timezone.localdate() - datetime.timedelta(days=3),
+        "group_size": 7,
+        "publication_consent": consent,
+    }
+    one = contribution_record_analog(process=process, user=coordinator, form_serial="A-1", **keywords)
+    [pk] = contributions_record_analog_bulk(
+        process=process, user=coordinator, rows=[{**keywords, "form_serial": "A-2"}]
+    )
+    bulk = Contribution.objects.get(pk=pk)
+    stamps = {"id", "created_at", "updated_at", "published_at", "form_serial"}
+    columns = [field.attname for field in Contribution._meta.concrete_fields if field.attname not in stamps]
+    one.refresh_from_db()
+    assert {name: getattr(bulk, name) for name in columns} == {name: getattr(one, name) for name in columns}
+    assert (bulk.form_serial, bulk.district_id, bulk.entered_by_id) == (
+        "A-2",
+        neighbourhood.district_id,
+        coordinator.pk,
+    )
+    assert (bulk.published_at is not None) == (one.published_at is not None) == consent
+    assert bulk.created_at == bulk.updated_at and bulk.created_at >= one.created_at
+    assert set(bulk.fields_of_action.all()) == set(one.fields_of_action.all()) == set(keywords["fields_of_action"])
+    assert set(bulk.target_groups.all()) == set(one.target_groups.all()) == set(keywords["target_groups"])
+    assert tally_differences(process) == []
+
+
+@pytest.mark.django_db
+def test_ids_in_the_order_of_the_rows_over_several_statements(process, coordinator):
+    rows = [_row(process, title=f"Ergebnis {n}") for n in range(75)]  # more rows than one statement takes on SQLite
+    ids = contributions_record_analog_bulk(process=process, user=coordinator, rows=rows, batch_size=70)
+    assert [Contribution.objects.get(pk=pk).title for pk in ids] == [f"Ergebnis {n}" for n in range(75)]
+    assert tally_differences(process) == []
