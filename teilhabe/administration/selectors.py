@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, Q
+from django.db import connection
+from django.db.models import Count, F, Q
 from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext as _
@@ -362,77 +363,175 @@ class ContributionWork:
     entered_by: str
 
 
-def contribution_work(contribution) -> ContributionWork:
-    """Everything on the staff page of ``contribution``: routing history, statements, inputs, notes, decisions."""
-    routings = list(
-        Routing.objects.filter(contribution_id=contribution.pk)
-        .select_related("department", "routed_by", "assigned_to", "ended_by")
+_work_sql: dict[tuple[str, str], tuple] = {}  # per worker and database: the SQL of each query, compiled once
+_ANY_CONTRIBUTION = -987_654_321  # stands for the contribution's id while a query is compiled
+
+
+def _work_rows(name: str, build, contribution_id: int) -> list:
+    """The rows of ``build(id)`` for one contribution: model instances (values of joined tables as attributes),
+    read by SQL the ORM compiled once per worker (as the process's children are), without building and compiling
+    the query on every request."""
+    key = (connection.vendor, name)
+    compiled = _work_sql.get(key)
+    if compiled is None:
+        queryset = build(_ANY_CONTRIBUTION)
+        sql, params = queryset.query.sql_with_params()
+        compiled = _work_sql[key] = (queryset.model, sql, tuple(params))
+    model, sql, params = compiled
+    return list(model.objects.raw(sql, [contribution_id if p == _ANY_CONTRIBUTION else p for p in params]))
+
+
+def _person_of(prefix: str) -> dict:
+    """A colleague's name columns for ``_name`` (display name and e-mail address), by the foreign key ``prefix``."""
+    return {f"{prefix}_display_name": F(f"{prefix}__display_name"), f"{prefix}_email": F(f"{prefix}__email")}
+
+
+def _name(row, prefix: str) -> str:
+    """How staff name a colleague (``_person``), from the columns ``_person_of`` read; "" without one."""
+    return getattr(row, f"{prefix}_display_name") or getattr(row, f"{prefix}_email") or ""
+
+
+def _department_of(prefix: str = "department") -> dict:
+    return {"department_code": F(f"{prefix}__code"), "department_label": F(f"{prefix}__name")}
+
+
+def _department_name(row) -> str:
+    """A department as ``str(department)`` names it; "" without one."""
+    return f"{row.department_code} {row.department_label}" if row.department_code is not None else ""
+
+
+def _work_routings(pk):
+    return (
+        Routing.objects.filter(contribution_id=pk)
+        .annotate(**_department_of(), **_person_of("routed_by"), **_person_of("assigned_to"), **_person_of("ended_by"))
         .order_by("created_at", "id")
     )
-    department_ids = {routing.department_id for routing in routings if routing.is_active}
-    members = {}
-    for department_id, user_id, display_name, email in (
-        DepartmentMembership.objects.filter(department_id__in=department_ids)
-        .order_by("user__display_name", "user__email")
-        .values_list("department_id", "user_id", "user__display_name", "user__email")
-    ):
-        members.setdefault(department_id, []).append((user_id, display_name or email))
-    rows = tuple(
-        RoutingRow(
-            pk=routing.pk,
-            department=str(routing.department),
-            department_id=routing.department_id,
-            role=routing.get_role_display(),
-            state=routing.get_state_display(),
-            is_active=routing.is_active,
-            due_date=routing.due_date,
-            routed_by=_person(routing.routed_by),
-            routed_at=routing.created_at,
-            ended_at=routing.ended_at,
-            ended_by=_person(routing.ended_by),
-            return_reason=routing.return_reason,
-            assigned_to_id=routing.assigned_to_id,
-            assigned_to=_person(routing.assigned_to),
-            members=tuple(members.get(routing.department_id, ())),
-            routing=routing,
+
+
+def _work_members(pk):
+    """The staff of the departments the contribution is actively routed to (for the assignment)."""
+    return (
+        DepartmentMembership.objects.filter(
+            department__routings__contribution_id=pk, department__routings__state=RoutingState.ACTIVE
         )
-        for routing in routings
+        .annotate(**_person_of("user"))
+        .order_by("user__display_name", "user__email", "id")
     )
-    statements = list(
-        Statement.objects.filter(contribution_id=contribution.pk)
-        .select_related("department", "drafted_by", "signed_off_by")
-        .prefetch_related(Prefetch("reviews", queryset=StatementReview.objects.select_related("reviewer")))
+
+
+def _work_statements(pk):
+    return (
+        Statement.objects.filter(contribution_id=pk)
+        .annotate(**_department_of(), **_person_of("drafted_by"), **_person_of("signed_off_by"))
         .order_by("created_at", "id")
     )
-    for statement in statements:
-        statement.drafted_by_name = _person(statement.drafted_by)
-        statement.signed_off_by_name = _person(statement.signed_off_by)
-        statement.review_rows = [
-            (review.created_at, _person(review.reviewer), review.get_decision_display(), review.comment)
-            for review in statement.reviews.all()
-        ]
-    current = next((s for s in statements if s.state != StatementState.WITHDRAWN), None)
-    path = AnswerPath.objects.filter(contribution_id=contribution.pk).first()
-    state = path.state if path else AnswerState.RECEIVED
-    inputs = list(StatementInput.objects.filter(contribution_id=contribution.pk).select_related("department", "author"))
-    notes = list(InternalNote.objects.filter(contribution_id=contribution.pk).select_related("department", "author"))
-    for item in (*inputs, *notes):
-        item.author_name = _person(item.author)
-    decisions = list(
-        Disposition.objects.filter(contribution_id=contribution.pk)
-        .select_related("decided_by", "group")
+
+
+def _work_reviews(pk):
+    return (
+        StatementReview.objects.filter(statement__contribution_id=pk)
+        .annotate(**_person_of("reviewer"))
+        .order_by("created_at", "id")
+    )
+
+
+def _work_path(pk):
+    return AnswerPath.objects.filter(contribution_id=pk).order_by()
+
+
+def _work_inputs(pk):
+    return (
+        StatementInput.objects.filter(contribution_id=pk)
+        .annotate(**_department_of(), **_person_of("author"))
+        .order_by("created_at", "id")
+    )
+
+
+def _work_notes(pk):
+    return (
+        InternalNote.objects.filter(contribution_id=pk)
+        .annotate(**_department_of(), **_person_of("author"))
+        .order_by("created_at", "id")
+    )
+
+
+def _work_decisions(pk):
+    return (
+        Disposition.objects.filter(contribution_id=pk)
+        .annotate(group_title=F("group__title"), **_person_of("decided_by"))
         .order_by("-version")
     )
-    for decision in decisions:
-        decision.decided_by_name = _person(decision.decided_by)
-    process = contribution.process
-    field_ids = set(
-        Contribution.fields_of_action.through.objects.filter(contribution_id=contribution.pk).values_list(
-            "fieldofaction_id", flat=True
+
+
+def _work_fields(pk):
+    return Contribution.fields_of_action.through.objects.filter(contribution_id=pk).order_by()
+
+
+def contribution_work(contribution) -> ContributionWork:
+    """Everything on the staff page of ``contribution``: routing history, statements, inputs, notes, decisions.
+
+    One query per kind of row (each compiled once per worker, see ``_work_rows``), whatever the number of rows;
+    names of people and departments come as display values. Each row's ``contribution`` is ``contribution``
+    itself, so the page's permission questions load nothing again.
+    """
+    pk = contribution.pk
+    routings = _work_rows("routings", _work_routings, pk)
+    members = {}
+    if any(routing.is_active for routing in routings):
+        for membership in _work_rows("members", _work_members, pk):
+            members.setdefault(membership.department_id, []).append((membership.user_id, _name(membership, "user")))
+    rows = []
+    for routing in routings:
+        routing.contribution = contribution  # the permission questions of the page ask for it: not loaded again
+        rows.append(
+            RoutingRow(
+                pk=routing.pk,
+                department=_department_name(routing),
+                department_id=routing.department_id,
+                role=routing.get_role_display(),
+                state=routing.get_state_display(),
+                is_active=routing.is_active,
+                due_date=routing.due_date,
+                routed_by=_name(routing, "routed_by"),
+                routed_at=routing.created_at,
+                ended_at=routing.ended_at,
+                ended_by=_name(routing, "ended_by"),
+                return_reason=routing.return_reason,
+                assigned_to_id=routing.assigned_to_id,
+                assigned_to=_name(routing, "assigned_to"),
+                members=tuple(members.get(routing.department_id, ())),
+                routing=routing,
+            )
         )
-    )
+    statements = _work_rows("statements", _work_statements, pk)
+    reviews: dict[int, list] = {}
+    if statements:
+        for review in _work_rows("reviews", _work_reviews, pk):
+            reviews.setdefault(review.statement_id, []).append(
+                (review.created_at, _name(review, "reviewer"), review.get_decision_display(), review.comment)
+            )
+    for statement in statements:
+        statement.contribution = contribution  # the permission questions of the page ask for it
+        statement.department_name = _department_name(statement)
+        statement.drafted_by_name = _name(statement, "drafted_by")
+        statement.signed_off_by_name = _name(statement, "signed_off_by")
+        statement.review_rows = reviews.get(statement.pk, [])
+    current = next((s for s in statements if s.state != StatementState.WITHDRAWN), None)
+    paths = _work_rows("path", _work_path, pk)
+    path = paths[0] if paths else None
+    state = path.state if path else AnswerState.RECEIVED
+    inputs = _work_rows("inputs", _work_inputs, pk)
+    notes = _work_rows("notes", _work_notes, pk)
+    for item in (*inputs, *notes):
+        item.department_name = _department_name(item)
+        item.author_name = _name(item, "author")
+    decisions = _work_rows("decisions", _work_decisions, pk)
+    for decision in decisions:
+        decision.contribution = contribution
+        decision.decided_by_name = _name(decision, "decided_by")
+    field_ids = {link.fieldofaction_id for link in _work_rows("fields", _work_fields, pk)}
     return ContributionWork(
-        routings=rows,
+        routings=tuple(rows),
         path_state=state,
         path_state_label=AnswerState(state).label,
         due_date=path.due_date if path else None,
@@ -441,7 +540,7 @@ def contribution_work(contribution) -> ContributionWork:
         inputs=tuple(inputs),
         notes=tuple(notes),
         decisions=tuple(decisions),
-        fields=tuple(field.name for field in process.fields_of_action.all() if field.pk in field_ids),
+        fields=tuple(field.name for field in contribution.process.fields_of_action.all() if field.pk in field_ids),
         entered_by=_person(contribution.entered_by) if contribution.entered_by_id else "",
     )
 

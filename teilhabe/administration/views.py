@@ -2,6 +2,7 @@
 residents' notification settings; the consideration table. Views parse input, call a service or selector and
 render; permissions are decided once per page."""
 
+import hashlib
 from urllib.parse import urlencode
 
 import rules
@@ -11,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, HttpResponseNotAllowed
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -79,6 +81,7 @@ from teilhabe.administration.selectors import (
 from teilhabe.contributions.selectors import contribution_get, contribution_visible
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed, NotFound
 from teilhabe.core.fields import parse_id
+from teilhabe.core.fragments import cached_fragments, fragment_key
 from teilhabe.core.pagination import paginate_ids
 from teilhabe.core.selectors import localise
 from teilhabe.core.ui import apply_errors, int_or_404
@@ -419,12 +422,24 @@ def _work_page(request, contribution, *, bound=None, error=None, status=200):
         ),
     }
     forms.update(bound or {})
+    shown = {
+        "statement_form": can["can_draft"],
+        "action_form": can["can_submit"] or can["can_publish"],
+        "review_form": can["can_review"],
+        "statement_translation_form": can["can_translate_statement"],
+        "input_form": can["can_add_input"],
+        "note_form": can["can_add_note"],
+        "decision_form": can["can_decide"],
+        "decision_translation_form": can["can_translate_decision"],
+    }
     return render(
         request,
         "administration/work.html",
         {
             **can,
             **forms,
+            "form_html": _form_fields_html(request, {name: forms[name] for name, show in shown.items() if show}),
+            "may_see_scans": rules.has_perm("contributions.enter_analog", user, contribution.process),
             "contribution": contribution,
             "process": contribution.process,
             "work": work,
@@ -437,6 +452,32 @@ def _work_page(request, contribution, *, bound=None, error=None, status=200):
         },
         status=status,
     )
+
+
+def _form_fields_html(request, forms: dict) -> dict[str, str]:
+    """The fields of each form (``includes/form_fields.html``), by its name on the page.
+
+    An unbound form shows nothing but its class, its ids, its initial values and the reader's language, so its
+    fields are kept as a fragment under a key naming exactly these (and the release): the widgets are rendered
+    once, not on every request. A form sent back with its errors is rendered afresh.
+    """
+    html = {
+        name: render_to_string("includes/form_fields.html", {"form": form})
+        for name, form in forms.items()
+        if form.is_bound
+    }
+    unbound = {name: form for name, form in forms.items() if not form.is_bound}
+    language = get_language()
+    keys = {}
+    for name, form in unbound.items():
+        shown = repr((type(form).__qualname__, form.auto_id, sorted(form.initial.items())))
+        keys[name] = fragment_key("work-form", language, [name, hashlib.sha256(shown.encode()).hexdigest()[:24]])
+
+    def render_missing(names):
+        return {name: (render_to_string("includes/form_fields.html", {"form": unbound[name]}), False) for name in names}
+
+    html.update((name, fragment.html) for name, fragment in cached_fragments(keys, render_missing).items())
+    return html
 
 
 @login_required

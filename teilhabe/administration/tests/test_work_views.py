@@ -3,7 +3,9 @@ form, and every POST for the roles that may and may not (staff and head of anoth
 A refused step answers 400/403/404/409 and changes nothing."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.translation import gettext
@@ -372,3 +374,47 @@ def test_an_error_rerenders_the_page_with_the_message(routed, personas):
     assert response.status_code == 400
     assert 'class="error-summary"' in html and 'href="#decision_forwarded_to"' in html
     assert 'id="decision_forwarded_to"' in html
+
+
+# What the page costs ---------------------------------------------------------------------------------------------
+
+
+def page_queries(user, contribution) -> int:
+    client = client_of(user)
+    assert client.get(work_url(contribution)).status_code == 200  # the process and the versions in the cache
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(work_url(contribution)).status_code == 200
+    return len(queries)
+
+
+def add_history(contribution, process, personas, other_department, *, rounds: int) -> None:
+    """``rounds`` more of each kind of row the page lists: notes, inputs, reviews, decisions (versions)."""
+    coordinator, staff, head = personas["coordinator"], personas["department_staff"], personas["department_head"]
+    statement = Statement.objects.filter(contribution=contribution).exclude(state=StatementState.WITHDRAWN).first()
+    for number in range(rounds):
+        services.note_add(user=staff, contribution=contribution, text=f"Notiz {number}")
+        services.statement_input_add(
+            user=other_department.staff_member, contribution=contribution, text=f"Input {number}"
+        )
+        statement = services.statement_submit(user=staff, statement=statement)
+        statement = services.statement_review(user=head, statement=statement, sign_off=False, comment=f"Bitte {number}")
+        services.disposition_decide(
+            user=coordinator,
+            process=process,
+            contributions=[contribution],
+            outcome="adopted",
+            justification=f"Ja {number}",
+        )
+
+
+@pytest.mark.parametrize("who", ["coordinator", "department_staff", "department_head"])
+def test_the_page_queries_do_not_grow_with_its_history(both, process, personas, other_department, who):
+    draft(both, personas)
+    add_history(both, process, personas, other_department, rounds=1)
+    few = page_queries(personas[who], both)
+    add_history(both, process, personas, other_department, rounds=3)
+    assert InternalNote.objects.filter(contribution=both).count() == 4
+    assert Disposition.objects.filter(contribution=both).count() == 4
+    many = page_queries(personas[who], both)
+    assert many == few
+    assert few <= 20
