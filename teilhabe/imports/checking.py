@@ -74,9 +74,20 @@ def row_key(values: dict) -> str:
     return "sha256:" + hashlib.sha256(content.encode("utf-8")).hexdigest()
 
 
+# The German form (31.12.2025) that most files have, read without strptime (which compiles and matches a pattern
+# each call); anything else, or a day that does not exist, goes through DATE_FORMATS in order as before.
+_GERMAN_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+
+
 def parse_date(value) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
+    if isinstance(value, str) and (found := _GERMAN_DATE.fullmatch(value)):
+        day, month, year = found.groups()
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError:
+            pass
     for pattern in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(value, pattern).date()

@@ -17,7 +17,7 @@ import rules
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -186,6 +186,25 @@ def _check(run: ImportRun) -> str:
     return "checked"
 
 
+def _imported_rows_insert(run: ImportRun, keys: list[str], ids: list[int]) -> None:
+    """The imported rows' keys (``ImportedRow``), a batch at a time in one ``executemany`` each: ``bulk_create``
+    would make and prepare a model instance per row."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(
+        quote(ImportedRow._meta.get_field(name).column) for name in ("process", "key", "contribution", "run")
+    )
+    sql = f"INSERT INTO {quote(ImportedRow._meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s)"  # noqa: S608
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    (run.process_id, key, pk, run.pk)
+                    for key, pk in zip(keys[start : start + BATCH], ids[start : start + BATCH], strict=True)
+                ],
+            )
+
+
 class _InvalidRows(Exception):
     """Raised after the last row when a row was invalid: the import's transaction is rolled back."""
 
@@ -233,11 +252,7 @@ def _import(run: ImportRun) -> str:
             ids = contributions_record_analog_bulk(
                 process=run.process, user=user, rows=prepared_rows(), batch_size=BATCH, progress=progress
             )
-            for start in range(0, len(ids), BATCH):  # a batch of rows at a time: 100,000 at once would cost 100 MB
-                ImportedRow.objects.bulk_create(
-                    ImportedRow(process_id=run.process_id, key=key, contribution_id=pk, run_id=run.pk)
-                    for key, pk in zip(keys[start : start + BATCH], ids[start : start + BATCH], strict=True)
-                )
+            _imported_rows_insert(run, keys, ids)
             for row in stored:
                 if row[2] == "valid":
                     row[2] = "imported"

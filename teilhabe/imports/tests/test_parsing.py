@@ -141,3 +141,30 @@ def test_lines_ended_by_cr_alone(process, coordinator):
 
     run = run_import(process, coordinator, csv_bytes([row(1), row(2)]).replace(b"\r\n", b"\r"))
     assert (run.state, run.rows_total, run.rows_imported) == ("imported", 2, 2)
+
+
+def _dates_by_strptime(value):
+    """parse_date's definition: the first of DATE_FORMATS that reads the value."""
+    import datetime
+
+    from teilhabe.imports.checking import DATE_FORMATS
+
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def test_parse_date_reads_what_the_formats_read():
+    from teilhabe.imports.checking import parse_date
+
+    days = ["0", "00", "1", "01", "9", "09", "10", "28", "29", "30", "31", "32", "001", " 1", "١"]
+    months = ["0", "00", "1", "01", "2", "02", "12", "13", "1 "]
+    years = ["2024", "2025", "25", "0999", "0000", "99999", "202"]
+    values = [f"{d}.{m}.{y}" for d in days for m in months for y in years]
+    values += ["2025-03-04", "04/03/2025", "4.3.25", "29.02.2023", "31.04.2025", "1.1.2025 ", "", "heute", "1..2025"]
+    assert sum(parse_date(value) is not None for value in values) > 100
+    for value in values:
+        assert parse_date(value) == _dates_by_strptime(value), value
