@@ -14,12 +14,29 @@ from teilhabe.administration.selectors import (
     department_ids_of,
     routed_department_ids,
 )
+from teilhabe.contributions.models import Contribution
 from teilhabe.contributions.rules import is_published
 from teilhabe.processes.rules import is_coordinator
 
 
 def _contribution_of(obj):
     return getattr(obj, "contribution", obj)
+
+
+def _routed(obj, role: str | None = None) -> frozenset[int]:
+    """The departments ``obj``'s contribution is actively routed to (as ``role``, or either). The work page's
+    selector (``contribution_work``) has just read them: its contribution carries them, and every question of
+    that page is answered without asking the database again; any other contribution asks it."""
+    if isinstance(obj, Contribution):
+        contribution, contribution_id = obj, obj.pk
+    else:  # a statement, routing or decision: its contribution only if already loaded
+        state = getattr(obj, "_state", None)
+        contribution = state.fields_cache.get("contribution") if state is not None else None
+        contribution_id = getattr(obj, "contribution_id", None) or _contribution_of(obj).pk
+    known = getattr(contribution, "active_routing_roles", None)
+    if known is not None:
+        return frozenset(department for department, routed_as in known if role is None or routed_as == role)
+    return routed_department_ids(contribution_id, role=role)
 
 
 @rules.predicate
@@ -43,7 +60,7 @@ def is_routed_staff(user, obj):
     if obj is None or not user.is_authenticated:
         return False
     mine = department_ids_of(user)
-    return bool(mine) and bool(mine & routed_department_ids(_contribution_of(obj).pk))
+    return bool(mine) and bool(mine & _routed(obj))
 
 
 @rules.predicate
@@ -51,7 +68,7 @@ def is_lead_staff(user, obj):
     if obj is None or not user.is_authenticated:
         return False
     mine = department_ids_of(user)
-    return bool(mine) and bool(mine & routed_department_ids(_contribution_of(obj).pk, role=RoutingRole.LEAD))
+    return bool(mine) and bool(mine & _routed(obj, RoutingRole.LEAD))
 
 
 @rules.predicate
@@ -59,7 +76,7 @@ def is_contributing_staff(user, obj):
     if obj is None or not user.is_authenticated:
         return False
     mine = department_ids_of(user)
-    return bool(mine) and bool(mine & routed_department_ids(_contribution_of(obj).pk, role=RoutingRole.CONTRIBUTING))
+    return bool(mine) and bool(mine & _routed(obj, RoutingRole.CONTRIBUTING))
 
 
 @rules.predicate
@@ -98,9 +115,7 @@ def statement_in(*states):
 @rules.predicate
 def statement_department_leads(user, statement):
     """The statement's department is still the contribution's active lead department."""
-    return statement is not None and statement.department_id in routed_department_ids(
-        statement.contribution_id, role=RoutingRole.LEAD
-    )
+    return statement is not None and statement.department_id in _routed(statement, RoutingRole.LEAD)
 
 
 # Coordinators: routing, decisions, the consideration table; every queue (for their processes' contributions).

@@ -480,6 +480,8 @@ def contribution_work(contribution) -> ContributionWork:
     if any(routing.is_active for routing in routings):
         for membership in _work_rows("members", _work_members, pk):
             members.setdefault(membership.department_id, []).append((membership.user_id, _name(membership, "user")))
+    # The page's permission questions (``rules._routed``) take the active routings from here.
+    contribution.active_routing_roles = frozenset((r.department_id, r.role) for r in routings if r.is_active)
     rows = []
     for routing in routings:
         routing.contribution = contribution  # the permission questions of the page ask for it: not loaded again
