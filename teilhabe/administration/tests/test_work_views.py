@@ -2,6 +2,8 @@
 form, and every POST for the roles that may and may not (staff and head of another department included).
 A refused step answers 400/403/404/409 and changes nothing."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -418,3 +420,22 @@ def test_the_page_queries_do_not_grow_with_its_history(both, process, personas, 
     many = page_queries(personas[who], both)
     assert many == few
     assert few <= 16  # session, user, contribution, memberships, one query per kind of row, scans
+
+
+def test_the_forms_show_the_current_values_on_the_next_request(routed, process, personas):
+    """The fields of an unbound form are kept as a fragment: keyed by its initial values, never stale."""
+    staff, coordinator = client_of(personas["department_staff"]), client_of(personas["coordinator"])
+    draft(routed, personas, text="Erste Fassung")
+    assert "Erste Fassung" in staff.get(work_url(routed)).content.decode()
+    draft(routed, personas, text="Zweite Fassung")
+    html = staff.get(work_url(routed)).content.decode()
+    assert "Zweite Fassung" in html and "Erste Fassung" not in html
+    for outcome in ("adopted", "not_adopted"):
+        services.disposition_decide(
+            user=personas["coordinator"], process=process, contributions=[routed], outcome=outcome, justification="Ja"
+        )
+        checked = re.findall(
+            r'<input[^>]*name="outcome"[^>]*value="(\w+)"[^>]*checked',
+            coordinator.get(work_url(routed)).content.decode(),
+        )
+        assert checked == [outcome]
