@@ -146,8 +146,16 @@ def test_every_column_as_contribution_record_analog_writes_it(process, coordinat
 
 
 @pytest.mark.django_db
-def test_ids_in_the_order_of_the_rows_over_several_statements(process, coordinator):
-    rows = [_row(process, title=f"Ergebnis {n}") for n in range(75)]  # more rows than one statement takes on SQLite
-    ids = contributions_record_analog_bulk(process=process, user=coordinator, rows=rows, batch_size=70)
-    assert [Contribution.objects.get(pk=pk).title for pk in ids] == [f"Ergebnis {n}" for n in range(75)]
+def test_ids_in_the_order_of_the_rows_over_several_statements(process, coordinator, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    # Two rows a statement (few rows: many inserts, even rolled back, change PostgreSQL's statistics for other tests).
+    monkeypatch.setattr(connection.features, "max_query_params", 2 * 31 + 1)
+    rows = [_row(process, title=f"Ergebnis {n}") for n in range(7)]
+    with CaptureQueriesContext(connection) as queries:
+        ids = contributions_record_analog_bulk(process=process, user=coordinator, rows=rows, batch_size=5)
+    inserts = [query for query in queries if query["sql"].startswith('INSERT INTO "contributions_contribution" (')]
+    assert len(inserts) == 4  # 2 + 2 + 1, then 2
+    assert [Contribution.objects.get(pk=pk).title for pk in ids] == [f"Ergebnis {n}" for n in range(7)]
     assert tally_differences(process) == []
