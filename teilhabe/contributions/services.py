@@ -325,23 +325,34 @@ def _bulk_columns(*, process, user, published_at) -> tuple[list[str], list, dict
 
 
 def _insert_returning_ids(model, columns: list[str], rows: list[list]) -> list[int]:
-    """Insert ``rows`` (values of ``columns``, ready for the database) in multi-row INSERT … RETURNING statements
-    within the backend's limit of parameters; the new ids in the order of ``rows`` (as ``bulk_create`` has them)."""
+    """Insert ``rows`` (values of ``columns``, ready for the database); the new ids in the order of ``rows`` (as
+    ``bulk_create`` has them). On PostgreSQL one INSERT … SELECT FROM UNNEST of one array a column (as
+    ``bulk_create`` there: psycopg would parse a placeholder a value); elsewhere multi-row INSERT … VALUES …
+    RETURNING statements within the backend's limit of parameters."""
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     returning, returning_params = connection.ops.return_insert_columns([model._meta.pk])
     names = ", ".join(quote(column) for column in columns)  # the model's own, quoted: no input reaches the SQL
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES "  # noqa: S608
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    per = max(1, (connection.features.max_query_params or 65_535) // len(columns))
     ids: list[int] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), per):
-            chunk = rows[start : start + per]
+        if connection.vendor == "postgresql":
+            fields = {field.column: field for field in model._meta.concrete_fields}
+            arrays = ", ".join(f"%s::{fields[column].db_type(connection)}[]" for column in columns)
             cursor.execute(
-                f"{head}{', '.join([one] * len(chunk))} {returning}",
-                [value for row in chunk for value in row] + list(returning_params),
+                f"INSERT INTO {table} ({names}) SELECT * FROM UNNEST({arrays}) {returning}",  # noqa: S608
+                [list(values) for values in zip(*rows, strict=True)] + list(returning_params),
             )
-            ids += [found[0] for found in cursor.fetchall()]
+            ids = [found[0] for found in cursor.fetchall()]
+        else:
+            one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+            per = max(1, (connection.features.max_query_params or 65_535) // len(columns))
+            for start in range(0, len(rows), per):
+                chunk = rows[start : start + per]
+                cursor.execute(
+                    f"INSERT INTO {table} ({names}) VALUES {', '.join([one] * len(chunk))} {returning}",  # noqa: S608
+                    [value for row in chunk for value in row] + list(returning_params),
+                )
+                ids += [found[0] for found in cursor.fetchall()]
     if len(ids) != len(rows):
         raise IntegrityError("The database returned fewer ids than rows were inserted.")
     return ids
