@@ -15,9 +15,9 @@ import random
 import shutil
 import subprocess
 import sys
-import time
 
 from benchmarks.config import BENCH_DIR, ROOT, SEED, log
+from benchmarks.report import operation_line, operation_main
 from benchmarks.texts import contribution_text
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS") or 100_000)
@@ -181,29 +181,13 @@ def import_operation() -> dict:
 
 
 def imports_markdown(operation: dict) -> str:
-    lines = ["", f"Import (target: 100,000 rows ≤ {TARGET_SECONDS:g} s and ≤ {TARGET_PEAK_MIB:g} MiB peak):", ""]
-    if "error" in operation:
-        lines.append(f"- {operation['name']}: **failed**")
-    else:
-        verdict = "ok" if operation["met"] else "**over target**"
-        lines.append(
-            f"- {operation['name']}: {operation['seconds']} s (CPU {operation['cpu_seconds']} s), "
-            f"peak {operation['peak_mib']} MiB — {verdict} "
-            f"({operation['summary']})"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def main() -> int:
-    started = time.monotonic()
-    operation = import_operation()
-    print(imports_markdown(operation))
-    log(f"bench: import benchmark done in {time.monotonic() - started:.0f} s")
-    if "error" in operation:
-        print(operation["error"], file=sys.stderr)
-        return 1
-    return 0 if operation["met"] else 1
+    details = (
+        f"{operation.get('seconds')} s (CPU {operation.get('cpu_seconds')} s), peak {operation.get('peak_mib')} MiB "
+        f"({operation.get('summary')})"
+    )
+    header = f"Import (target: 100,000 rows ≤ {TARGET_SECONDS:g} s and ≤ {TARGET_PEAK_MIB:g} MiB peak):"
+    return "\n".join(["", header, "", operation_line(operation, details)]) + "\n"
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(operation_main(import_operation, imports_markdown, "import"))

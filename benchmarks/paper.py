@@ -13,9 +13,9 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
 from benchmarks.config import BENCH_DIR, ROOT, log
+from benchmarks.report import operation_line, operation_main
 
 SHEETS = int(os.environ.get("BENCH_PAPER_SHEETS") or 500)
 LANGUAGE = os.environ.get("BENCH_PAPER_LANGUAGE") or "de"
@@ -142,29 +142,14 @@ def paper_operation() -> dict:
 
 
 def paper_markdown(operation: dict) -> str:
-    lines = ["", f"Paper forms (target: 500 sheets as one PDF ≤ {TARGET_SECONDS:g} s):", ""]
-    if "error" in operation:
-        lines.append(f"- {operation['name']}: **failed**")
-    else:
-        verdict = "ok" if operation["met"] else "**over target**"
-        lines.append(
-            f"- {operation['name']}: {operation['seconds']} s (CPU {operation['cpu_seconds']} s, load average "
-            f"{operation['load_average_1m']}), peak {operation['peak_mib']} MiB, {operation['pages']} pages, "
-            f"{operation['bytes'] / 2**20:.1f} MiB — {verdict}"
-        )
-    return "\n".join(lines) + "\n"
-
-
-def main() -> int:
-    started = time.monotonic()
-    operation = paper_operation()
-    print(paper_markdown(operation))
-    log(f"bench: paper forms benchmark done in {time.monotonic() - started:.0f} s")
-    if "error" in operation:
-        print(operation["error"], file=sys.stderr)
-        return 1
-    return 0 if operation["met"] else 1
+    details = (
+        f"{operation.get('seconds')} s (CPU {operation.get('cpu_seconds')} s, load average "
+        f"{operation.get('load_average_1m')}), peak {operation.get('peak_mib')} MiB, {operation.get('pages')} pages, "
+        f"{(operation.get('bytes') or 0) / 2**20:.1f} MiB"
+    )
+    header = f"Paper forms (target: 500 sheets as one PDF ≤ {TARGET_SECONDS:g} s):"
+    return "\n".join(["", header, "", operation_line(operation, details)]) + "\n"
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(operation_main(paper_operation, paper_markdown, "paper forms"))

@@ -240,3 +240,28 @@ def write_report(
     summary = summary_markdown(report, throughput=throughput, profile=profile)
     SUMMARY_PATH.write_text(summary)
     return summary
+
+
+def operation_line(operation: dict, details: str) -> str:
+    """One timed operation of ``make bench`` (a PDF, an import) as a markdown list item with its verdict."""
+    if "error" in operation:
+        return f"- {operation['name']}: **failed**"
+    verdict = "ok" if operation["met"] else "**over target**"
+    return f"- {operation['name']}: {details} — {verdict}"
+
+
+def operation_main(run, markdown, name: str) -> int:
+    """``python -m benchmarks.<operation>``: run it alone, print its markdown; exit 1 if it failed or missed."""
+    import sys
+    import time
+
+    from benchmarks.config import log
+
+    started = time.monotonic()
+    operation = run()
+    print(markdown(operation))
+    log(f"bench: {name} benchmark done in {time.monotonic() - started:.0f} s")
+    if "error" in operation:
+        print(operation["error"], file=sys.stderr)
+        return 1
+    return 0 if operation["met"] else 1
