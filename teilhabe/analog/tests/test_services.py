@@ -6,7 +6,7 @@ import hashlib
 import io
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from teilhabe.analog.models import Scan
@@ -71,12 +71,14 @@ def serial_of_process(process_id, number):
 
 def test_a_serial_typed_twice_in_a_row_is_caught_and_named_as_such(process, coordinator, print_run):
     first = analog_entry_record(user=coordinator, **entry(process, form_serial=serial(process, 4)))
-    errors = refused(
-        coordinator, entry(process, form_serial=serial(process, 4), previous_serial=first.form_serial, body="Zweiter")
-    )
-    assert "just now" in str(errors["form_serial"])
-    errors = refused(coordinator, entry(process, form_serial=serial(process, 4), body="Später noch einmal"))
-    assert "already been entered" in str(errors["form_serial"])
+    with translation.override("en"):  # the messages as written (the catalogues translate them)
+        errors = refused(
+            coordinator,
+            entry(process, form_serial=serial(process, 4), previous_serial=first.form_serial, body="Zweiter"),
+        )
+        assert "just now" in str(errors["form_serial"])
+        errors = refused(coordinator, entry(process, form_serial=serial(process, 4), body="Später noch einmal"))
+        assert "already been entered" in str(errors["form_serial"])
     assert Contribution.objects.count() == 1
 
 
