@@ -68,3 +68,27 @@ def configure() -> None:
     name = Path(connection.settings_dict["NAME"]).resolve()
     if connection.vendor != "sqlite" or name != DB_PATH:
         raise SystemExit(f"bench: expected the bench database {DB_PATH}, got {connection.vendor} {name}")
+
+
+def run_in_own_database(args: list[str], *, database_url: str, var_dir: Path, timeout: int = 1200):
+    """Run ``python ARGS`` (our own code) against a database and var directory of its own, production-like
+    (DEBUG off, tasks immediate, no Redis): how the paper-forms and import benchmarks time a whole operation."""
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "teilhabe.settings",
+        "DATABASE_URL": database_url,
+        "TEILHABE_VAR_DIR": str(var_dir),
+        "DEBUG": "0",
+        "TEILHABE_DEMO": "0",
+        "LOG_LEVEL": "ERROR",
+        "TASKS_BACKEND": "immediate",
+    }
+    env.pop("REDIS_URL", None)
+    env.setdefault("SECRET_KEY", "bench-only-not-secret-" + "k" * 40)
+    env.setdefault("AUDIT_KEY", "bench-only-audit-key-" + "k" * 40)
+    return subprocess.run(  # noqa: S603 - our own interpreter and code
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )

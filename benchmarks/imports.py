@@ -13,10 +13,9 @@ import csv
 import os
 import random
 import shutil
-import subprocess
 import sys
 
-from benchmarks.config import BENCH_DIR, ROOT, SEED, log
+from benchmarks.config import BENCH_DIR, SEED, log, run_in_own_database
 from benchmarks.report import operation_line, operation_main
 from benchmarks.texts import contribution_text
 
@@ -79,26 +78,9 @@ print("RESULT", seconds, hwm, cpu)
 """
 
 
-def _env() -> dict:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "teilhabe.settings",
-        "DATABASE_URL": POSTGRES_URL or f"sqlite:///{DB_PATH}",
-        "TEILHABE_VAR_DIR": str(WORK_DIR / "var"),
-        "DEBUG": "0",
-        "TEILHABE_DEMO": "0",
-        "LOG_LEVEL": "ERROR",
-        "TASKS_BACKEND": "immediate",
-    }
-    env.pop("REDIS_URL", None)
-    env.setdefault("SECRET_KEY", "bench-only-not-secret-" + "k" * 40)
-    env.setdefault("AUDIT_KEY", "bench-only-audit-key-" + "k" * 40)
-    return env
-
-
-def _run(args: list[str], *, timeout: int = 1200) -> subprocess.CompletedProcess:
-    return subprocess.run(  # noqa: S603 - our own interpreter and code
-        [sys.executable, *args], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=timeout
+def _run(args: list[str], *, timeout: int = 1200):
+    return run_in_own_database(
+        args, database_url=POSTGRES_URL or f"sqlite:///{DB_PATH}", var_dir=WORK_DIR / "var", timeout=timeout
     )
 
 
