@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "teilhabe.competitions",
     "teilhabe.contributions",
     "teilhabe.events",
+    "teilhabe.plan",
     "teilhabe.paper",
     "teilhabe.analog",
     "teilhabe.imports",

@@ -1,0 +1,452 @@
+"""Reads of the plan: versions and who may see them, a version's tree of sections in the reader's language,
+measures with their status, the contributions linked to them and the comments on a draft's sections.
+
+Every plan write bumps ``PLAN_NAMESPACE`` for its process (``plan_changed`` in the services): what is cached
+here is keyed by that version and the site's content version (names and translations).
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Max, Q
+
+from teilhabe.administration.models import Department
+from teilhabe.administration.selectors import department_name
+from teilhabe.contributions.models import Contribution, Status
+from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_versions_many
+from teilhabe.core.selectors import content_translation_table, localise
+from teilhabe.places.models import District
+from teilhabe.plan.models import (
+    PUBLISHED_STATES,
+    ExpertGroup,
+    ExpertGroupMember,
+    Measure,
+    MeasureLink,
+    MeasureStatus,
+    MeasureStatusChange,
+    PlanVersion,
+    Section,
+    SectionComment,
+    SectionKind,
+    VersionState,
+)
+from teilhabe.processes.models import FieldOfAction, TargetGroup
+from teilhabe.processes.selectors import phase_current
+
+PLAN_NAMESPACE = "plan"  # object id: the process id
+TREE_SECONDS = 3600  # an upper bound; the versions in the key make a tree stale much sooner
+
+
+# --- who may see what ------------------------------------------------------------------------------------------
+
+
+def expert_group_ids_of(user, *, process_id: int | None) -> frozenset[int]:
+    """The expert groups a person belongs to (of one process, or of all); remembered on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_expert_groups", None)
+    if cached is None:
+        cached = tuple(ExpertGroupMember.objects.filter(user=user).values_list("group_id", "group__process_id"))
+        user._expert_groups = cached
+    return frozenset(group for group, process in cached if process_id is None or process == process_id)
+
+
+def section_comments_open(section: Section, *, at=None) -> bool:
+    """Residents can comment on a section while its version is out for consultation and the version's
+    consultation phase runs."""
+    version = section.version
+    if version is None or version.state != VersionState.CONSULTATION or version.consultation_phase_id is None:
+        return False
+    phase = phase_current(version.process, at=at)
+    return phase is not None and phase.pk == version.consultation_phase_id
+
+
+def version_comments_open(version: PlanVersion, *, at=None) -> bool:
+    if version.state != VersionState.CONSULTATION or version.consultation_phase_id is None:
+        return False
+    phase = phase_current(version.process, at=at)
+    return phase is not None and phase.pk == version.consultation_phase_id
+
+
+# --- versions --------------------------------------------------------------------------------------------------
+
+
+def versions_of(process, *, published_only: bool) -> list[PlanVersion]:
+    versions = PlanVersion.objects.filter(process=process).select_related("consultation_phase")
+    if published_only:
+        versions = versions.filter(state__in=PUBLISHED_STATES)
+    return list(versions.order_by("number"))
+
+
+def version_current(process) -> PlanVersion | None:
+    """The plan the public sees first: the newest published version (adopted or out for consultation)."""
+    return (
+        PlanVersion.objects.filter(process=process, state__in=PUBLISHED_STATES)
+        .select_related("process", "consultation_phase")
+        .order_by("-number")
+        .first()
+    )
+
+
+def version_adopted_latest(process) -> PlanVersion | None:
+    return PlanVersion.objects.filter(process=process, state=VersionState.ADOPTED).order_by("-number").first()
+
+
+def version_working(process) -> PlanVersion | None:
+    return PlanVersion.objects.filter(process=process, state=VersionState.WORKING).select_related("process").first()
+
+
+def version_get(process, number) -> PlanVersion | None:
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < number < 2**31:
+        return None
+    return (
+        PlanVersion.objects.filter(process=process, number=number)
+        .select_related("process", "consultation_phase")
+        .first()
+    )
+
+
+def version_next_number(process) -> int:
+    return (PlanVersion.objects.filter(process=process).aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+# --- a version's tree ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Node:
+    """One section of a version as a reader sees it: texts in the reader's language (German where no
+    translation exists: ``fell_back``), its number, its measure's facts and status, its children."""
+
+    id: int
+    key: str
+    kind: str
+    number: str
+    title: str
+    body: str
+    depth: int
+    parent_key: str | None
+    fell_back: bool = False
+    field_of_action_id: int | None = None
+    field_slug: str = ""
+    measure_id: int | None = None
+    measure_code: str = ""
+    status: str = ""
+    status_label: str = ""
+    status_date: datetime.date | None = None
+    department_id: int | None = None
+    department: str = ""
+    partners: str = ""
+    target_group_ids: tuple[int, ...] = ()
+    target_groups: tuple[str, ...] = ()
+    district_ids: tuple[int, ...] = ()
+    districts: tuple[str, ...] = ()
+    budget: object = None
+    spent: object = None
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    children: list[Node] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> str:
+        return f"s-{self.key}"
+
+
+@dataclass
+class Tree:
+    roots: list[Node]
+    nodes: list[Node]  # in reading order (depth first)
+
+    def by_key(self) -> dict[str, Node]:
+        return {node.key: node for node in self.nodes}
+
+    def measures(self) -> list[Node]:
+        return [node for node in self.nodes if node.kind == SectionKind.MEASURE]
+
+
+def sections_of(*, version=None, group=None):
+    """The sections of a version or of an expert group's draft, with what their nodes need, in one query (and
+    one per many-to-many)."""
+    owner = {"version": version} if version is not None else {"group": group}
+    return (
+        Section.objects.filter(**owner)
+        .select_related("field_of_action", "measure", "department")
+        .prefetch_related("target_groups", "districts")
+        .order_by("position", "id")
+    )
+
+
+def _tree_build(sections, language: str) -> Tree:
+    sections = list(sections)
+    translated = language != settings.LANGUAGE_CODE
+    tables = {}
+    if translated:
+        for model in (Section, Department, TargetGroup, District, FieldOfAction):
+            tables[model] = content_translation_table(model, language)
+    status_labels = dict(MeasureStatus.choices)
+
+    def text(obj, name):
+        return localise(obj, name, language, tables.get(type(obj), {}))
+
+    children: dict[int | None, list[Section]] = {}
+    for section in sections:
+        children.setdefault(section.parent_id, []).append(section)
+    roots: list[Node] = []
+    nodes: list[Node] = []
+
+    def build(section: Section, depth: int, parent_key: str | None) -> Node:
+        title, body, partners = text(section, "title"), text(section, "body"), text(section, "partners")
+        measure = section.measure
+        node = Node(
+            id=section.pk,
+            key=str(section.key),
+            kind=section.kind,
+            number=section.number,
+            title=title.text,
+            body=body.text,
+            depth=depth,
+            parent_key=parent_key,
+            fell_back=title.is_fallback or body.is_fallback,
+            field_of_action_id=section.field_of_action_id,
+            field_slug=section.field_of_action.slug if section.field_of_action_id else "",
+            measure_id=section.measure_id,
+            measure_code=measure.code if measure else "",
+            status=measure.status if measure else "",
+            status_label=str(status_labels.get(measure.status, "")) if measure else "",
+            status_date=measure.status_date if measure else None,
+            department_id=section.department_id,
+            department=department_name(section.department, language, tables.get(Department, {}))
+            if section.department_id
+            else "",
+            partners=partners.text,
+            target_group_ids=tuple(group.pk for group in section.target_groups.all()),
+            target_groups=tuple(text(group, "name").text for group in section.target_groups.all()),
+            district_ids=tuple(district.pk for district in section.districts.all()),
+            districts=tuple(district.name for district in section.districts.all()),
+            budget=section.budget,
+            spent=measure.spent if measure else None,
+            start=section.start,
+            end=section.end,
+        )
+        nodes.append(node)
+        for child in children.get(section.pk, ()):
+            node.children.append(build(child, depth + 1, node.key))
+        return node
+
+    for section in children.get(None, ()):
+        roots.append(build(section, 0, None))
+    return Tree(roots=roots, nodes=nodes)
+
+
+def version_tree(version: PlanVersion, language: str) -> Tree:
+    """A version's sections as a tree in the reader's language, cached until the plan or a text changes."""
+    versions = cache_versions_many([(PLAN_NAMESPACE, version.process_id), (CONTENT_NAMESPACE, "site")])
+    key = f"plan-tree:{version.pk}:{language}:{':'.join(str(v) for v in versions.values())}"
+    tree = cache.get(key)
+    if tree is None:
+        tree = _tree_build(sections_of(version=version), language)
+        cache.set(key, tree, TREE_SECONDS)
+    return tree
+
+
+def group_draft_tree(group: ExpertGroup, language: str) -> Tree:
+    return _tree_build(sections_of(group=group), language)
+
+
+def section_get(*, version: PlanVersion | None = None, group: ExpertGroup | None = None, key) -> Section | None:
+    owner = {"version": version} if version is not None else {"group": group}
+    try:
+        key = uuid.UUID(str(key))
+    except ValueError:  # a malformed key is "not found"
+        return None
+    return (
+        Section.objects.select_related("version__process", "group__process", "measure").filter(**owner, key=key).first()
+    )
+
+
+# --- measures --------------------------------------------------------------------------------------------------
+
+
+def measure_get(process, code: str) -> Measure | None:
+    if not isinstance(code, str) or len(code) > 20:
+        return None
+    return Measure.objects.filter(process=process, code=code).select_related("process").first()
+
+
+def measure_section_latest(measure: Measure, *, published_only: bool) -> Section | None:
+    """What the newest version holding the measure says about it (of the published versions, or of all)."""
+    sections = Section.objects.filter(measure=measure, version__isnull=False)
+    if published_only:
+        sections = sections.filter(version__state__in=PUBLISHED_STATES)
+    return sections.select_related("version", "department").order_by("-version__number").first()
+
+
+def measure_department_id(measure: Measure) -> int | None:
+    """The department responsible for a measure, as the newest version holding it says."""
+    cached = getattr(measure, "_department_id", False)
+    if cached is False:
+        section = measure_section_latest(measure, published_only=False)
+        cached = section.department_id if section else None
+        measure._department_id = cached
+    return cached
+
+
+def measure_status_history(measure: Measure) -> list[MeasureStatusChange]:
+    return list(measure.status_changes.order_by("date", "id"))
+
+
+def measure_contribution_ids(measure: Measure, *, user=None) -> list[int]:
+    """The contributions linked to a measure that the public may see (published), newest link first; a
+    coordinator of the process also sees the unpublished ones."""
+    from teilhabe.processes.rules import is_coordinator
+
+    links = MeasureLink.objects.filter(measure=measure)
+    if not (user is not None and is_coordinator(user, measure.process)):
+        links = links.filter(contribution__status=Status.PUBLISHED)
+    return list(links.order_by("-created_at", "-id").values_list("contribution_id", flat=True))
+
+
+@dataclass(frozen=True)
+class MeasureOfContribution:
+    code: str
+    title: str
+    status: str
+    status_label: str
+    status_date: datetime.date | None
+    process_slug: str
+
+
+def contribution_measures(contribution_id: int, language: str) -> list[MeasureOfContribution]:
+    """The measures a contribution led to, with their current status, for its public timeline. The title is
+    that of the newest published version holding the measure (measures only in a working draft are left out)."""
+    links = list(
+        MeasureLink.objects.filter(contribution_id=contribution_id)
+        .select_related("measure__process")
+        .order_by("measure__code")
+    )
+    if not links:
+        return []
+    measure_ids = [link.measure_id for link in links]
+    latest: dict[int, Section] = {}
+    for section in (
+        Section.objects.filter(measure_id__in=measure_ids, version__state__in=PUBLISHED_STATES)
+        .select_related("version")
+        .order_by("measure_id", "-version__number")
+    ):
+        latest.setdefault(section.measure_id, section)
+    table = content_translation_table(Section, language) if language != settings.LANGUAGE_CODE else {}
+    labels = dict(MeasureStatus.choices)
+    result = []
+    for link in links:
+        section = latest.get(link.measure_id)
+        if section is None:
+            continue
+        measure = link.measure
+        result.append(
+            MeasureOfContribution(
+                code=measure.code,
+                title=localise(section, "title", language, table).text,
+                status=measure.status,
+                status_label=str(labels[measure.status]),
+                status_date=measure.status_date,
+                process_slug=measure.process.slug,
+            )
+        )
+    return result
+
+
+def measure_choices(process, language: str) -> list[tuple[int, str]]:
+    """Every measure of a process with its code and newest title, for choosing the ones a contribution led to."""
+    measures = {measure.pk: measure for measure in Measure.objects.filter(process=process)}
+    titles: dict[int, Section] = {}
+    for section in (
+        Section.objects.filter(measure_id__in=measures, version__isnull=False)
+        .only("id", "measure_id", "title")
+        .order_by("measure_id", "-version__number")
+    ):
+        titles.setdefault(section.measure_id, section)
+    table = content_translation_table(Section, language) if language != settings.LANGUAGE_CODE else {}
+    choices = []
+    for pk, measure in sorted(measures.items(), key=lambda item: item[1].code):
+        section = titles.get(pk)
+        title = localise(section, "title", language, table).text if section else ""
+        choices.append((pk, f"{measure.code} {title}".strip()))
+    return choices
+
+
+def measure_ids_linked(contribution_id: int) -> list[int]:
+    return list(MeasureLink.objects.filter(contribution_id=contribution_id).values_list("measure_id", flat=True))
+
+
+# --- comments on a draft's sections ----------------------------------------------------------------------------
+
+
+def section_comment_counts(version: PlanVersion) -> dict[int, int]:
+    """How many published contributions each section of a version has (section id → count)."""
+    rows = (
+        SectionComment.objects.filter(version=version, contribution__status=Status.PUBLISHED)
+        .values_list("section_id")
+        .order_by()
+    )
+    counts: dict[int, int] = {}
+    for (section_id,) in rows:
+        counts[section_id] = counts.get(section_id, 0) + 1
+    return counts
+
+
+def section_comment_ids(section: Section) -> list[int]:
+    """The published contributions on a section, oldest first (the list a reader of the draft sees)."""
+    return list(
+        SectionComment.objects.filter(section=section, contribution__status=Status.PUBLISHED)
+        .order_by("contribution__published_at", "contribution_id")
+        .values_list("contribution_id", flat=True)
+    )
+
+
+def section_of_contribution(contribution_id: int) -> SectionComment | None:
+    return (
+        SectionComment.objects.filter(contribution_id=contribution_id)
+        .select_related("section", "version__process")
+        .first()
+    )
+
+
+# --- expert groups ---------------------------------------------------------------------------------------------
+
+
+def expert_groups_of(process) -> list[ExpertGroup]:
+    return list(ExpertGroup.objects.filter(process=process).select_related("field_of_action").order_by("name"))
+
+
+def expert_group_get(pk) -> ExpertGroup | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return ExpertGroup.objects.filter(pk=pk).select_related("process", "field_of_action").first()
+
+
+def expert_group_members(group: ExpertGroup) -> list[ExpertGroupMember]:
+    return list(group.members.select_related("user", "department", "organisation").order_by("role", "user__email"))
+
+
+def expert_group_contributions(group: ExpertGroup):
+    """The contributions of the group's field of action, every channel: the group's reading list (published
+    ones and analog input kept without consent, as coordinators see them; never removed ones)."""
+    return (
+        Contribution.objects.filter(process_id=group.process_id, fields_of_action=group.field_of_action_id)
+        .filter(Q(status=Status.PUBLISHED) | Q(publication_consent=False, entered_by__isnull=False))
+        .exclude(status=Status.REMOVED)
+        .order_by("-created_at", "-id")
+    )
