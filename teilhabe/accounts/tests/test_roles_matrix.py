@@ -164,6 +164,57 @@ def event_object(kind: str, process, organiser):
     )
 
 
+PLAN_OBJECTS = {
+    "plan working draft",
+    "section of a plan working draft",
+    "section of a draft for consultation",
+    "measure of department 50",
+    "expert group",
+}
+
+
+def plan_object(kind: str, process, personas):
+    """Objects of the plan (docs/plan.md): a working draft with a field of action, a goal and a measure of
+    department 50; a draft for consultation whose consultation phase is the process's current one; an expert group
+    with the organisation representative as its member."""
+    from teilhabe.administration.models import Department
+    from teilhabe.plan import services as plan
+
+    coordinator = personas["coordinator"]
+    if kind == "expert group":
+        group = plan.expert_group_create(
+            user=coordinator, process=process, field_of_action=process.fields_of_action.first(), name="Fachgruppe"
+        )
+        plan.expert_group_member_add(user=coordinator, group=group, person=personas["organisation_representative"])
+        return group
+    version = plan.version_create(user=coordinator, process=process, title="Plan")
+    field = plan.section_add(
+        user=coordinator,
+        owner=version,
+        kind="field",
+        title="Bildung",
+        field_of_action=process.fields_of_action.first(),
+    )
+    goal = plan.section_add(user=coordinator, owner=version, kind="goal", parent=field, title="Ziel")
+    measure = plan.section_add(
+        user=coordinator,
+        owner=version,
+        kind="measure",
+        parent=goal,
+        title="Maßnahme",
+        department=Department.objects.get(code="50"),
+    )
+    if kind == "plan working draft":
+        return version
+    if kind == "section of a plan working draft":
+        return goal
+    if kind == "measure of department 50":
+        return measure.measure
+    plan.version_publish_for_consultation(user=coordinator, version=version, phase=process.phases.first())
+    goal.refresh_from_db()
+    return goal
+
+
 @pytest.mark.parametrize("permission", sorted(read_matrix()))
 def test_matrix_row_matches_rules(permission, personas, process, closed_process):
     row = read_matrix()[permission]
@@ -171,6 +222,8 @@ def test_matrix_row_matches_rules(permission, personas, process, closed_process)
     for phase, proc in (("open", process), ("closed", closed_process)):
         if row["object"] in EVENT_OBJECTS:
             objects[phase] = {column: event_object(row["object"], proc, own_unit(column)) for column in COLUMNS}
+        elif row["object"] in PLAN_OBJECTS:
+            objects[phase] = plan_object(row["object"], proc, personas)
         elif row["object"] == "process":
             objects[phase] = proc
         elif row["object"] in ANSWER_OBJECTS:
