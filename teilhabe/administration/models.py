@@ -370,6 +370,38 @@ class Disposition(TimeStampedModel):
         verbose_name_plural = _("dispositions")
 
 
+class MeasureLink(TimeStampedModel):
+    """A contribution that led to a measure of the plan (Verknüpfung), usually set with its disposition.
+
+    It sits here, beside the dispositions, so that the consideration table and the timeline can name a
+    contribution's measures; the plan (``teilhabe.plan``, above this app) writes the links and owns the measures.
+    """
+
+    contribution = models.ForeignKey(
+        "contributions.Contribution", on_delete=models.CASCADE, related_name="+", verbose_name=_("contribution")
+    )
+    measure = models.ForeignKey(
+        "plan.Measure", on_delete=models.CASCADE, related_name="links", verbose_name=_("measure")
+    )
+    disposition = models.ForeignKey(
+        Disposition,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("disposition"),
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("linked by")
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["contribution", "measure"], name="measure_link_once")]
+        indexes = [models.Index(fields=["measure", "contribution"], name="measure_link_measure")]
+        verbose_name = _("link to a measure")
+        verbose_name_plural = _("links to measures")
+
+
 class InternalNote(TimeStampedModel):
     """A note on a contribution for its departments and coordinators only — never public (interne Notiz)."""
 

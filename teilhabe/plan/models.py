@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from teilhabe.administration.models import MeasureLink  # noqa: F401  (the plan's links live beside the dispositions)
 from teilhabe.core.models import TimeStampedModel
 
 TITLE_MAX = 300
@@ -282,32 +283,6 @@ class Section(models.Model):
     def process(self):
         """The process of the version or expert group the section belongs to."""
         return self.version.process if self.version_id else self.group.process
-
-
-class MeasureLink(TimeStampedModel):
-    """A contribution that led to a measure (Verknüpfung), usually set with the contribution's disposition."""
-
-    contribution = models.ForeignKey(
-        "contributions.Contribution", on_delete=models.CASCADE, related_name="+", verbose_name=_("contribution")
-    )
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="links", verbose_name=_("measure"))
-    disposition = models.ForeignKey(
-        "administration.Disposition",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("disposition"),
-    )
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("linked by")
-    )
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["contribution", "measure"], name="measure_link_once")]
-        indexes = [models.Index(fields=["measure", "contribution"], name="measure_link_measure")]
-        verbose_name = _("link to a measure")
-        verbose_name_plural = _("links to measures")
 
 
 class SectionComment(models.Model):
