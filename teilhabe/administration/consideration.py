@@ -2,9 +2,9 @@
 decision, as a screen and as XLSX, ODS, CSV and PDF files.
 
 One row iterator feeds every format. It reads the contributions in chunks of ids (keyset paging on the primary
-key) and, per chunk, their fields of action, active routings, published statement and current decision with
-``values_list`` — five queries per chunk, no model instances — so memory does not grow with the table. Each
-writer takes the rows and a binary file-like object and streams:
+key) and, per chunk, their fields of action, active routings, published statement, current decision and the
+plan's measures they led to with ``values_list`` — six queries per chunk, no model instances — so memory does not
+grow with the table. Each writer takes the rows and a binary file-like object and streams:
 
 - XLSX: openpyxl in write-only mode (rows go to a temporary file, strings inline, no shared-string table);
 - ODS: odfpy builds the document (namespaces, styles, columns, the heading row) and its serialisation is cut
@@ -48,6 +48,7 @@ from teilhabe.administration.models import (
     ConsiderationExport,
     Department,
     Disposition,
+    MeasureLink,
     Outcome,
     Routing,
     RoutingRole,
@@ -86,6 +87,7 @@ COLUMNS = [
     ("forwarded_to", gettext_lazy("Forwarded to")),
     ("version", gettext_lazy("Decision version")),
     ("decided", gettext_lazy("Decided on")),
+    ("measures", gettext_lazy("Measures in the plan")),
 ]
 # Column widths in the spreadsheets (characters).
 WIDTHS = {"id": 8, "received": 12, "channel": 14, "title": 30, "text": 60, "statement": 60, "justification": 50}
@@ -180,6 +182,7 @@ class ConsiderationRow:
     forwarded_to: str = ""
     version: int | None = None
     decided: datetime.date | None = None
+    measures: list[str] = dataclass_field(default_factory=list)
 
     def values(self) -> list:
         """The cells in the order of ``COLUMNS``: text, numbers, dates or None (lists joined)."""
@@ -201,6 +204,7 @@ class ConsiderationRow:
             self.forwarded_to,
             self.version,
             self.decided,
+            LIST_SEPARATOR.join(self.measures),
         ]
 
 
@@ -220,6 +224,14 @@ class _Names:
     states: dict[str, str] = dataclass_field(
         default_factory=lambda: {value: str(label) for value, label in AnswerState.choices}
     )
+    measure_states: dict[str, str] = dataclass_field(default_factory=lambda: _measure_status_labels())
+
+
+def _measure_status_labels() -> dict[str, str]:
+    """The labels of a measure's status, from the plan's model (reached through the link's field: this app sits
+    below the plan and does not import it)."""
+    status = MeasureLink._meta.get_field("measure").related_model._meta.get_field("status")
+    return {value: str(label) for value, label in status.choices}
 
 
 def _names(process) -> _Names:
@@ -241,7 +253,7 @@ def _local_date(moment) -> datetime.date | None:
 
 
 def _rows_for(ids: list[int], names: _Names) -> list[ConsiderationRow]:
-    """The rows of these contributions, in the order of ``ids``: five queries, whatever their number."""
+    """The rows of these contributions, in the order of ``ids``: six queries, whatever their number."""
     if not ids:
         return []
     rows = {}
@@ -264,6 +276,7 @@ def _rows_for(ids: list[int], names: _Names) -> list[ConsiderationRow]:
             text=body if consent else "",
             withheld=not consent,
             answer_state=names.states.get(state, received_label) if state else received_label,
+            measures=[],
         )
     through = Contribution.fields_of_action.through
     for contribution_id, field_id in through.objects.filter(contribution_id__in=ids).values_list(
@@ -299,6 +312,31 @@ def _rows_for(ids: list[int], names: _Names) -> list[ConsiderationRow]:
         row.forwarded_to = forwarded_to
         row.version = version
         row.decided = _local_date(created)
+    # Where it landed in the plan: each linked measure as the newest published version of the plan names it.
+    newest: dict[tuple[int, int], tuple] = {}
+    for contribution_id, measure_id, code, status, version, number, title in (
+        MeasureLink.objects.filter(
+            contribution_id__in=ids, measure__sections__version__state__in=("consultation", "adopted")
+        )
+        .order_by("measure__code")
+        .values_list(
+            "contribution_id",
+            "measure_id",
+            "measure__code",
+            "measure__status",
+            "measure__sections__version__number",
+            "measure__sections__number",
+            "measure__sections__title",
+        )
+    ):
+        key = (contribution_id, measure_id)
+        if key not in newest or version > newest[key][0]:
+            newest[key] = (version, code, number, title, status)
+    for (contribution_id, _measure_id), (_version, code, number, title, status) in sorted(
+        newest.items(), key=lambda item: item[1][1]
+    ):
+        state = names.measure_states.get(status, status)
+        rows[contribution_id].measures.append(f"{code} {number} {title} ({state})")
     return [rows[pk] for pk in ids if pk in rows]
 
 

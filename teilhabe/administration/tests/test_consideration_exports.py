@@ -384,3 +384,31 @@ def test_an_export_whose_worker_died_is_made_again(process, coordinator, django_
         assert services.consideration_exports_recover() == 0  # nothing stale any more
     actions = list(AuditEntry.objects.filter(object_id=str(stuck.pk)).values_list("action", flat=True))
     assert "consideration_export.requeued" in actions
+
+
+def test_rows_name_the_measures_a_contribution_led_to(table, personas, department):
+    """Where a contribution landed in the plan: each linked measure by code, number, title and status, as the
+    newest published version names it; a measure only in a working draft is not named yet."""
+    from teilhabe.plan import services as plan
+
+    answered, secret, waiting = table
+    coordinator, process = personas["coordinator"], answered.process
+    version = plan.version_create(user=coordinator, process=process, title="Plan")
+    field = plan.section_add(
+        user=coordinator, owner=version, kind="field", title="Bildung", field_of_action=process.fields_of_action.first()
+    )
+    goal = plan.section_add(user=coordinator, owner=version, kind="goal", parent=field, title="Ziel")
+    measure = plan.section_add(
+        user=coordinator, owner=version, kind="measure", parent=goal, title="Sprachkurse", department=department
+    ).measure
+    plan.measures_link(user=coordinator, contribution=answered, measures=[measure])
+    with translation.override("en"):
+        rows = {row.pk: row for row in consideration_rows(process, ConsiderationFilters())}
+    assert rows[answered.pk].measures == []
+    plan.version_publish_for_consultation(user=coordinator, version=version)
+    with translation.override("en"):
+        rows = {row.pk: row for row in consideration_rows(process, ConsiderationFilters())}
+    assert rows[answered.pk].measures == ["M-001 1.1.1 Sprachkurse (Planned)"]
+    assert rows[secret.pk].measures == [] and rows[waiting.pk].measures == []
+    data = _write(process, "csv")
+    assert "M-001 1.1.1 Sprachkurse (Planned)" in data.decode("utf-8-sig")
