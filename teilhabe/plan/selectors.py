@@ -12,13 +12,15 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 
 from teilhabe.administration.models import Department
-from teilhabe.administration.selectors import department_name
+from teilhabe.administration.selectors import department_ids_of, department_name
 from teilhabe.contributions.models import Contribution, Status
 from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_versions_many
+from teilhabe.core.models import ContentTranslation
 from teilhabe.core.selectors import content_translation_table, localise
 from teilhabe.places.models import District
 from teilhabe.plan.models import (
@@ -35,8 +37,8 @@ from teilhabe.plan.models import (
     SectionKind,
     VersionState,
 )
-from teilhabe.processes.models import FieldOfAction, TargetGroup
-from teilhabe.processes.selectors import phase_current
+from teilhabe.processes.models import FieldOfAction, Process, TargetGroup
+from teilhabe.processes.selectors import phase_current, process_get, process_ids_coordinated_by
 
 PLAN_NAMESPACE = "plan"  # object id: the process id
 TREE_SECONDS = 3600  # an upper bound; the versions in the key make a tree stale much sooner
@@ -450,3 +452,277 @@ def expert_group_contributions(group: ExpertGroup):
         .exclude(status=Status.REMOVED)
         .order_by("-created_at", "-id")
     )
+
+
+# --- Workspace (the coordinators' and department staff's plan pages) --------------------------------------------
+
+
+def workspace_process(slug) -> Process | None:
+    """The process of a staff plan page by its slug, published or not (a plan is drafted before the process is
+    published), with its phases, fields of action and target groups as ``process_get`` loads them."""
+    if not isinstance(slug, str) or not slug or len(slug) > 50:
+        return None
+    pk = Process.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    return process_get(pk=pk) if pk is not None else None
+
+
+@dataclass(frozen=True)
+class VersionRow:
+    """A version in the staff overview, with how many sections and measures it holds."""
+
+    version: PlanVersion
+    sections: int
+    measures: int
+
+
+def workspace_versions(process) -> list[VersionRow]:
+    """Every version of a process, newest first, with its counts (one query)."""
+    versions = (
+        PlanVersion.objects.filter(process=process)
+        .select_related("consultation_phase", "based_on")
+        .annotate(
+            section_count=Count("sections", distinct=True),
+            measure_count=Count("sections", filter=Q(sections__kind=SectionKind.MEASURE), distinct=True),
+        )
+        .order_by("-number")
+    )
+    return [VersionRow(version, version.section_count, version.measure_count) for version in versions]
+
+
+def workspace_section(*, owner, key) -> Section | None:
+    """A section of a version or of an expert group's draft (``owner``), by its key, with its many-to-many
+    values for the editor's form."""
+    owner_filter = {"version": owner} if isinstance(owner, PlanVersion) else {"group": owner}
+    try:
+        key = uuid.UUID(str(key))
+    except ValueError:
+        return None
+    return (
+        Section.objects.filter(**owner_filter, key=key)
+        .select_related("version__process", "group__process", "measure", "parent")
+        .prefetch_related("target_groups", "districts")
+        .first()
+    )
+
+
+def section_translations(section: Section) -> dict[tuple[str, str], tuple[str, str]]:
+    """The translations of a section's texts: (field, language) → (text, state)."""
+    rows = ContentTranslation.objects.filter(
+        content_type=ContentType.objects.get_for_model(Section), object_id=section.pk
+    ).values_list("field", "language", "text", "state")
+    return {(field_name, language): (text, state) for field_name, language, text, state in rows}
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """A measure as the staff list shows it: what the newest version holding it says, and its live status."""
+
+    pk: int
+    code: str
+    title: str
+    number: str
+    version_number: int | None
+    department_id: int | None
+    department: str
+    status: str
+    status_label: str
+    status_date: datetime.date | None
+    spent: object
+    budget: object
+    start: datetime.date | None
+    end: datetime.date | None
+
+
+def _measure_rows(measures, language: str) -> list[MeasureRow]:
+    """Rows for ``measures`` (a queryset of one process's measures): the measures, the sections of the versions
+    holding them (the newest one counts) and the departments, in three queries whatever their number."""
+    measures = list(measures.values_list("pk", "code", "status", "status_date", "spent"))
+    if not measures:
+        return []
+    latest: dict[int, tuple] = {}
+    for row in (
+        Section.objects.filter(measure_id__in=[row[0] for row in measures], version__isnull=False)
+        .order_by("measure_id", "-version__number")
+        .values_list(
+            "measure_id", "id", "title", "number", "version__number", "department_id", "budget", "start", "end"
+        )
+    ):
+        latest.setdefault(row[0], row)
+    translated = language != settings.LANGUAGE_CODE
+    titles = content_translation_table(Section, language) if translated else {}
+    department_ids = {row[5] for row in latest.values() if row[5]}
+    departments = {}
+    if department_ids:
+        table = content_translation_table(Department, language) if translated else {}
+        departments = {
+            department.pk: department_name(department, language, table)
+            for department in Department.objects.filter(pk__in=department_ids)
+        }
+    labels = dict(MeasureStatus.choices)
+    rows = []
+    for pk, code, status, status_date, spent in measures:
+        section = latest.get(pk)
+        title = ""
+        if section is not None:
+            row = titles.get((section[1], "title"))
+            title = row.text if row is not None and row.text.strip() else section[2]
+        rows.append(
+            MeasureRow(
+                pk=pk,
+                code=code,
+                title=title,
+                number=section[3] if section else "",
+                version_number=section[4] if section else None,
+                department_id=section[5] if section else None,
+                department=departments.get(section[5], "") if section else "",
+                status=status,
+                status_label=str(labels.get(status, status)),
+                status_date=status_date,
+                spent=spent,
+                budget=section[6] if section else None,
+                start=section[7] if section else None,
+                end=section[8] if section else None,
+            )
+        )
+    return rows
+
+
+def workspace_measures(
+    process, language: str, *, department_ids=None, department_id: int | None = None, status: str = ""
+) -> list[MeasureRow]:
+    """The measures of a process for the staff list, by code: all of them, or only those of ``department_ids``
+    (the departments a member of staff works in, by the newest version holding each measure); filtered by one
+    department and by status."""
+    measures = Measure.objects.filter(process=process).order_by("code")
+    if status:
+        measures = measures.filter(status=status)
+    rows = _measure_rows(measures, language)
+    if department_ids is not None:
+        rows = [row for row in rows if row.department_id in department_ids]
+    if department_id is not None:
+        rows = [row for row in rows if row.department_id == department_id]
+    return rows
+
+
+def workspace_measure(process, pk) -> Measure | None:
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return Measure.objects.filter(process=process, pk=pk).select_related("process").first()
+
+
+def workspace_measure_row(measure: Measure, language: str) -> MeasureRow:
+    return _measure_rows(Measure.objects.filter(pk=measure.pk), language)[0]
+
+
+@dataclass(frozen=True)
+class StatusChangeRow:
+    date: datetime.date
+    status_label: str
+    previous_label: str
+    note: str
+    spent: object
+    changed_by: str
+    created_at: datetime.datetime
+
+
+def measure_history_rows(measure: Measure) -> list[StatusChangeRow]:
+    """A measure's status changes, newest first, with who made them (as staff name a colleague)."""
+    labels = dict(MeasureStatus.choices)
+    changes = MeasureStatusChange.objects.filter(measure=measure).select_related("changed_by").order_by("-date", "-id")
+    return [
+        StatusChangeRow(
+            date=change.date,
+            status_label=str(labels.get(change.status, change.status)),
+            previous_label=str(labels.get(change.previous_status, "")) if change.previous_status else "",
+            note=change.note,
+            spent=change.spent,
+            changed_by=change.changed_by.display_name or change.changed_by.email,
+            created_at=change.created_at,
+        )
+        for change in changes
+    ]
+
+
+@dataclass(frozen=True)
+class LinkedMeasure:
+    """A measure a contribution led to, for the staff work page's box."""
+
+    pk: int
+    label: str
+    status_label: str
+    with_decision: bool
+
+
+def _measure_choice_rows(process_id: int, language: str) -> list[tuple[int, str, str]]:
+    """(id, code and newest title, status label) of every measure of a process, by code; cached until the plan or
+    a text changes."""
+    versions = cache_versions_many([(PLAN_NAMESPACE, process_id), (CONTENT_NAMESPACE, "site")])
+    key = f"plan-measure-choices:{process_id}:{language}:{':'.join(str(v) for v in versions.values())}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = [
+            (row.pk, f"{row.code} {row.title}".strip(), row.status_label)
+            for row in _measure_rows(Measure.objects.filter(process_id=process_id).order_by("code"), language)
+        ]
+        cache.set(key, rows, TREE_SECONDS)
+    return rows
+
+
+def contribution_measure_box(contribution_id: int, process_id: int, language: str):
+    """What the work page's box "Measures this contribution led to" shows: the linked measures and the ones that
+    can still be linked, as (id, label) choices. Cached until the plan (links, statuses, sections) or a text
+    changes, so that the work page asks the database nothing more for it."""
+    versions = cache_versions_many([(PLAN_NAMESPACE, process_id), (CONTENT_NAMESPACE, "site")])
+    key = f"plan-links:{contribution_id}:{':'.join(str(v) for v in versions.values())}"
+    links = cache.get(key)
+    if links is None:
+        links = list(
+            MeasureLink.objects.filter(contribution_id=contribution_id).values_list("measure_id", "disposition_id")
+        )
+        cache.set(key, links, TREE_SECONDS)
+    choices = _measure_choice_rows(process_id, language)
+    linked = dict(links)
+    shown = [
+        LinkedMeasure(pk, label, status_label, linked[pk] is not None)
+        for pk, label, status_label in choices
+        if pk in linked
+    ]
+    return shown, [(pk, label) for pk, label, _status in choices if pk not in linked]
+
+
+def measure_choice_ids(process_id: int, language: str) -> list[tuple[int, str]]:
+    """Every measure of a process as (id, label) choices, cached like the work page's box."""
+    return [(pk, label) for pk, label, _status in _measure_choice_rows(process_id, language)]
+
+
+def staff_plan_processes(user) -> list[Process]:
+    """The processes whose plan makes one of the person's departments responsible for a measure (slug and
+    title only): the staff start page links their measures."""
+    department_ids = department_ids_of(user)
+    if not department_ids:
+        return []
+    return list(
+        Process.objects.filter(
+            pk__in=Section.objects.filter(department_id__in=department_ids, version__isnull=False).values(
+                "version__process_id"
+            )
+        )
+        .only("pk", "slug", "title")
+        .order_by("title")
+    )
+
+
+def measure_scope(user, process) -> frozenset[int] | None:
+    """Which measures of a process someone keeps: None for all of them (a coordinator of the process), else
+    the ids of the departments they work in (empty for anyone else)."""
+    if process.pk in process_ids_coordinated_by(user):
+        return None
+    return department_ids_of(user)
+
+
+def workspace_measures_by_id(process_id: int, ids) -> list[Measure]:
+    return list(Measure.objects.filter(process_id=process_id, pk__in=list(ids)).select_related("process"))

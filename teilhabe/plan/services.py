@@ -821,3 +821,25 @@ def group_draft_adopt(*, user, group: ExpertGroup) -> PlanVersion:
     )
     plan_changed(group.process_id)
     return version
+
+
+# --- Workspace (the coordinators' and department staff's plan pages) --------------------------------------------
+
+
+@transaction.atomic
+def section_translations_set(*, user, section: Section, language: str, texts: dict) -> None:
+    """Several texts of a section translated into one language at once (``texts``: field → text), all or
+    nothing; each is checked and audited like ``section_translation_set``."""
+    if not texts:
+        raise ApplicationError(_("Please write at least one translation."))
+    errors = {}
+    for name, text in texts.items():
+        try:
+            section_translation_set(user=user, section=section, field=name, language=language, text=text)
+        except NotAllowed:
+            raise
+        except ApplicationError as error:
+            errors[name] = error.field_errors.get("text") or error.message
+            if "language" in error.field_errors:
+                raise
+    _raise(errors)  # raised out of the transaction: the translations saved before it are undone
