@@ -8,7 +8,7 @@ from teilhabe.administration.selectors import department_name
 from teilhabe.contributions.forms import localised_label
 from teilhabe.contributions.models import BODY_MAX as CONTRIBUTION_BODY_MAX
 from teilhabe.contributions.models import TITLE_MAX as CONTRIBUTION_TITLE_MAX
-from teilhabe.contributions.models import Channel
+from teilhabe.contributions.models import Channel, Language
 from teilhabe.core.fields import ModelChoiceField, ModelMultipleChoiceField
 from teilhabe.places.models import District
 from teilhabe.plan.models import (
@@ -24,6 +24,82 @@ from teilhabe.plan.models import (
 from teilhabe.processes.models import FieldOfAction, TargetGroup
 
 # Public pages ------------------------------------------------------------------------------------------------
+
+
+class PublicMeasureFilterForm(forms.Form):
+    """The filters of the public list of measures; each offers the values the version's measures have."""
+
+    field = forms.ChoiceField(label=_("Field of action"), required=False)
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    district = forms.ChoiceField(label=_("District"), required=False)
+    target_group = forms.ChoiceField(label=_("Target group"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, options: dict[str, list[tuple[str, str]]], **kwargs):
+        """``options``: per field, its (value, label) choices without the empty one."""
+        super().__init__(*args, **kwargs)
+        empty = {
+            "field": _("All fields of action"),
+            "department": _("All departments"),
+            "district": _("All districts"),
+            "target_group": _("All target groups"),
+            "status": _("Every status"),
+        }
+        for name, label in empty.items():
+            self.fields[name].choices = [("", label), *options.get(name, ())]
+
+
+class PublicCommentForm(forms.Form):
+    """A resident's comment on a section of a draft for consultation: a contribution like one made with the
+    contribution form, with the section's field of action."""
+
+    title = forms.CharField(
+        label=_("Title"), max_length=CONTRIBUTION_TITLE_MAX, help_text=_("A short summary of your comment.")
+    )
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=CONTRIBUTION_BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("What should the plan say differently here, and why?"),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of your text"),
+        choices=[("", _("Detect automatically")), *Language.choices],
+        required=False,
+        help_text=_("You may write in any language. We recognise the language if you leave this open."),
+    )
+    author_email = forms.EmailField(
+        label=_("Your e-mail address"),
+        required=True,
+        max_length=254,
+        help_text=_("Without an account: we send you a link to confirm your comment. It is not published."),
+    )
+    publication_consent = forms.BooleanField(
+        label=_("I agree that my comment is published on this platform."), required=True
+    )
+    # A field people never see or reach (hidden, out of the tab order); bots fill it in.
+    website = forms.CharField(
+        required=False,
+        label=_("Leave this field empty"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    honeypot_fields = ("website",)
+
+    def __init__(self, *args, user, licence: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.is_authenticated:
+            del self.fields["author_email"]
+        if licence:
+            self.fields["publication_consent"].help_text = _(
+                "Published contributions are shown under the licence %(licence)s."
+            ) % {"licence": licence}
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Please leave this field empty."))
+        return ""
+
 
 # Coordinators' plan workspace ---------------------------------------------------------------------------------
 

@@ -19,9 +19,9 @@ from django.db.models import Count, Max, Q
 from teilhabe.administration.models import Department
 from teilhabe.administration.selectors import department_ids_of, department_name
 from teilhabe.contributions.models import Contribution, Status
-from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_versions_many
+from teilhabe.core.cache_versions import CONTENT_NAMESPACE, FIGURES_NAMESPACE, cache_versions_many
 from teilhabe.core.models import ContentTranslation
-from teilhabe.core.selectors import content_translation_table, localise
+from teilhabe.core.selectors import LocalisedText, content_translation_table, localise
 from teilhabe.places.models import District
 from teilhabe.plan.models import (
     PUBLISHED_STATES,
@@ -726,3 +726,234 @@ def measure_scope(user, process) -> frozenset[int] | None:
 
 def workspace_measures_by_id(process_id: int, ids) -> list[Measure]:
     return list(Measure.objects.filter(process_id=process_id, pk__in=list(ids)).select_related("process"))
+
+
+# --- Public pages (the plan as residents read it) --------------------------------------------------------------
+
+
+def versions_published(process) -> list[PlanVersion]:
+    """The published versions of a process, oldest first, cached until the plan changes. Each carries the (cached)
+    process, so asking whether its comments are open costs no query."""
+    plan = cache_versions_many([(PLAN_NAMESPACE, process.pk)])[(PLAN_NAMESPACE, process.pk)]
+    key = f"plan-published:{process.pk}:{plan}"
+    versions = cache.get(key)
+    if versions is None:
+        versions = list(
+            PlanVersion.objects.filter(process=process, state__in=PUBLISHED_STATES)
+            .select_related("consultation_phase")
+            .order_by("number")
+        )
+        cache.set(key, versions, TREE_SECONDS)
+    for version in versions:
+        version.process = process
+    return versions
+
+
+def version_of_number(process, number: int) -> PlanVersion | None:
+    """Version ``number`` of a process: from the cached published ones, else (a working draft) from the database."""
+    for version in versions_published(process):
+        if version.number == number:
+            return version
+    version = version_get(process, number)
+    if version is not None:
+        version.process = process
+    return version
+
+
+def version_comment_counts(version: PlanVersion) -> dict[int, int]:
+    """How many published contributions each section of a version has (section id → count), in one grouped query
+    cached until the plan or a contribution of the process changes (publishing, moderating)."""
+    pairs = [(PLAN_NAMESPACE, version.process_id), (FIGURES_NAMESPACE, version.process_id)]
+    versions = cache_versions_many(pairs)
+    key = f"plan-comment-counts:{version.pk}:{':'.join(str(versions[pair]) for pair in pairs)}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = dict(
+            SectionComment.objects.filter(version=version, contribution__status=Status.PUBLISHED)
+            .values_list("section_id")
+            .annotate(count=Count("id"))
+            .order_by()
+        )
+        cache.set(key, counts, TREE_SECONDS)
+    return counts
+
+
+def section_comments_published(section_id: int):
+    """The published contributions made on a section, oldest first: a queryset to page through."""
+    return Contribution.objects.filter(plan_section_comment__section_id=section_id, status=Status.PUBLISHED).order_by(
+        "published_at", "id"
+    )
+
+
+def measure_contributions_published(measure: Measure):
+    """The published contributions (of every channel) that led to a measure, newest first: a queryset to page
+    through."""
+    linked = MeasureLink.objects.filter(measure=measure).values("contribution_id")
+    return Contribution.objects.filter(pk__in=linked, status=Status.PUBLISHED).order_by("-published_at", "-id")
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """A version holding a measure: which, in what state, and the measure's section there."""
+
+    version_number: int
+    version_title: LocalisedText
+    state: str
+    state_label: str
+    adopted_on: datetime.date | None
+    document_number: str
+    section_number: str
+    section_key: str
+
+
+def measure_appearances(measure: Measure, language: str, *, with_working: bool) -> list[Appearance]:
+    """The versions holding a measure, newest first: the published ones, and the working draft ``with_working``."""
+    states = [*PUBLISHED_STATES, VersionState.WORKING] if with_working else list(PUBLISHED_STATES)
+    sections = (
+        Section.objects.filter(measure=measure, version__state__in=states)
+        .select_related("version")
+        .only(
+            "number",
+            "key",
+            "version__id",
+            "version__number",
+            "version__title",
+            "version__state",
+            "version__adopted_on",
+            "version__document_number",
+        )
+        .order_by("-version__number")
+    )
+    table = content_translation_table(PlanVersion, language) if language != settings.LANGUAGE_CODE else {}
+    labels = dict(VersionState.choices)
+    return [
+        Appearance(
+            version_number=section.version.number,
+            version_title=localise(section.version, "title", language, table),
+            state=section.version.state,
+            state_label=str(labels[section.version.state]),
+            adopted_on=section.version.adopted_on,
+            document_number=section.version.document_number,
+            section_number=section.number,
+            section_key=str(section.key),
+        )
+        for section in sections
+    ]
+
+
+@dataclass(frozen=True)
+class StatusEntry:
+    """One dated step of a measure's status history as the public sees it."""
+
+    date: datetime.date
+    status: str
+    status_label: str
+    note: LocalisedText
+    spent: object
+
+
+def measure_history_public(measure: Measure, language: str) -> list[StatusEntry]:
+    """A measure's status changes, oldest first, with their progress notes in the reader's language."""
+    table = content_translation_table(MeasureStatusChange, language) if language != settings.LANGUAGE_CODE else {}
+    labels = dict(MeasureStatus.choices)
+    return [
+        StatusEntry(
+            date=change.date,
+            status=change.status,
+            status_label=str(labels.get(change.status, change.status)),
+            note=localise(change, "note", language, table),
+            spent=change.spent,
+        )
+        for change in MeasureStatusChange.objects.filter(measure=measure)
+        .only("id", "date", "status", "note", "spent")
+        .order_by("date", "id")
+    ]
+
+
+@dataclass(frozen=True)
+class PublicMeasureRow:
+    """A measure in the public list: what the version says and its live status, with what the filters ask."""
+
+    section_id: int
+    key: str
+    code: str
+    number: str
+    title: str
+    field_slug: str
+    field_name: str
+    department_id: int | None
+    department: str
+    district_ids: tuple[int, ...]
+    target_group_ids: tuple[int, ...]
+    status: str
+    status_label: str
+    start: datetime.date | None
+    end: datetime.date | None
+
+
+def measure_rows(tree: Tree, field_names: dict[str, str]) -> list[PublicMeasureRow]:
+    """The measures of a version's tree in reading order, each with the field of action it stands under
+    (``field_names``: slug → name in the reader's language)."""
+    by_key = {node.key: node for node in tree.nodes}
+
+    def field_of(node: Node) -> str:
+        while node is not None:
+            if node.field_slug:
+                return node.field_slug
+            node = by_key.get(node.parent_key)
+        return ""
+
+    rows = []
+    for node in tree.measures():
+        slug = field_of(node)
+        rows.append(
+            PublicMeasureRow(
+                section_id=node.id,
+                key=node.key,
+                code=node.measure_code,
+                number=node.number,
+                title=node.title,
+                field_slug=slug,
+                field_name=field_names.get(slug, ""),
+                department_id=node.department_id,
+                department=node.department,
+                district_ids=node.district_ids,
+                target_group_ids=node.target_group_ids,
+                status=node.status,
+                status_label=node.status_label,
+                start=node.start,
+                end=node.end,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class CommentedSection:
+    """The section of a draft a contribution was made on, for the contribution's page."""
+
+    process_slug: str
+    version_number: int
+    version_title: LocalisedText
+    version_state_label: str
+    section_key: str
+    section_number: str
+    section_title: LocalisedText
+
+
+def contribution_section(contribution_id: int, language: str) -> CommentedSection | None:
+    """Which section of which version a contribution was made on, or None."""
+    comment = section_of_contribution(contribution_id)
+    if comment is None:
+        return None
+    translated = language != settings.LANGUAGE_CODE
+    section, version = comment.section, comment.version
+    return CommentedSection(
+        process_slug=version.process.slug,
+        version_number=version.number,
+        version_title=localise(version, "title", language, None if translated else {}),
+        version_state_label=str(dict(VersionState.choices)[version.state]),
+        section_key=str(section.key),
+        section_number=section.number,
+        section_title=localise(section, "title", language, None if translated else {}),
+    )

@@ -3,12 +3,17 @@
 
 from django.urls import path  # noqa: F401  (the sections below add their paths)
 
-from teilhabe.plan import workspace
+from teilhabe.plan import views, workspace
 
 app_name = "plan"
 
 urlpatterns = [
     # Public pages (views.py)
+    path("p/<slug:slug>/plan/", views.plan_view, name="plan"),
+    path("p/<slug:slug>/plan/fassung/<str:number>/", views.version_view, name="version"),
+    path("p/<slug:slug>/plan/fassung/<str:number>/abschnitt/<str:key>/", views.section_view, name="section"),
+    path("p/<slug:slug>/plan/massnahmen/", views.measures_view, name="measures"),
+    path("p/<slug:slug>/plan/massnahmen/<str:code>/", views.measure_view, name="measure"),
     # Documents and comparison (documents.py, diff)
     # Coordinators' plan workspace (workspace.py)
     path("verwaltung/p/<slug:slug>/plan/", workspace.versions_view, name="work_versions"),
