@@ -18,10 +18,13 @@ from teilhabe.plan.models import (
     NOTE_MAX,
     PARTNERS_MAX,
     TITLE_MAX,
+    ExpertGroup,
+    ExpertGroupRole,
     MeasureStatus,
     SectionKind,
 )
 from teilhabe.processes.models import FieldOfAction, TargetGroup
+from teilhabe.stakeholders.models import Organisation
 
 # Public pages ------------------------------------------------------------------------------------------------
 
@@ -408,3 +411,85 @@ class SectionCommentForm(forms.Form):
 
 
 # Expert groups ------------------------------------------------------------------------------------------------
+
+GROUP_DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+EXPERT_GROUP_NAME_MAX = ExpertGroup._meta.get_field("name").max_length
+
+
+class ExpertGroupCreateForm(forms.Form):
+    """A new expert group for a field of action that has none."""
+
+    field_of_action = ModelChoiceField(label=_("Field of action"), queryset=None, empty_label=None)
+    name = forms.CharField(
+        label=_("Name"), max_length=EXPERT_GROUP_NAME_MAX, help_text=_("For example: Fachgruppe Bildung.")
+    )
+    description = forms.CharField(
+        label=_("What the group does (optional)"),
+        max_length=NOTE_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, fields_of_action, **kwargs):
+        """``fields_of_action``: the fields of action without a group."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["field_of_action"]
+        field.queryset = FieldOfAction.objects.filter(pk__in=[item.pk for item in fields_of_action]).order_by(
+            "order", "name"
+        )
+        field.label_from_instance = localised_label(FieldOfAction)
+
+
+class ExpertGroupMemberForm(forms.Form):
+    """A person with an account joins a group, as its chair or a member, from a department or an organisation."""
+
+    email = forms.EmailField(
+        label=_("E-mail address of the person"),
+        max_length=254,
+        help_text=_("The address of their account on this platform. A person without an account registers first."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=ExpertGroupRole.choices, initial=ExpertGroupRole.MEMBER)
+    department = ModelChoiceField(
+        label=_("From the department (optional)"), queryset=None, required=False, empty_label=_("No department")
+    )
+    organisation = ModelChoiceField(
+        label=_("From the organisation (optional)"),
+        queryset=None,
+        required=False,
+        empty_label=_("No organisation"),
+    )
+
+    def __init__(self, *args, city_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(city_id=city_id).order_by("code")
+        self.fields["department"].label_from_instance = department_name
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("department") and data.get("organisation"):
+            message = _("Please choose a department or an organisation, not both.")
+            self.add_error("organisation", message)
+        return data
+
+
+class ExpertMeetingForm(forms.Form):
+    """The record of a meeting of an expert group."""
+
+    date = forms.DateField(
+        label=_("Date of the meeting"),
+        input_formats=GROUP_DATE_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("For example 2027-03-25."),
+    )
+    title = forms.CharField(
+        label=_("Title"), max_length=EXPERT_GROUP_NAME_MAX, help_text=_("For example: 3rd meeting, goals for 2028.")
+    )
+    record = forms.CharField(
+        label=_("Record"),
+        max_length=BODY_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Who took part, what was discussed, what was agreed."),
+    )
+

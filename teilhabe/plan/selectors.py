@@ -12,13 +12,15 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
+from django.utils import timezone
 
-from teilhabe.administration.models import Department
-from teilhabe.administration.selectors import department_ids_of, department_name
-from teilhabe.contributions.models import Contribution, Status
+from teilhabe.administration.models import AnswerState, Department, Outcome
+from teilhabe.administration.selectors import department_ids_of, department_name, staff_name
+from teilhabe.contributions.models import Channel, Contribution, Status
 from teilhabe.core.cache_versions import CONTENT_NAMESPACE, FIGURES_NAMESPACE, cache_versions_many
 from teilhabe.core.models import ContentTranslation
 from teilhabe.core.selectors import LocalisedText, content_translation_table, localise
@@ -27,6 +29,8 @@ from teilhabe.plan.models import (
     PUBLISHED_STATES,
     ExpertGroup,
     ExpertGroupMember,
+    ExpertGroupRole,
+    ExpertMeeting,
     Measure,
     MeasureLink,
     MeasureStatus,
@@ -957,3 +961,379 @@ def contribution_section(contribution_id: int, language: str) -> CommentedSectio
         section_number=section.number,
         section_title=localise(section, "title", language, None if translated else {}),
     )
+
+
+# --- Expert groups (groups.py: the groups' pages under /verwaltung/fachgruppen/) -------------------------------
+
+
+@dataclass(frozen=True)
+class ExpertGroupRow:
+    """An expert group in a process's list, with its members and the state of its draft."""
+
+    group: ExpertGroup
+    members: int
+    chairs: tuple[str, ...]
+    draft_sections: int
+    changed_since_adoption: bool
+
+
+def draft_changed_since_adoption(group: ExpertGroup) -> bool:
+    """Whether the group's draft has changes a coordinator has not adopted into the plan yet."""
+    if group.draft_changed_at is None:
+        return False
+    return group.adopted_at is None or group.draft_changed_at > group.adopted_at
+
+
+def expert_group_rows(process) -> list[ExpertGroupRow]:
+    """The expert groups of a process by name, each with its number of members, its chairs and the size of its
+    draft: two queries however many groups there are."""
+    groups = list(
+        ExpertGroup.objects.filter(process=process)
+        .select_related("field_of_action")
+        .annotate(member_count=Count("members", distinct=True), section_count=Count("draft_sections", distinct=True))
+        .order_by("name", "id")
+    )
+    chairs: dict[int, list[str]] = {}
+    for group_id, name, email in (
+        ExpertGroupMember.objects.filter(group__process=process, role=ExpertGroupRole.CHAIR)
+        .order_by("user__display_name", "user__email")
+        .values_list("group_id", "user__display_name", "user__email")
+    ):
+        chairs.setdefault(group_id, []).append(staff_name(name, email))
+    return [
+        ExpertGroupRow(
+            group=group,
+            members=group.member_count,
+            chairs=tuple(chairs.get(group.pk, ())),
+            draft_sections=group.section_count,
+            changed_since_adoption=draft_changed_since_adoption(group),
+        )
+        for group in groups
+    ]
+
+
+@dataclass(frozen=True)
+class DraftSource:
+    """Where starting a group's draft takes it from: the newest version of the plan and its field's section
+    there (None: the draft starts with an empty section of the field)."""
+
+    version: PlanVersion | None
+    section: SubtreeSummary | None
+
+
+def group_draft_source(group: ExpertGroup) -> DraftSource:
+    version = PlanVersion.objects.filter(process_id=group.process_id).order_by("-number").first()
+    if version is None:
+        return DraftSource(None, None)
+    rows = _section_rows(version=version)
+    root = _field_root(rows, group.field_of_action_id)
+    return DraftSource(version, _subtree_summary(rows, root) if root is not None else None)
+
+
+def expert_group_free_fields(process) -> list[FieldOfAction]:
+    """The fields of action of a process that have no expert group yet, in their order."""
+    taken = ExpertGroup.objects.filter(process=process).values("field_of_action_id")
+    return list(FieldOfAction.objects.filter(process=process).exclude(pk__in=taken).order_by("order", "name"))
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A member of an expert group as colleagues see them: name, address, role and where they come from."""
+
+    pk: int
+    user_id: int
+    name: str
+    email: str
+    role: str
+    role_label: str
+    department: str
+    organisation: str
+
+
+def expert_group_member_rows(group: ExpertGroup, language: str) -> list[MemberRow]:
+    """The members of a group, chairs first, then by name (one query, department names from the cached
+    translation table)."""
+    table = content_translation_table(Department, language) if language != settings.LANGUAGE_CODE else {}
+    labels = dict(ExpertGroupRole.choices)
+    members = (
+        ExpertGroupMember.objects.filter(group=group)
+        .select_related("user", "department", "organisation")
+        .order_by("role", "user__display_name", "user__email", "id")
+    )
+    return [
+        MemberRow(
+            pk=member.pk,
+            user_id=member.user_id,
+            name=staff_name(member.user.display_name, member.user.email),
+            email=member.user.email,
+            role=member.role,
+            role_label=str(labels.get(member.role, member.role)),
+            department=department_name(member.department, language, table) if member.department_id else "",
+            organisation=member.organisation.name if member.organisation_id else "",
+        )
+        for member in members
+    ]
+
+
+def expert_group_member_get(group: ExpertGroup, pk) -> ExpertGroupMember | None:
+    """A member of ``group`` by id; anything else (another group's member, a malformed id) is None."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return ExpertGroupMember.objects.filter(group=group, pk=pk).select_related("user", "group__process").first()
+
+
+def person_by_email(email: str):
+    """The active account with this e-mail address (case does not matter), or None."""
+    if not isinstance(email, str) or not email.strip() or len(email) > 254:
+        return None
+    return get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+@dataclass(frozen=True)
+class GroupContributionRow:
+    """A contribution in an expert group's reading list: where it came from and what was decided."""
+
+    pk: int
+    title: str
+    language: str
+    channel: str
+    channel_label: str
+    district: str
+    date: datetime.date
+    published: bool
+    supports: int
+    state_label: str
+    outcome: str
+    outcome_label: str
+
+
+def expert_group_contribution_rows(ids) -> list[GroupContributionRow]:
+    """The display values of a page of ``expert_group_contributions``, in one query: each contribution with its
+    district and its answer path, which holds the state and the outcome of the current decision (kept by the
+    answer services with every decision), so no decision is read row by row."""
+    channels, states, outcomes = dict(Channel.choices), dict(AnswerState.choices), dict(Outcome.choices)
+    rows = Contribution.objects.filter(pk__in=list(ids)).values_list(
+        "pk",
+        "title",
+        "language",
+        "channel",
+        "district__name",
+        "original_date",
+        "created_at",
+        "status",
+        "support_count",
+        "analog_support_count",
+        "answer_path__state",
+        "answer_path__outcome",
+    )
+    result = []
+    for pk, title, language, channel, district, original, created, status, online, analog, state, outcome in rows:
+        result.append(
+            GroupContributionRow(
+                pk=pk,
+                title=title,
+                language=language,
+                channel=channel,
+                channel_label=str(channels.get(channel, channel)),
+                district=district or "",
+                date=original or timezone.localdate(created),
+                published=status == Status.PUBLISHED,
+                supports=online + analog,
+                state_label=str(states.get(state or AnswerState.RECEIVED, "")),
+                outcome=outcome or "",
+                outcome_label=str(outcomes.get(outcome, "")) if outcome else "",
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    pk: int
+    date: datetime.date
+    title: str
+    record: str
+    written_by: str
+
+
+def expert_group_meeting_rows(group: ExpertGroup) -> list[MeetingRow]:
+    """The meeting records of a group, newest first, with who wrote them (one query)."""
+    return [
+        MeetingRow(pk=pk, date=date, title=title, record=record, written_by=staff_name(name, email))
+        for pk, date, title, record, name, email in ExpertMeeting.objects.filter(group=group)
+        .order_by("-date", "-id")
+        .values_list("pk", "date", "title", "record", "written_by__display_name", "written_by__email")
+    ]
+
+
+@dataclass(frozen=True)
+class SubtreeSummary:
+    """A field's section with what stands below it: how many goals and measures, and which measures."""
+
+    number: str
+    title: str
+    goals: int
+    measures: int
+    sections: int
+    measure_codes: tuple[str, ...]
+
+
+def _subtree_summary(sections: list[tuple], root_id: int) -> SubtreeSummary:
+    """``sections``: (id, parent id, kind, number, title, measure code, field of action) of a version or draft."""
+    children: dict[int | None, list[tuple]] = {}
+    by_id = {}
+    for row in sections:
+        children.setdefault(row[1], []).append(row)
+        by_id[row[0]] = row
+    kinds: dict[str, int] = {}
+    codes = []
+    stack = [by_id[root_id]]
+    count = 0
+    while stack:
+        row = stack.pop()
+        count += 1
+        kinds[row[2]] = kinds.get(row[2], 0) + 1
+        if row[5]:
+            codes.append(row[5])
+        stack.extend(children.get(row[0], ()))
+    root = by_id[root_id]
+    return SubtreeSummary(
+        number=root[3],
+        title=root[4],
+        goals=kinds.get(SectionKind.GOAL, 0),
+        measures=kinds.get(SectionKind.MEASURE, 0),
+        sections=count,
+        measure_codes=tuple(sorted(codes)),
+    )
+
+
+def _section_rows(**owner) -> list[tuple]:
+    return list(
+        Section.objects.filter(**owner)
+        .order_by("position", "id")
+        .values_list("id", "parent_id", "kind", "number", "title", "measure__code", "field_of_action_id")
+    )
+
+
+@dataclass(frozen=True)
+class AdoptionPreview:
+    """What adopting a group's draft would do to the plan's working draft.
+
+    ``version`` is the working draft (None: adopting starts one as a copy of ``based_on``, the newest version);
+    ``current`` is the field's section there now (None: the draft's field section is added at the end);
+    ``draft`` the group's draft. ``commented``: residents commented on the sections that would be replaced,
+    so the adoption is refused.
+    """
+
+    version: PlanVersion | None
+    based_on: PlanVersion | None
+    current: SubtreeSummary | None
+    draft: SubtreeSummary | None
+    draft_is_adoptable: bool
+    measures_added: tuple[str, ...]
+    measures_dropped: tuple[str, ...]
+    commented: bool
+    changed_since_adoption: bool
+
+
+def group_adoption_preview(group: ExpertGroup) -> AdoptionPreview:
+    """Compare the group's draft with the field's section of the plan's working draft (or of the newest version,
+    which a working draft would be copied from)."""
+    version = (
+        PlanVersion.objects.filter(process_id=group.process_id, state=VersionState.WORKING)
+        .select_related("based_on")
+        .first()
+    )
+    based_on = None
+    source = version
+    if version is None:
+        based_on = PlanVersion.objects.filter(process_id=group.process_id).order_by("-number").first()
+        source = based_on
+    current = None
+    commented = False
+    if source is not None:
+        rows = _section_rows(version=source)
+        root = _field_root(rows, group.field_of_action_id)
+        if root is not None:
+            current = _subtree_summary(rows, root)
+            if version is not None:
+                ids = _subtree_ids_of(rows, root)
+                commented = SectionComment.objects.filter(section_id__in=ids).exists()
+    draft_rows = _section_rows(group=group)
+    roots = [row for row in draft_rows if row[1] is None]
+    adoptable = len(roots) == 1 and roots[0][2] == SectionKind.FIELD
+    draft = _subtree_summary(draft_rows, roots[0][0]) if adoptable else None
+    old_codes = set(current.measure_codes) if current else set()
+    new_codes = set(draft.measure_codes) if draft else set()
+    return AdoptionPreview(
+        version=version,
+        based_on=based_on,
+        current=current,
+        draft=draft,
+        draft_is_adoptable=adoptable,
+        measures_added=tuple(sorted(new_codes - old_codes)),
+        measures_dropped=tuple(sorted(old_codes - new_codes)),
+        commented=commented,
+        changed_since_adoption=draft_changed_since_adoption(group),
+    )
+
+
+def _field_root(rows: list[tuple], field_of_action_id: int) -> int | None:
+    """The id of the top-level section of a field of action among a version's section rows."""
+    for row in rows:
+        if row[1] is None and row[2] == SectionKind.FIELD and row[6] == field_of_action_id:
+            return row[0]
+    return None
+
+
+def _subtree_ids_of(rows: list[tuple], root_id: int) -> list[int]:
+    children: dict[int | None, list[int]] = {}
+    for row in rows:
+        children.setdefault(row[1], []).append(row[0])
+    ids, stack = [], [root_id]
+    while stack:
+        pk = stack.pop()
+        ids.append(pk)
+        stack.extend(children.get(pk, ()))
+    return ids
+
+
+@dataclass(frozen=True)
+class MyGroupRow:
+    """An expert group someone belongs to, for their list of groups."""
+
+    group: ExpertGroup
+    role_label: str
+
+
+def expert_groups_of_person(user) -> list[MyGroupRow]:
+    """The expert groups a person is a member of, by process and name (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    labels = dict(ExpertGroupRole.choices)
+    return [
+        MyGroupRow(group=member.group, role_label=str(labels.get(member.role, member.role)))
+        for member in ExpertGroupMember.objects.filter(user=user)
+        .select_related("group__process", "group__field_of_action")
+        .order_by("group__process__title", "group__name", "group_id")
+    ]
+
+
+def coordinated_processes_with_groups(user) -> list[Process]:
+    """The processes a person coordinates (their expert groups are managed from there), by title."""
+    ids = process_ids_coordinated_by(user)
+    if not ids:
+        return []
+    return list(Process.objects.filter(pk__in=ids).order_by("title", "id"))
+
+
+def has_expert_group_work(user) -> bool:
+    """Whether the navigation offers the expert groups: to their members and to coordinators (the memberships
+    are remembered on the user for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(process_ids_coordinated_by(user)) or bool(expert_group_ids_of(user, process_id=None))

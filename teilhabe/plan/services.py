@@ -438,6 +438,9 @@ def section_update(*, user, section: Section, **values) -> Section:
     _editable(user, owner, section)
     errors = {}
     clean = _section_values(process=owner.process, kind=section.kind, values=values, errors=errors)
+    field = clean.get("field_of_action")
+    if isinstance(owner, ExpertGroup) and field is not None and field.pk != owner.field_of_action_id:
+        errors["field_of_action"] = _("An expert group's draft is the section of the group's own field of action.")
     _raise(errors)
     groups, districts = clean.pop("target_groups", None), clean.pop("districts", None)
     for name, value in clean.items():

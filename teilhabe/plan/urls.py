@@ -3,7 +3,7 @@
 
 from django.urls import path  # noqa: F401  (the sections below add their paths)
 
-from teilhabe.plan import views, workspace
+from teilhabe.plan import groups, views, workspace
 
 app_name = "plan"
 
@@ -73,4 +73,34 @@ urlpatterns = [
         name="work_unlink",
     ),
     # Expert groups (groups.py)
+    path("verwaltung/fachgruppen/", groups.my_groups_view, name="group_mine"),
+    path("verwaltung/p/<slug:slug>/fachgruppen/", groups.groups_view, name="groups"),
+    path("verwaltung/fachgruppen/<str:pk>/", groups.group_view, name="group"),
+    path("verwaltung/fachgruppen/<str:pk>/sitzungen/", groups.meeting_add_view, name="group_meeting_add"),
+    path("verwaltung/fachgruppen/<str:pk>/mitglieder/", groups.members_view, name="group_members"),
+    path(
+        "verwaltung/fachgruppen/<str:pk>/mitglieder/<str:member>/entfernen/",
+        groups.member_remove_view,
+        name="group_member_remove",
+    ),
+    path("verwaltung/fachgruppen/<str:pk>/entwurf/", groups.draft_view, name="group_editor"),
+    path("verwaltung/fachgruppen/<str:pk>/entwurf/beginnen/", groups.draft_start_view, name="group_draft_start"),
+    path("verwaltung/fachgruppen/<str:pk>/entwurf/neu/", groups.section_add_view, name="group_section_add"),
+    path("verwaltung/fachgruppen/<str:pk>/entwurf/<uuid:key>/", groups.section_edit_view, name="group_section_edit"),
+    path(
+        "verwaltung/fachgruppen/<str:pk>/entwurf/<uuid:key>/verschieben/",
+        groups.section_move_view,
+        name="group_section_move",
+    ),
+    path(
+        "verwaltung/fachgruppen/<str:pk>/entwurf/<uuid:key>/entfernen/",
+        groups.section_remove_view,
+        name="group_section_remove",
+    ),
+    path(
+        "verwaltung/fachgruppen/<str:pk>/entwurf/<uuid:key>/uebersetzungen/",
+        groups.section_translate_view,
+        name="group_section_translate",
+    ),
+    path("verwaltung/fachgruppen/<str:pk>/uebernehmen/", groups.adopt_view, name="group_adopt"),
 ]
