@@ -570,6 +570,13 @@ def test_workspace_in_arabic_is_right_to_left(people, group, draft, coordinator)
         assert 'dir="rtl"' in response.content.decode()
 
 
+def test_navigation_links_the_expert_groups_for_members_and_coordinators(people, group):
+    link = f'href="{url("group_mine")}"'
+    for who, shown in (("member", True), ("coordinator", True), ("participant", False), ("department_staff", False)):
+        page = client_of(people[who]).get("/").content.decode()
+        assert (link in page) is shown, who
+
+
 def test_selector_has_expert_group_work(people, group):
     assert selectors.has_expert_group_work(people["member"])
     assert not selectors.has_expert_group_work(people["participant"])
