@@ -46,8 +46,8 @@ def section_url_maker(slug: str, number: int) -> Callable[[str], str]:
     return lambda key: f"{head}{key}{tail}"
 
 
-def date_text(value: datetime.date | None) -> str:
-    return formats.date_format(value, "DATE_FORMAT") if value else ""
+def date_text(value: datetime.date | None, *, short: bool = False) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT" if short else "DATE_FORMAT") if value else ""
 
 
 def money_text(amount) -> str:
@@ -60,13 +60,15 @@ def money_text(amount) -> str:
     return gettext("%(amount)s €") % {"amount": number}
 
 
-def period_text(start: datetime.date | None, end: datetime.date | None) -> str:
+def period_text(start: datetime.date | None, end: datetime.date | None, *, short: bool = False) -> str:
+    """A measure's period ("1 June 2025 to 31 May 2028"); ``short`` with the short date format, for tables."""
+    first, last = date_text(start, short=short), date_text(end, short=short)
     if start and end:
-        return gettext("%(start)s to %(end)s") % {"start": date_text(start), "end": date_text(end)}
+        return gettext("%(start)s to %(end)s") % {"start": first, "end": last}
     if start:
-        return gettext("from %(start)s") % {"start": date_text(start)}
+        return gettext("from %(start)s") % {"start": first}
     if end:
-        return gettext("until %(end)s") % {"end": date_text(end)}
+        return gettext("until %(end)s") % {"end": last}
     return ""
 
 
@@ -216,12 +218,12 @@ def measure_rows_html(rows: list[PublicMeasureRow], measure_url: Callable[[str],
         title_lang = fallbacks.lang(row.section_id, "title", row.title)
         parts.append(
             "<tr>"
-            f'<td><a href="{url}"><bdi>{escape(row.code)}</bdi></a></td>'
+            f'<td class="plan-code"><bdi>{escape(row.code)}</bdi></td>'
             f'<th scope="row"><a href="{url}"{title_lang}>{escape(row.title)}</a></th>'
             f"<td>{escape(row.field_name)}</td>"
             f"<td><bdi>{escape(row.department)}</bdi></td>"
             f"<td>{status_badge(row.status, row.status_label)}</td>"
-            f"<td>{escape(period_text(row.start, row.end))}</td>"
+            f"<td>{escape(period_text(row.start, row.end, short=True))}</td>"
             "</tr>\n"
         )
     return "".join(parts)

@@ -337,7 +337,7 @@ def listed(consultation, coordinator, personas, process, department, django_capt
 
 
 def codes_in(response) -> list[str]:
-    return re.findall(r"<td><a href=\"[^\"]+\"><bdi>(M-\d+)</bdi></a></td>", text_of(response))
+    return re.findall(r"<td class=\"plan-code\"><bdi>(M-\d+)</bdi></td>", text_of(response))
 
 
 def test_the_list_of_measures_filters(client, listed, process, city, department):
