@@ -23,6 +23,7 @@ from teilhabe.demo.analog import demo_analog_entries
 from teilhabe.demo.answers import demo_answers
 from teilhabe.demo.events import demo_events
 from teilhabe.demo.paper import demo_print_runs
+from teilhabe.demo.plan import demo_plan
 from teilhabe.demo.supports import demo_analog_supports
 from teilhabe.places.models import District
 from teilhabe.places.services import city_load_from_csv
@@ -172,6 +173,7 @@ def demo_seed(*, log=print) -> dict:
     demo_answers(process, personas)
     demo_analog_entries(process, personas)  # three paper forms from an information stand, one with its scan
     demo_print_runs(process, personas)  # Arabic forms for the next workshop, German posters
+    demo_plan(process, personas, residents)  # after the decisions: contributions are linked to measures
     content_version_bump()  # the process, its phases and texts were written directly: cached pages go
     log(f"Demo ready: {Contribution.objects.filter(process=process).count()} contributions in “{process.title}”.")
     return {"process": process, "personas": personas}

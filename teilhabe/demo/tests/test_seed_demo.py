@@ -34,8 +34,8 @@ def test_seed_demo_builds_hannover_once(db, settings, capsys, tmp_path):
     call_command("seed_demo")
     out = capsys.readouterr().out
     counts = (Contribution.objects.count(), Comment.objects.count(), Support.objects.count(), User.objects.count())
-    # 21 are results of events, 3 paper forms entered on the entry screen
-    assert counts[0] == 321 + 21 + 3 and counts[1] > 100 and counts[2] > 200
+    # 21 are results of events, 3 paper forms entered on the entry screen, 7 comments on the plan's draft
+    assert counts[0] == 321 + 21 + 3 + 7 and counts[1] > 100 and counts[2] > 200
     assert District.objects.count() == 13
     stand = Contribution.objects.filter(form_serial__regex=r"^[0-9]+-[0-9]{6}-[A-Z]$")  # serials of printed forms
     assert stand.count() == 3 and Scan.objects.filter(contribution__in=stand).count() == 1
