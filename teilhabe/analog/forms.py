@@ -18,6 +18,8 @@ from teilhabe.processes.models import FieldOfAction, TargetGroup
 from teilhabe.stakeholders.models import Organisation
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y"]
+SECTION_LABEL_MAX = 90  # characters of a section's title in the choice
+INDENT = "\u2003"  # an em space a level below a field of action (read by no screen reader)
 CONSENT_CHOICES = [("yes", _("Yes, it may be published")), ("no", _("No (or not ticked)"))]
 
 
@@ -27,6 +29,7 @@ class EntryForm(FieldsetsMixin, forms.Form):
 
     fieldsets = (
         (_("Where it came from"), ("channel", "event", "original_date", "form_serial")),
+        (_("Comment on the draft for consultation"), ("section",)),
         (_("What it says"), ("title", "body", "fields_of_action", "target_groups", "district", "language")),
         (_("Who sent it"), ("publication_consent", "organisation", "group_size")),
         (_("Scan of the original"), ("scan",)),
@@ -53,6 +56,16 @@ class EntryForm(FieldsetsMixin, forms.Form):
         max_length=40,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "size": 16}),
         help_text=_("Paper forms only: the number printed on the sheet, for example 12-000123-K."),
+    )
+    section = forms.TypedChoiceField(
+        label=_("Section of the draft (optional)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_(
+            "When the original comments on a section of the plan's draft for consultation: the section by its number. "
+            "It is then listed with that section."
+        ),
     )
     title = forms.CharField(
         label=_("Title (optional)"),
@@ -104,8 +117,15 @@ class EntryForm(FieldsetsMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
 
-    def __init__(self, *args, process, events, organisations, **kwargs):
+    def __init__(self, *args, process, events, organisations, sections=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # A section chosen on a screen shown while comments were open, sent after they closed: said, not dropped.
+        self.section_closed = False
+        if sections:
+            self.fields["section"].choices = section_choices(sections)
+        else:  # no draft out for consultation (or not open for comments): no such field
+            del self.fields["section"]
+            self.section_closed = bool(self.is_bound and self.data.get("section"))
         channels = dict(Channel.choices)
         self.fields["channel"].choices = [(value, channels[value]) for value in ENTRY_CHANNELS]
         self.fields["event"].queryset = events
@@ -124,6 +144,18 @@ class EntryForm(FieldsetsMixin, forms.Form):
         if not process.target_groups.exists():
             del self.fields["target_groups"]
 
+    def clean(self):
+        cleaned = super().clean()
+        if self.section_closed:
+            raise forms.ValidationError(
+                _(
+                    "Comments on the plan's draft are closed now, so the entry cannot be listed with its section. "
+                    "Save it again to enter it as a contribution of its own."
+                ),
+                code="section_closed",
+            )
+        return cleaned
+
     def entry(self) -> dict:
         """The cleaned data as ``analog_entry_record`` takes it."""
         data = dict(self.cleaned_data)
@@ -131,6 +163,23 @@ class EntryForm(FieldsetsMixin, forms.Form):
         data["target_groups"] = list(data.get("target_groups") or [])
         data["publication_consent"] = data["publication_consent"] == "yes"
         return data
+
+
+def _section_label(node) -> str:
+    title = node.title if len(node.title) <= SECTION_LABEL_MAX else node.title[: SECTION_LABEL_MAX - 1].rstrip() + "…"
+    return f"{INDENT * node.depth}{node.number} {title}"
+
+
+def section_choices(nodes) -> list:
+    """The sections of a draft for the select, grouped by their top-level section (a field of action, the
+    introduction, …) and indented by depth: ``[("", none), (group label, [(id, label), …]), …]``."""
+    choices = [("", _("None: a contribution of its own"))]
+    for node in nodes:
+        if node.depth == 0:
+            group = []
+            choices.append((f"{node.number} {node.title}", group))
+        group.append((node.id, _section_label(node)))
+    return choices
 
 
 def remembered(data: dict) -> dict:

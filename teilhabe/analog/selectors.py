@@ -1,12 +1,16 @@
-"""Reads of analog input: the process of the entry screen, its choices, the entry just saved, scans."""
+"""Reads of analog input: the process of the entry screen, its choices (among them the sections of a plan draft
+out for consultation), the entry just saved, scans."""
 
 import datetime
 
+import rules
 from django.utils import timezone
 
 from teilhabe.analog.models import Scan
 from teilhabe.contributions.models import Contribution
 from teilhabe.events.models import Event, EventState
+from teilhabe.plan.models import Section, VersionState
+from teilhabe.plan.selectors import Node, version_comments_open, version_current, version_tree
 from teilhabe.processes.models import Process
 from teilhabe.stakeholders.models import Organisation
 
@@ -37,10 +41,32 @@ def entry_organisations():
 
 
 def entry_saved(*, process, pk) -> Contribution | None:
-    """The contribution named in the success line after "save and next", if it is one of this process."""
+    """The contribution named in the success line after "save and next", if it is one of this process (with the
+    section of the plan's draft it is on, if any: ``plan_section_comment``)."""
     if pk is None:
         return None
-    return Contribution.objects.filter(process=process, pk=pk).first()
+    return Contribution.objects.filter(process=process, pk=pk).select_related("plan_section_comment").first()
+
+
+def entry_draft_sections(*, process, user, language: str) -> list[Node]:
+    """The sections of the plan version out for consultation, in reading order and in the reader's language, when
+    the person may enter comments on it now (``plan.enter_section_comment``: its consultation phase runs and they
+    coordinate the process); else none. The tree is the plan's cached one."""
+    version = version_current(process)
+    if version is None or version.state != VersionState.CONSULTATION or not version_comments_open(version):
+        return []
+    first = Section.objects.filter(version=version).select_related("version__process").order_by("position").first()
+    if first is None or not rules.has_perm("plan.enter_section_comment", user, first):
+        return []
+    return version_tree(version, language).nodes
+
+
+def entry_draft_section(*, process, pk) -> Section | None:
+    """A section of the plan version out for consultation, by id (the entry form's choice)."""
+    version = version_current(process)
+    if version is None or version.state != VersionState.CONSULTATION:
+        return None
+    return Section.objects.filter(version=version, pk=pk).first()
 
 
 def contribution_scans(contribution) -> list[Scan]:

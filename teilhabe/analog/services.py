@@ -24,6 +24,7 @@ from teilhabe.core.errors import ApplicationError, NotAllowed
 from teilhabe.core.services import audit_record
 from teilhabe.core.text import clean_plain_text
 from teilhabe.paper.selectors import serial_check
+from teilhabe.plan.services import section_comment_attach
 
 # The channels of the entry screen, in its order (workshop results come in through an event's results page).
 ENTRY_CHANNELS = (
@@ -154,6 +155,7 @@ def analog_entry_record(
     group_size: int | None = None,
     event=None,
     scan=None,
+    section=None,
 ) -> Contribution:
     """Record one original as a contribution, with its scan if one is given — all or nothing.
 
@@ -162,6 +164,10 @@ def analog_entry_record(
     "already entered" message into "you entered it just now". Other channels have no serial. A missing title is
     taken from the text's first line. Every error of every field is raised at once, and nothing is kept: not the
     contribution, not the scan's file.
+
+    ``section``, a section of the plan's draft out for consultation, makes the entry a comment on it
+    (``plan.services.section_comment_attach``, in the same transaction): listed with the section, and refused, with
+    nothing kept, when comments on the draft are not open.
     """
     if not rules.has_perm("contributions.enter_analog", user, process):
         raise NotAllowed()
@@ -204,6 +210,7 @@ def analog_entry_record(
             errors=errors,
             prepared=prepared,
             stored=stored,
+            section=section,
         )
     except BaseException:
         for name in stored:  # nothing half-saved: no file without its row
@@ -212,9 +219,12 @@ def analog_entry_record(
     return contribution
 
 
-def _entry_saved(*, process, user, contribution_data: dict, errors: dict, prepared, stored: list) -> Contribution:
-    """The contribution and its scan in one transaction; raised with every field's error at once, undone when any
-    field had one. ``stored`` receives the name of the file written, for the caller to delete if all is undone."""
+def _entry_saved(
+    *, process, user, contribution_data: dict, errors: dict, prepared, stored: list, section=None
+) -> Contribution:
+    """The contribution, its scan and the section of the plan's draft it is on, in one transaction; raised with
+    every field's error at once, undone when any field had one. ``stored`` receives the name of the file written,
+    for the caller to delete if all is undone."""
     try:
         with transaction.atomic():
             contribution = contribution_record_analog(process=process, user=user, **contribution_data)
@@ -238,6 +248,8 @@ def _entry_saved(*, process, user, contribution_data: dict, errors: dict, prepar
                     obj=record,
                     data={"contribution": contribution.pk, "type": mime, "size": record.size, "sha256": record.sha256},
                 )
+            if section is not None:
+                section_comment_attach(user=user, contribution=contribution, section=section)
     except _Refused:
         raise ApplicationError(_("Please correct the marked fields."), field_errors=errors) from None
     except ApplicationError as error:

@@ -5,9 +5,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from teilhabe.analog.forms import EntryForm, remembered
-from teilhabe.analog.selectors import entry_events, entry_organisations, entry_process, entry_saved, scan_get
+from teilhabe.analog.selectors import (
+    entry_draft_section,
+    entry_draft_sections,
+    entry_events,
+    entry_organisations,
+    entry_process,
+    entry_saved,
+    scan_get,
+)
 from teilhabe.analog.services import SCAN_TYPES, analog_entry_record
 from teilhabe.contributions.models import Channel
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
@@ -19,10 +29,27 @@ SAVED = "analog.saved.{}"  # session: the contribution just saved (for the succe
 LAST_SERIAL = "analog.serial.{}"  # session: the serial of the last entry (a serial typed twice in a row)
 
 
-def _entry_form(process, *args, **kwargs) -> EntryForm:
+def _entry_form(process, sections, *args, **kwargs) -> EntryForm:
     return EntryForm(
-        *args, process=process, events=entry_events(process=process), organisations=entry_organisations(), **kwargs
+        *args,
+        process=process,
+        events=entry_events(process=process),
+        organisations=entry_organisations(),
+        sections=sections,
+        **kwargs,
     )
+
+
+def _section_of(process, data: dict):
+    """The section of the draft chosen (``data['section']``, an id among the form's choices), or None."""
+    pk = data.pop("section", None)
+    if pk is None:
+        return None
+    section = entry_draft_section(process=process, pk=pk)
+    if section is None:  # the draft was replaced since the screen was shown
+        message = _("Please choose a section of the draft out for consultation.")
+        raise ApplicationError(message, field_errors={"section": message})
+    return section
 
 
 @login_required
@@ -36,15 +63,18 @@ def entry_view(request, slug):
         raise NotAllowed()
     session = request.session
     status = 200
+    sections = entry_draft_sections(process=process, user=request.user, language=get_language())
     if request.method == "POST":
-        form = _entry_form(process, request.POST, request.FILES)
+        form = _entry_form(process, sections, request.POST, request.FILES)
         if form.is_valid():
             data = form.entry()
             try:
+                section = _section_of(process, data)
                 contribution = analog_entry_record(
                     process=process,
                     user=request.user,
                     previous_serial=session.get(LAST_SERIAL.format(process.pk), ""),
+                    section=section,
                     **data,
                 )
             except ApplicationError as error:
@@ -61,11 +91,20 @@ def entry_view(request, slug):
         saved = None
     else:
         initial = session.get(REMEMBERED.format(process.pk)) or {"channel": Channel.PAPER_FORM}
-        form = _entry_form(process, initial=initial)
+        form = _entry_form(process, sections, initial=initial)
         first = "form_serial" if initial.get("channel") == Channel.PAPER_FORM else "body"
         form.fields[first].widget.attrs["autofocus"] = True
         saved = entry_saved(process=process, pk=session.pop(SAVED.format(process.pk), None))
-    return render(request, "analog/entry.html", {"process": process, "form": form, "saved": saved}, status=status)
+    context = {"process": process, "form": form, "saved": saved, "saved_section": _saved_section(saved, sections)}
+    return render(request, "analog/entry.html", context, status=status)
+
+
+def _saved_section(saved, sections):
+    """The section (a node of the draft's tree, in the reader's language) the entry just saved is on, if any."""
+    comment = getattr(saved, "plan_section_comment", None) if saved is not None else None
+    if comment is None:
+        return None
+    return next((node for node in sections if node.id == comment.section_id), None)
 
 
 @login_required

@@ -846,3 +846,29 @@ def section_translations_set(*, user, section: Section, language: str, texts: di
             if "language" in error.field_errors:
                 raise
     _raise(errors)  # raised out of the transaction: the translations saved before it are undone
+
+
+# --- Analog entry (the coordinators' entry screen) --------------------------------------------------------------
+
+
+@transaction.atomic
+def section_comment_attach(*, user, contribution, section: Section) -> SectionComment:
+    """Say which section of the draft for consultation an analog contribution is on: the entry screen records
+    the original (channel, provenance, serial, scan) through ``analog_entry_record`` and then this, in one
+    transaction. Only while the draft's comments are open, by a coordinator of its process; once a contribution."""
+    section = Section.objects.select_related("version__process", "version__consultation_phase").get(pk=section.pk)
+    _require(user, "plan.enter_section_comment", section, _("Comments on this draft are not open."))
+    if section.version.process_id != contribution.process_id:
+        message = _("Please choose a section of this process's draft.")
+        raise ApplicationError(message, field_errors={"section": message})
+    if SectionComment.objects.filter(contribution=contribution).exists():
+        raise Conflict(_("This contribution is on a section of the draft already."))
+    comment = SectionComment.objects.create(contribution=contribution, section=section, version=section.version)
+    audit_record(
+        actor=user,
+        action="section_comment.recorded",
+        obj=comment,
+        data={"section": str(section.key), "channel": contribution.channel},
+    )
+    plan_changed(section.version.process_id, [contribution.pk])
+    return comment
