@@ -18,7 +18,6 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
@@ -369,10 +368,7 @@ def measures_view(request, slug):
     counts = {value: 0 for value in MeasureStatus.values}
     for row in without_status:
         counts[row.status] = counts.get(row.status, 0) + 1
-    fallbacks = Fallbacks(language)
-    rows_html = mark_safe(measure_rows_html(matching, measure_url_maker(process.slug), fallbacks))  # noqa: S308
-    if fallbacks.any:
-        request._translation_fell_back = True
+    rows_html = _measure_rows_fragment(request, process, version, language, criteria, matching)
     labels = dict(MeasureStatus.choices)
     status_counts = [
         {
@@ -397,6 +393,22 @@ def measures_view(request, slug):
         **_version_heading(version, language),
     }
     return render(request, "plan/public_measures.html", context, status=status)
+
+
+def _measure_rows_fragment(request, process, version, language, criteria, matching):
+    """The rows of the table, from the cache: the key names the plan's and the site's content versions (the tree
+    the rows come from) and the filters."""
+    pairs = [(PLAN_NAMESPACE, process.pk), (CONTENT_NAMESPACE, "site")]
+    versions = cache_versions_many(pairs)
+    asked = hashlib.sha256(repr(sorted(criteria.items())).encode()).hexdigest()[:16]
+    key = fragment_key("plan-measure-rows", language, [version.pk, *(versions[pair] for pair in pairs), asked])
+
+    def render_rows(_items):
+        fallbacks = Fallbacks(language)
+        html = measure_rows_html(matching, measure_url_maker(process.slug), fallbacks)
+        return {version.pk: (html, fallbacks.any)}
+
+    return cached_fragments({version.pk: key}, render_rows, request=request)[version.pk].html
 
 
 def _field_names(process, language) -> dict[str, str]:
