@@ -6,6 +6,7 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -545,6 +546,16 @@ def test_arabic_pages_run_right_to_left_and_mark_german_fallbacks(client, consul
     assert "<span>الهدف الأول</span>" in html
     assert '<span lang="de" dir="ltr">Einleitung</span>' in html
     assert 'class="fallback-note"' in html
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES])
+def test_every_interface_language(client, consultation, process, language):
+    client.cookies["django_language"] = language
+    direction = "rtl" if language in settings.LANGUAGES_BIDI else "ltr"
+    for page in (url("plan", process), url("measures", process), url("measure", process, code="M-002")):
+        response = client.get(page)
+        assert response.status_code == 200, page
+        assert f'<html lang="{language}" dir="{direction}">' in text_of(response), page
 
 
 def test_english_readers_get_german_texts_marked(client, consultation, process):
