@@ -107,6 +107,7 @@ class PublicCommentForm(forms.Form):
 # Coordinators' plan workspace ---------------------------------------------------------------------------------
 
 WORK_DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+GERMAN_TEXT = {"lang": "de", "dir": "auto"}  # the plan is written in German, also on a right-to-left page
 
 
 def _work_date_field(label, **kwargs):
@@ -138,13 +139,14 @@ class VersionCreateForm(forms.Form):
         label=_("Title (optional)"),
         max_length=TITLE_MAX,
         required=False,
+        widget=forms.TextInput(attrs=GERMAN_TEXT),
         help_text=_("Without a title, the title of the version it is based on is taken."),
     )
     note = forms.CharField(
         label=_("What this version is (optional)"),
         max_length=NOTE_MAX,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, **GERMAN_TEXT}),
         help_text=_("For example: the draft for the consultation in spring."),
     )
 
@@ -169,12 +171,12 @@ class VersionCreateForm(forms.Form):
 
 
 class VersionEditForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX)
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, widget=forms.TextInput(attrs=GERMAN_TEXT))
     note = forms.CharField(
         label=_("What this version is (optional)"),
         max_length=NOTE_MAX,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, **GERMAN_TEXT}),
     )
 
 
@@ -197,6 +199,7 @@ class VersionAdoptForm(forms.Form):
     document_number = forms.CharField(
         label=_("Council document number (Drucksache)"),
         max_length=DOCUMENT_NUMBER_MAX,
+        widget=forms.TextInput(attrs={"dir": "ltr", "size": 16, "autocomplete": "off"}),
         help_text=_("For example 1234/2027."),
     )
 
@@ -252,6 +255,8 @@ class SectionForm(forms.Form):
     def __init__(self, *args, process, kind, new, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        for name in ("title", "body", "partners", "code"):
+            self.fields[name].widget.attrs.update(GERMAN_TEXT)
         self.fields["body"].label = SECTION_BODY_LABELS[kind]
         self.fields["body"].required = kind == SectionKind.TEXT
         if kind == SectionKind.FIELD:
@@ -382,7 +387,9 @@ class SectionCommentForm(forms.Form):
         max_length=CONTRIBUTION_TITLE_MAX,
         help_text=_("Without a title, the comment is named after the section."),
     )
-    body = forms.CharField(label=_("Text"), max_length=CONTRIBUTION_BODY_MAX, widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(
+        label=_("Text"), max_length=CONTRIBUTION_BODY_MAX, widget=forms.Textarea(attrs={"rows": 8, "dir": "auto"})
+    )
     publication_consent = forms.ChoiceField(
         label=_("Consent to publication"),
         choices=CONSENT_CHOICES,

@@ -81,6 +81,12 @@ NEW_TITLES = {
     SectionKind.GOAL: gettext_lazy("New goal"),
     SectionKind.MEASURE: gettext_lazy("New measure"),
 }
+EDIT_TITLES = {
+    SectionKind.TEXT: gettext_lazy("Change the text section %(number)s"),
+    SectionKind.FIELD: gettext_lazy("Change the field of action %(number)s"),
+    SectionKind.GOAL: gettext_lazy("Change the goal %(number)s"),
+    SectionKind.MEASURE: gettext_lazy("Change the measure %(number)s"),
+}
 _SENTINEL_KEY = uuid.UUID(int=0)  # reversed once, replaced by each section's key
 
 
@@ -206,6 +212,12 @@ class EditorItem:
     adds: list = field(default_factory=list)  # (label, URL) of the kinds that may be added below it
     urls: dict = field(default_factory=dict)
     children: list = field(default_factory=list)
+
+
+def _add_label(kind, parent_kind) -> str:
+    if kind == SectionKind.TEXT and parent_kind == SectionKind.TEXT:
+        return _("Add a subsection")
+    return ADD_LABELS[kind]
 
 
 def _editor_items(editor: Editor, nodes, *, can_edit, can_translate, can_comment, counts) -> list[EditorItem]:
@@ -365,7 +377,7 @@ def section_edit_view(request, editor: Editor, key):
         {
             "form": form,
             "section": section,
-            "heading": _("Change %(kind)s %(number)s") % {"kind": section.get_kind_display(), "number": section.number},
+            "heading": EDIT_TITLES[section.kind] % {"number": section.number},
             "action": request.path,
             "back": editor.editor_url(section.key),
         },
@@ -846,9 +858,12 @@ def section_comment_view(request, slug, number, key):
             )
             if contribution is not None:
                 messages.success(request, _("The comment was saved. The next one, please."))
-                return redirect(request.path)
+                date = form.cleaned_data["original_date"]
+                kept = {"kanal": contribution.channel, **({"datum": date.isoformat()} if date else {})}
+                return redirect(f"{request.path}?{urlencode(kept)}")  # channel and date kept for the next one
     else:
-        form = SectionCommentForm(auto_id="comment_%s", initial={"channel": "paper_form"})
+        initial = {"channel": request.GET.get("kanal") or "paper_form", "original_date": request.GET.get("datum")}
+        form = SectionCommentForm(auto_id="comment_%s", initial=initial)
     return _section_page(
         request,
         editor,

@@ -476,7 +476,8 @@ def test_a_coordinator_enters_a_comment_from_paper_on_a_section(consultation, co
     assert address in editor
     assert client.get(address).status_code == 200
     response = post(client, address, comment_data())
-    assert response.status_code == 302 and response["Location"] == address
+    assert response.status_code == 302 and response["Location"] == address + "?kanal=letter&datum=2026-01-05"
+    assert re.search(r'value="letter"[^>]*checked', client.get(response["Location"]).content.decode())
     comment = SectionComment.objects.get(section=goal)
     contribution = comment.contribution
     assert contribution.channel == "letter" and contribution.group_size == 3
