@@ -45,6 +45,8 @@ LIVE_REGISTRATION_STATES = (
 # What the calendar filters by besides district, type, field and language: the event's accessibility flags.
 ACCESS_FEATURES = ("step_free", "hearing_loop", "sign_language", "childcare")
 NEXT_EVENTS_SHOWN = 3  # on the process page
+# Planned events that ended (not yet marked held) the process page's first read looks past before it sorts them all.
+NEXT_EVENTS_SLACK = 7
 CALENDAR_COUNT_SECONDS = 600  # an upper bound: the key names the events version and the calendar's next change
 
 
@@ -172,13 +174,19 @@ def calendar_count(*, process, filters: CalendarFilters, events_version, queryse
 
 
 def next_events(*, process_id: int, now=None, limit: int = NEXT_EVENTS_SHOWN) -> list[Event]:
-    """The next planned events of a process (running now or to come), soonest first, for its page."""
+    """The next planned events of a process (running now or to come), soonest first, for its page.
+
+    Read from the first few planned events in the calendar's order (index ``event_calendar``: the database stops
+    after them) and kept if they have not ended; only when more than a few that ended are still planned (not yet
+    marked held) does it ask for the events that end after ``now``, which reads every planned event to come
+    (1.5 ms at 1,600 of them) to sort them."""
     now = now or timezone.now()
-    return list(
-        Event.objects.filter(process_id=process_id, state=EventState.PLANNED, ends_at__gt=now)
-        .select_related("district")
-        .order_by("starts_at", "id")[:limit]
-    )
+    planned = Event.objects.filter(process_id=process_id, state=EventState.PLANNED).select_related("district")
+    first = list(planned.order_by("starts_at", "id")[: limit + NEXT_EVENTS_SLACK])
+    running_or_to_come = [event for event in first if event.ends_at > now]
+    if len(running_or_to_come) >= limit or len(first) < limit + NEXT_EVENTS_SLACK:
+        return running_or_to_come[:limit]
+    return list(planned.filter(ends_at__gt=now).order_by("starts_at", "id")[:limit])
 
 
 def feed_event_stamps(*, process, district=None) -> list[tuple]:
