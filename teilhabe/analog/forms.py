@@ -171,15 +171,9 @@ def _section_label(node) -> str:
 
 
 def section_choices(nodes) -> list:
-    """The sections of a draft for the select, grouped by their top-level section (a field of action, the
-    introduction, …) and indented by depth: ``[("", none), (group label, [(id, label), …]), …]``."""
-    choices = [("", _("None: a contribution of its own"))]
-    for node in nodes:
-        if node.depth == 0:
-            group = []
-            choices.append((f"{node.number} {node.title}", group))
-        group.append((node.id, _section_label(node)))
-    return choices
+    """The sections of a draft for the select, in reading order, indented by depth below their top-level section
+    (a field of action, the introduction, …), each with its number: ``[("", none), (id, label), …]``."""
+    return [("", _("None: a contribution of its own")), *((node.id, _section_label(node)) for node in nodes)]
 
 
 def remembered(data: dict) -> dict:
