@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from teilhabe.accounts.models import Role
@@ -594,3 +594,16 @@ def test_the_drafts_field_section_keeps_the_groups_field(people, group, draft, c
     assert response.context["form"].errors["field_of_action"]
     field.refresh_from_db()
     assert (field.title, field.field_of_action_id) == ("Bildung", group.field_of_action_id)
+
+
+def test_adoption_page_links_the_comparison_of_the_working_draft(people, group, draft, coordinator):
+    services.group_draft_start(user=coordinator, group=group)
+    services.version_publish_for_consultation(user=coordinator, version=draft)
+    services.group_draft_adopt(user=coordinator, group=group)
+    page = client_of(coordinator).get(url("group_adopt", pk=group.pk)).content.decode()
+    assert url("work_editor", slug=draft.process.slug, number=2) in page
+    try:
+        compare = url("diff", slug=draft.process.slug)
+    except NoReverseMatch:
+        pytest.skip("the comparison page (diff.py) is not there")
+    assert f"{compare}?von=1&amp;zu=2&amp;nur=on" in page
