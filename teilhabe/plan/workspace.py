@@ -30,9 +30,13 @@ import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -242,12 +246,110 @@ def _editor_items(editor: Editor, nodes, *, can_edit, can_translate, can_comment
             )
             if can_edit:
                 item.adds = [
-                    (ADD_LABELS[kind], editor.add_url(kind, node.key)) for kind in editor.kinds_below(node.kind)
+                    (_add_label(kind, node.kind), editor.add_url(kind, node.key))
+                    for kind in editor.kinds_below(node.kind)
                 ]
             items.append(item)
         return items
 
     return build(nodes)
+
+
+def _amount(value) -> str:
+    """An amount of euros with two decimals and the reader's separators (as ``floatformat:"2g"``)."""
+    return formats.number_format(value, decimal_pos=2, force_grouping=True)
+
+
+KIND_LABELS = {
+    SectionKind.TEXT: gettext_lazy("Text section"),
+    SectionKind.FIELD: gettext_lazy("Field of action"),
+    SectionKind.GOAL: gettext_lazy("Goal"),
+    SectionKind.MEASURE: gettext_lazy("Measure"),
+}
+
+
+def _tree_html(items, request) -> str:
+    """The editor's tree as HTML, written here rather than by a template: a plan has a few hundred sections, and
+    each value is escaped as a template would (``docs/rendering.md``, layer 3)."""
+    csrf = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+    kinds = {kind: escape(str(label)) for kind, label in KIND_LABELS.items()}
+    words = {
+        "section_edit": escape(_("Change")),
+        "section_remove": escape(_("Remove")),
+        "section_translate": escape(_("Translations")),
+        "section_comment": escape(_("Enter a comment from paper")),
+    }
+    move = {"up": escape(_("Move up")), "down": escape(_("Move down"))}
+    out: list[str] = []
+
+    def date(value) -> str:
+        if value is None:
+            return ""
+        return f'<time datetime="{value.isoformat()}">{escape(formats.date_format(value, "SHORT_DATE_FORMAT"))}</time>'
+
+    def walk(items) -> None:
+        out.append('<ol class="plan-work-tree-list">')
+        for item in items:
+            node = item.node
+            name = f"{escape(node.number)} {escape(node.title)}"
+            hidden = f'<span class="visually-hidden"> {name}</span>'
+            out.append(
+                f'<li class="plan-work-node plan-work-node-{escape(node.kind)}" id="s-{escape(node.key)}">'
+                f'<h{item.level} class="plan-work-node-title"><span class="plan-work-number">{escape(node.number)}'
+                f'</span> <bdi lang="de">{escape(node.title)}</bdi></h{item.level}>'
+            )
+            facts = [kinds[node.kind]]
+            if node.kind == SectionKind.MEASURE:
+                facts[0] += f' <bdi lang="de">{escape(node.measure_code)}</bdi>'
+                facts.append(
+                    f'<span class="plan-status plan-status-{escape(node.status)}">{escape(node.status_label)}</span>'
+                )
+                if node.department:
+                    facts.append(f'<bdi lang="de">{escape(node.department)}</bdi>')
+                if node.budget is not None:
+                    amount = _("%(amount)s EUR") % {"amount": _amount(node.budget)}
+                    facts.append(f"<bdi>{escape(amount)}</bdi>")
+                if node.start or node.end:
+                    facts.append(f"<bdi>{date(node.start)} – {date(node.end)}</bdi>")
+            if item.comments:
+                counted = ngettext("%(count)d comment", "%(count)d comments", item.comments)
+                facts.append(escape(counted % {"count": item.comments}))
+            out.append(f'<p class="meta">{" · ".join(facts)}</p>')
+            if node.body:
+                body = escape(Truncator(node.body).words(50))
+                out.append(f'<div class="user-text plan-work-body" lang="de" dir="auto">{body}</div>')
+            actions = []
+            urls = item.urls
+            if "section_edit" in urls:
+                actions.append(f'<a href="{escape(urls["section_edit"])}">{words["section_edit"]}{hidden}</a>')
+            if "section_move" in urls:
+                for direction, shown in (("up", not item.first), ("down", not item.last)):
+                    if shown:
+                        actions.append(
+                            f'<form method="post" action="{escape(urls["section_move"])}">{csrf}'
+                            f'<input type="hidden" name="direction" value="{direction}">'
+                            f'<button type="submit" class="link-button">{move[direction]}{hidden}</button></form>'
+                        )
+            for key in ("section_remove", "section_translate", "section_comment"):
+                if key in urls:
+                    actions.append(f'<a href="{escape(urls[key])}">{words[key]}{hidden}</a>')
+            if item.adds:
+                below = escape(_("below %(number)s") % {"number": node.number})
+                for label, url in item.adds:
+                    actions.append(
+                        f'<a href="{escape(url)}">{escape(label)}<span class="visually-hidden"> {below}</span></a>'
+                    )
+            if actions:
+                out.append('<ul class="plan-work-actions">')
+                out.extend(f"<li>{action}</li>" for action in actions)
+                out.append("</ul>")
+            if item.children:
+                walk(item.children)
+            out.append("</li>")
+        out.append("</ol>")
+
+    walk(items)
+    return mark_safe("".join(out))  # noqa: S308  (every value above is escaped)
 
 
 @login_required
@@ -272,7 +374,8 @@ def editor_view(request, editor: Editor, *, error=None, status=200):
         {
             "editor": editor,
             "process": editor.process,
-            "items": items,
+            "tree_html": _tree_html(items, request) if items else "",
+            "toc": [(node.number, node.title, node.anchor) for node in tree.roots],
             "section_count": len(tree.nodes),
             "can_edit": can_edit,
             "can_comment": can_comment,
@@ -876,6 +979,49 @@ def section_comment_view(request, slug, number, key):
 # == measures: their status ======================================================================================
 
 
+def _measure_rows_html(rows, process) -> str:
+    """The rows of the measures list, written here rather than by a template (a plan has about a hundred
+    measures); every value escaped as a template would."""
+    sentinel = 987654321
+    url = reverse("plan:work_measure", kwargs={"slug": process.slug, "pk": sentinel})
+    labels = {
+        "department": escape(_("Department")),
+        "status": escape(_("Status")),
+        "money": escape(_("Budget and spending")),
+        "since": escape(_("since")),
+        "change": escape(_("Change status")),
+    }
+    out = []
+    for row in rows:
+        place = ""
+        if row.number:
+            where = _("%(number)s in version %(version)s") % {"number": row.number, "version": row.version_number}
+            place = f'<br><span class="meta">{escape(where)}</span>'
+        since = ""
+        if row.status_date:
+            shown = escape(formats.date_format(row.status_date, "SHORT_DATE_FORMAT"))
+            since = (
+                f'<br><span class="meta">{labels["since"]} '
+                f'<time datetime="{row.status_date.isoformat()}">{shown}</time></span>'
+            )
+        money = []
+        if row.budget is not None:
+            money.append(escape(_("%(amount)s EUR planned") % {"amount": _amount(row.budget)}))
+        if row.spent is not None:
+            money.append(escape(_("%(amount)s EUR spent") % {"amount": _amount(row.spent)}))
+        out.append(
+            f'<tr><th scope="row"><bdi class="plan-work-code">{escape(row.code)}</bdi> '
+            f"<bdi>{escape(row.title or '–')}</bdi>{place}</th>"
+            f'<td data-label="{labels["department"]}"><bdi>{escape(row.department or "–")}</bdi></td>'
+            f'<td data-label="{labels["status"]}"><span class="plan-status plan-status-{escape(row.status)}">'
+            f"{escape(row.status_label)}</span>{since}</td>"
+            f'<td data-label="{labels["money"]}">{"<br>".join(money) or "–"}</td>'
+            f'<td><a href="{escape(url.replace(str(sentinel), str(row.pk)))}">{labels["change"]}'
+            f'<span class="visually-hidden"> {escape(row.code)}</span></a></td></tr>'
+        )
+    return mark_safe("".join(out))  # noqa: S308  (every value above is escaped)
+
+
 @login_required
 def measures_view(request, slug):
     """The measures of a process for the staff: a coordinator sees all, department staff those of their
@@ -905,6 +1051,7 @@ def measures_view(request, slug):
             "process": process,
             "form": form,
             "rows": rows,
+            "rows_html": _measure_rows_html(rows, process),
             "filtered": any(filters.values()),
             "restricted": scope is not None,
             "crumbs": _crumbs(process) if _may_work(request.user, process) else _crumbs(process)[:1],

@@ -667,3 +667,15 @@ def test_a_measure_of_another_process_or_none_is_404(draft, coordinator, process
     assert client.get(url("work_measure", closed_process, pk=measure.pk)).status_code == 404
     assert client.get(url("work_measure", process, pk="abc")).status_code == 404
     assert client.get(url("work_measure", process, pk=str(2**70))).status_code == 404
+
+
+def test_the_tree_and_the_measures_list_escape_what_they_show(
+    draft, coordinator, process, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        section = measure_section(draft, "M-001")
+        services.section_update(user=coordinator, section=section, title="<b>fett</b>", body='"<script>x</script>')
+    client = client_of(coordinator)
+    for address in (url("work_editor", process, number=1), url("work_measures", process)):
+        html = client.get(address).content.decode()
+        assert "&lt;b&gt;fett&lt;/b&gt;" in html and "<b>fett</b>" not in html and "<script>x" not in html
