@@ -500,3 +500,25 @@ class ExpertMeetingForm(forms.Form):
         help_text=_("Who took part, what was discussed, what was agreed."),
     )
 
+
+# Comparing versions (diff.py) ---------------------------------------------------------------------------------
+
+
+class VersionCompareForm(forms.Form):
+    """Which two versions to compare (numbers of versions the reader may see), and whether to leave out the
+    unchanged sections. A GET form: ``von``, ``zu`` and ``nur`` are the page's query parameters."""
+
+    von = forms.ChoiceField(label=_("From version"))
+    zu = forms.ChoiceField(label=_("To version"))
+    nur = forms.BooleanField(label=_("Only the changes"), required=False)
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["von"].choices = choices
+        self.fields["zu"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        if data.get("von") and data.get("von") == data.get("zu"):
+            self.add_error("zu", _("Please choose two different versions."))
+        return data

@@ -3,7 +3,7 @@
 
 from django.urls import path  # noqa: F401  (the sections below add their paths)
 
-from teilhabe.plan import groups, views, workspace
+from teilhabe.plan import diff, documents, groups, views, workspace
 
 app_name = "plan"
 
@@ -14,7 +14,14 @@ urlpatterns = [
     path("p/<slug:slug>/plan/fassung/<str:number>/abschnitt/<str:key>/", views.section_view, name="section"),
     path("p/<slug:slug>/plan/massnahmen/", views.measures_view, name="measures"),
     path("p/<slug:slug>/plan/massnahmen/<str:code>/", views.measure_view, name="measure"),
-    # Documents and comparison (documents.py, diff)
+    # Documents and comparison (documents.py, diff.py)
+    path("p/<slug:slug>/plan/vergleich/", diff.diff_view, name="diff"),
+    path("p/<slug:slug>/plan/fassung/<str:number>/plan.pdf", documents.pdf_view, name="pdf"),
+    path(
+        "p/<slug:slug>/plan/fassung/<str:number>/massnahmen.<str:format>",
+        documents.measures_file_view,
+        name="measures_file",
+    ),
     # Coordinators' plan workspace (workspace.py)
     path("verwaltung/p/<slug:slug>/plan/", workspace.versions_view, name="work_versions"),
     path("verwaltung/p/<slug:slug>/plan/neu/", workspace.version_create_view, name="work_version_create"),
