@@ -46,6 +46,9 @@ def main() -> int:
     from benchmarks.events import event_pages, prepare_events
 
     data["events"] = prepare_events(meta["process_slug"])
+    from benchmarks.plan import plan_pages, prepare_plan  # issue 11: a plan of 300 measures in two versions
+
+    data["plan"] = prepare_plan(meta["process_slug"])
 
     # Plain static storage: templates render {% static %} without a collected manifest.
     plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
@@ -53,6 +56,7 @@ def main() -> int:
     with override_settings(STORAGES=storages, DEBUG=False, RATELIMIT_ENABLE=False):
         pages = pages_to_measure(meta["process_slug"]) + answer_pages(meta["process_slug"])
         pages += event_pages(meta["process_slug"])
+        pages += plan_pages(meta["process_slug"])
         log(f"bench: timing {len(pages)} pages, {warmup} warm-up + {requests} timed requests each")
         load_before = machine_facts()["load_average_1m"]
         # First what rendering costs (the page cache off: a signed-in reader, or the first anonymous one), then
@@ -95,6 +99,10 @@ def main() -> int:
 
     paper_result = paper_operation()
     failures += [f"{paper_result['name']}: {paper_result['error']}"] if "error" in paper_result else []
+    from benchmarks.plan import plan_markdown, plan_operations  # issue 11: the comparison and the PDF
+
+    plan_result = plan_operations(meta["process_slug"])
+    failures += [f"{plan_result['name']}: {plan_result['error']}"] if "error" in plan_result else []
     throughput_report = None
     if throughput:
         from benchmarks.throughput import run_throughput
@@ -116,12 +124,14 @@ def main() -> int:
     report["operations"] = operations
     report["import"] = import_result
     report["paper_forms"] = paper_result
+    report["plan"] = plan_result
     report["analog_entry"] = analog_entry
     summary = write_report(report, slow_queries, throughput=throughput_report, profile=profile_report)
     summary += operations_markdown(operations)
     summary += analog_entry["markdown"]
     summary += imports_markdown(import_result)
     summary += paper_markdown(paper_result)
+    summary += plan_markdown(plan_result, [page for page in results if page["name"].startswith("plan: ")])
     SUMMARY_PATH.write_text(summary)
     print()
     print(summary)
