@@ -492,6 +492,19 @@ def _page_versions(request, slug):
     return plan_page_versions(slug)
 
 
+def _with_defaults(query: dict, versions: list[PlanVersion], defaults: dict) -> dict:
+    """The query with what it leaves out: ``?zu=N`` alone compares N with the version before it (a version's
+    page links so), ``?von=N`` alone N with the newest; neither, the two newest."""
+    data = dict(query)
+    numbers = [str(version.number) for version in versions]
+    if "von" not in data and data.get("zu") in numbers:
+        index = numbers.index(data["zu"])
+        data["von"] = numbers[index - 1] if index > 0 else data["zu"]
+    data.setdefault("von", defaults.get("von", ""))
+    data.setdefault("zu", numbers[-1] if numbers else "")
+    return data
+
+
 @cache_public_page(_page_versions, params=("von", "zu", "nur"))
 def diff_view(request, slug):
     """``/p/<slug>/plan/vergleich/?von=N&zu=M``: what changed from version N to version M. Without parameters,
@@ -509,7 +522,8 @@ def diff_view(request, slug):
     if len(versions) >= 2:
         defaults = {"von": str(versions[-2].number), "zu": str(versions[-1].number)}
     bound = any(name in request.GET for name in ("von", "zu", "nur"))
-    form = VersionCompareForm({**defaults, **request.GET.dict()} if bound else None, choices=choices, initial=defaults)
+    data = _with_defaults(request.GET.dict(), versions, defaults) if bound else None
+    form = VersionCompareForm(data, choices=choices, initial=defaults)
     comparison, status = None, 200
     if bound and not form.is_valid():
         status = 400

@@ -219,6 +219,21 @@ def test_page_compares_the_two_newest_published_versions_by_default(client, publ
     assert "plan-diff-collapsed" not in only.content.decode() and "Neue Maßnahme" in only.content.decode()
     backwards = client.get(_url(process, von=2, zu=1), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "1 section added" in backwards and "1 section removed" in backwards  # the introduction came back
+    # A version's page links to ?zu=N: N compared with the version before it.
+    alone = client.get(_url(process, zu=2), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 section added" in alone and '<option value="1" selected>' in alone
+    assert client.get(_url(process, zu=1)).status_code == 400  # nothing before version 1
+
+
+def test_links_to_the_documents_and_the_changes_of_a_version(published_pair, process):
+    from django.template.loader import render_to_string
+
+    first, second = published_pair
+    with translation.override("en"):
+        html = render_to_string("plan/_diff_links.html", {"process": process, "version": second})
+        assert "/p/lip/plan/fassung/2/plan.pdf" in html and "/p/lip/plan/fassung/2/massnahmen.ods" in html
+        assert "/p/lip/plan/vergleich/?zu=2" in html
+        assert "vergleich" not in render_to_string("plan/_diff_links.html", {"process": process, "version": first})
 
 
 def test_titles_with_markup_are_escaped_on_the_page(client, draft, coordinator, process):
