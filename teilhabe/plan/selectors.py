@@ -661,15 +661,15 @@ class LinkedMeasure:
     with_decision: bool
 
 
-def _measure_choice_rows(process_id: int, language: str) -> list[tuple[int, str, str]]:
-    """(id, code and newest title, status label) of every measure of a process, by code; cached until the plan or
-    a text changes."""
+def _measure_choice_rows(process_id: int, language: str) -> list[tuple[int, str, str, bool]]:
+    """(id, code and newest title, status label, whether a version holds it) of every measure of a process, by
+    code; cached until the plan or a text changes. A measure only in an expert group's draft has no version yet."""
     versions = cache_versions_many([(PLAN_NAMESPACE, process_id), (CONTENT_NAMESPACE, "site")])
-    key = f"plan-measure-choices:{process_id}:{language}:{':'.join(str(v) for v in versions.values())}"
+    key = f"plan-measure-options:{process_id}:{language}:{':'.join(str(v) for v in versions.values())}"
     rows = cache.get(key)
     if rows is None:
         rows = [
-            (row.pk, f"{row.code} {row.title}".strip(), row.status_label)
+            (row.pk, f"{row.code} {row.title}".strip(), row.status_label, row.version_number is not None)
             for row in _measure_rows(Measure.objects.filter(process_id=process_id).order_by("code"), language)
         ]
         cache.set(key, rows, TREE_SECONDS)
@@ -677,9 +677,9 @@ def _measure_choice_rows(process_id: int, language: str) -> list[tuple[int, str,
 
 
 def contribution_measure_box(contribution_id: int, process_id: int, language: str):
-    """What the work page's box "Measures this contribution led to" shows: the linked measures and the ones that
-    can still be linked, as (id, label) choices. Cached until the plan (links, statuses, sections) or a text
-    changes, so that the work page asks the database nothing more for it."""
+    """What the work page's box "Measures this contribution led to" shows: the linked measures and, as (id, label)
+    choices, the measures of the plan's versions that can still be linked. Cached until the plan (links,
+    statuses, sections) or a text changes, so that the work page asks the database nothing more for it."""
     versions = cache_versions_many([(PLAN_NAMESPACE, process_id), (CONTENT_NAMESPACE, "site")])
     key = f"plan-links:{contribution_id}:{':'.join(str(v) for v in versions.values())}"
     links = cache.get(key)
@@ -688,19 +688,14 @@ def contribution_measure_box(contribution_id: int, process_id: int, language: st
             MeasureLink.objects.filter(contribution_id=contribution_id).values_list("measure_id", "disposition_id")
         )
         cache.set(key, links, TREE_SECONDS)
-    choices = _measure_choice_rows(process_id, language)
+    rows = _measure_choice_rows(process_id, language)
     linked = dict(links)
     shown = [
         LinkedMeasure(pk, label, status_label, linked[pk] is not None)
-        for pk, label, status_label in choices
+        for pk, label, status_label, _in_plan in rows
         if pk in linked
     ]
-    return shown, [(pk, label) for pk, label, _status in choices if pk not in linked]
-
-
-def measure_choice_ids(process_id: int, language: str) -> list[tuple[int, str]]:
-    """Every measure of a process as (id, label) choices, cached like the work page's box."""
-    return [(pk, label) for pk, label, _status in _measure_choice_rows(process_id, language)]
+    return shown, [(pk, label) for pk, label, _status, in_plan in rows if in_plan and pk not in linked]
 
 
 def staff_plan_processes(user) -> list[Process]:

@@ -189,3 +189,17 @@ def test_the_staff_start_page_links_the_plan(routed, coordinator, personas):
         client_of(personas["department_staff"]).get(reverse("plan:work_measures", kwargs={"slug": "lip"})).status_code
         == 200
     )
+
+
+def test_a_measure_only_in_an_expert_groups_draft_is_not_offered(
+    routed, coordinator, process, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        group = services.expert_group_create(
+            user=coordinator, process=process, field_of_action=process.fields_of_action.first(), name="Fachgruppe"
+        )
+        services.group_draft_start(user=coordinator, group=group)
+        goal = group.draft_sections.get(kind=SectionKind.GOAL)
+        new = services.section_add(user=coordinator, owner=group, kind=SectionKind.MEASURE, parent=goal, title="Neu")
+    page = client_of(coordinator).get(work_url(routed)).content.decode()
+    assert page.count('name="measures"') == 3 and f'name="measures" value="{new.measure_id}"' not in page
