@@ -9,33 +9,86 @@ they count bump the process's cache version when they commit, so the next page r
 """
 
 from django.core.cache import cache
-from django.db.models import Count, Sum
+from django.db import connection
+from django.db.models import Count, IntegerField, Sum, Value
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 
 from teilhabe.administration.models import AnswerPath, AnswerState
 from teilhabe.administration.selectors import ANSWER_NAMESPACE
 from teilhabe.contributions.models import Channel, Contribution, ContributionTally, Status
 from teilhabe.contributions.selectors import LISTS_NAMESPACE
-from teilhabe.contributions.tallies import tally_counts_by, tally_totals
 from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version, cache_versions_many
 from teilhabe.events.models import PUBLIC_STATES, Event, EventState, EventType, Registration, RegistrationState
 from teilhabe.events.selectors import EVENTS_NAMESPACE
 
 CACHE_SECONDS = 300
 
+# Each figure's query, compiled by the ORM once per worker and database (as the process's children are, see
+# ``processes.selectors``): an emptied cache computes every figure of the process page afresh, and building and
+# compiling a dozen querysets cost as much as running them.
+_compiled: dict[tuple[str, str], tuple[str, tuple]] = {}
+_ANY_PROCESS = -987_654_321  # stands for the process's id while a query is compiled
+
+
+def _rows(name: str, build, process) -> list[tuple]:
+    """The rows of ``build(process id)``, a ``values_list`` query of plain columns, counts and sums (no values that
+    need the ORM's converters), by its SQL compiled once per worker."""
+    key = (connection.vendor, name)
+    compiled = _compiled.get(key)
+    if compiled is None:
+        sql, params = build(_ANY_PROCESS).query.sql_with_params()
+        compiled = _compiled[key] = (sql, tuple(params))
+    sql, params = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [process.pk if param == _ANY_PROCESS else param for param in params])
+        return cursor.fetchall()
+
 
 def published_contributions(*, process):
     return Contribution.objects.filter(process=process, status=Status.PUBLISHED)
 
 
-def published_totals(*, process) -> dict:
+def published_by_channel(*, process) -> dict[str, tuple[int, int, int, int]]:
+    """The process's published tallies summed per channel, in one query: (contributions, online supports, supports
+    counted at events, comments) of every channel that occurs. Every figure of published contributions is read from
+    it (the totals, the split by channel, the answerable ones); cached under the process's figures version. The
+    functions reading it take it as ``published`` when a page shows more of them (its cache entry is then read
+    once)."""
+    key = f"published-by-channel:{process.pk}:{cache_version(FIGURES_NAMESPACE, process.pk)}"
+    found = cache.get(key)
+    if found is None:
+        rows = _rows("published-by-channel", _published_by_channel, process)
+        # A tally row's amounts are sums over the contributions it counts: a channel without contributions has none.
+        found = {channel: tuple(int(amount) for amount in amounts) for channel, *amounts in rows if amounts[0]}
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _published_by_channel(process_id):
+    return (
+        ContributionTally.objects.filter(process_id=process_id, status=Status.PUBLISHED)
+        .values_list("channel")
+        .annotate(
+            contributions=Sum("contributions"),
+            supports=Sum("supports"),
+            analog_supports=Sum("analog_supports"),
+            comments=Sum("comments"),
+        )
+        .order_by()
+    )
+
+
+def published_totals(*, process, published: dict | None = None) -> dict:
     """The sums of the process's published tallies (contributions, online supports, supports counted at events,
     comments), cached under its figures version."""
-    key = f"published-totals:{process.pk}:{cache_version(FIGURES_NAMESPACE, process.pk)}"
-    totals = cache.get(key)
-    if totals is None:
-        totals = tally_totals(process=process, status=Status.PUBLISHED)
-        cache.set(key, totals, CACHE_SECONDS)
-    return totals
+    by_channel = (published if published is not None else published_by_channel(process=process)).values()
+    return {
+        "contributions": sum(row[0] for row in by_channel),
+        "supports": sum(row[1] for row in by_channel),
+        "analog_supports": sum(row[2] for row in by_channel),
+        "comments": sum(row[3] for row in by_channel),
+    }
 
 
 def process_figures(*, process, totals: dict | None = None) -> dict:
@@ -60,73 +113,108 @@ def support_figures(*, process, totals: dict | None = None) -> dict[str, int]:
     return {"supports": online + analog, "online": online, "analog": analog}
 
 
-def contributions_by_channel(*, process) -> dict[str, int]:
+def contributions_by_channel(*, process, published: dict | None = None) -> dict[str, int]:
     """Published contributions per channel (from the tallies); only channels that occur are keys."""
-    return tally_counts_by(process=process, status=Status.PUBLISHED, fields=["channel"])["channel"]
+    published = published if published is not None else published_by_channel(process=process)
+    return {channel: row[0] for channel, row in published.items()}
 
 
 ANSWERED_STATES = (AnswerState.STATEMENT_PUBLISHED, AnswerState.DISPOSED)
 
 
-def answer_counts(*, process) -> dict:
-    """The counts both answer figures are made of: answer paths per (state, channel), and answerable contributions
-    per channel. Read from the answer paths' (process, state, channel) index; the few contributions removed after
-    they were routed are taken off by a count that starts from the (process, status) index; the answerable ones
-    are the published tallies plus the analog input kept unpublished without consent. Cached under the versions
-    that change them: the answer path's (every answer service) and the process's lists (a contribution arriving,
-    published, removed) — not under every support or comment.
-    """
-    versions = cache_versions_many([(ANSWER_NAMESPACE, process.pk), (LISTS_NAMESPACE, process.pk)])
-    key = f"answer-counts:{process.pk}:" + ":".join(str(version) for version in versions.values())
-    counts = cache.get(key)
-    if counts is not None:
-        return counts
-    paths = {}
-    for state, channel, count in (
-        AnswerPath.objects.filter(process=process).values_list("state", "channel").annotate(n=Count("*")).order_by()
-    ):
-        paths[(state, channel)] = count
-    # A routed contribution leaves the answerable ones only by being removed: moderation publishes or removes,
-    # and a contribution awaiting confirmation or pre-moderation was never answerable (no path).
-    removed = Contribution.objects.filter(process=process, status=Status.REMOVED)
-    for state, channel, count in (
-        AnswerPath.objects.filter(contribution_id__in=removed.values("pk"))
+def _answer_paths(every_state: bool):
+    in_scope = {} if every_state else {"state__in": ANSWERED_STATES}
+    return lambda process_id: (
+        AnswerPath.objects.filter(process_id=process_id, **in_scope)
         .values_list("state", "channel")
         .annotate(n=Count("*"))
         .order_by()
-    ):
-        paths[(state, channel)] -= count
-    answerable = dict(tally_counts_by(process=process, status=Status.PUBLISHED, fields=["channel"])["channel"])
-    for channel, count in (
-        Contribution.objects.filter(process=process, status=Status.IN_MODERATION, publication_consent=False)
+    )
+
+
+def _answer_paths_removed(every_state: bool):
+    in_scope = {} if every_state else {"state__in": ANSWERED_STATES}
+    return lambda process_id: (
+        AnswerPath.objects.filter(
+            contribution_id__in=Contribution.objects.filter(process_id=process_id, status=Status.REMOVED).values("pk"),
+            **in_scope,
+        )
+        .values_list("state", "channel")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+
+
+def _answerable_unpublished(process_id):
+    """Analog input kept unpublished for want of consent, per channel: answerable too."""
+    return (
+        Contribution.objects.filter(process_id=process_id, status=Status.IN_MODERATION, publication_consent=False)
         .exclude(channel=Channel.ONLINE)
         .values_list("channel")
         .annotate(n=Count("*"))
         .order_by()
-    ):
+    )
+
+
+def answer_counts(*, process, every_state: bool = False, published: dict | None = None) -> dict:
+    """The counts the answer figures are made of: answer paths per (state, channel), and answerable contributions
+    per channel. The paths of the answered states only (what ``answered_figures`` and ``answer_figures_by_channel``
+    need; a fifth of the time of all paths at 30,000 of them), or with ``every_state`` those of every state (for the
+    split by state of ``answer_figures``).
+
+    Read from the answer paths' (process, state, channel) index; the few contributions removed after they were
+    routed are taken off by a count that starts from the (process, status) index; the answerable ones are the
+    published contributions per channel (``published_by_channel``) plus the analog input kept unpublished without
+    consent. Cached under the versions that change them: the answer path's (every answer service) and the process's
+    lists (a contribution arriving, published, removed) — not under every support or comment.
+    """
+    versions = cache_versions_many([(ANSWER_NAMESPACE, process.pk), (LISTS_NAMESPACE, process.pk)])
+    scope = "every" if every_state else "answered"
+    key = f"answer-counts:{scope}:{process.pk}:" + ":".join(str(version) for version in versions.values())
+    counts = cache.get(key)
+    if counts is not None:
+        return counts
+    paths = {}
+    for state, channel, count in _rows(f"answer-paths:{scope}", _answer_paths(every_state), process):
+        paths[(state, channel)] = count
+    # A routed contribution leaves the answerable ones only by being removed: moderation publishes or removes,
+    # and a contribution awaiting confirmation or pre-moderation was never answerable (no path).
+    for state, channel, count in _rows(f"answer-paths-removed:{scope}", _answer_paths_removed(every_state), process):
+        paths[(state, channel)] -= count
+    answerable = contributions_by_channel(process=process, published=published)
+    for channel, count in _rows("answerable-unpublished", _answerable_unpublished, process):
         answerable[channel] = answerable.get(channel, 0) + count
-    counts = {"paths": paths, "answerable": answerable}
+    counts = {"paths": paths, "answerable": answerable, "every_state": every_state}
     cache.set(key, counts, CACHE_SECONDS)
     return counts
 
 
-def answer_figures(*, process, counts: dict | None = None) -> dict:
+def answered_figures(*, process, counts: dict | None = None) -> dict:
     """How many contributions of the process are answered (a statement published, or decided) out of those that
-    get an answer, and how many are in each answer state (docs/metrics.md, "answered"). ``counts``: what
-    ``answer_counts`` returned, when a page shows both answer figures (its cache entry is then read once)."""
+    get an answer (docs/metrics.md, "answered"): ``answer_figures`` without the split by state, from the paths of
+    the answered states only. ``counts``: what ``answer_counts`` returned, when a page shows more answer figures
+    (its cache entry is then read once)."""
     counts = counts or answer_counts(process=process)
+    return {
+        "answered": sum(count for (state, _channel), count in counts["paths"].items() if state in ANSWERED_STATES),
+        "answerable": sum(counts["answerable"].values()),
+    }
+
+
+def answer_figures(*, process, counts: dict | None = None) -> dict:
+    """``answered_figures``, and how many contributions are in each answer state (docs/metrics.md, "answered").
+    ``counts``: what ``answer_counts(every_state=True)`` returned."""
+    counts = counts or answer_counts(process=process, every_state=True)
+    if not counts["every_state"]:
+        raise ValueError("the split by state needs the counts of every state: answer_counts(every_state=True)")
     by_state = dict.fromkeys(AnswerState.values, 0)
     for (state, _channel), count in counts["paths"].items():
         by_state[state] += count
-    answerable = sum(counts["answerable"].values())
-    by_state[AnswerState.RECEIVED] = answerable - sum(
+    figures = answered_figures(process=process, counts=counts)
+    by_state[AnswerState.RECEIVED] = figures["answerable"] - sum(
         count for state, count in by_state.items() if state != AnswerState.RECEIVED
     )
-    return {
-        "answered": sum(by_state[state] for state in ANSWERED_STATES),
-        "answerable": answerable,
-        "by_state": by_state,
-    }
+    return {**figures, "by_state": by_state}
 
 
 # Split by channel --------------------------------------------------------------------------------------------
@@ -134,30 +222,15 @@ def answer_figures(*, process, counts: dict | None = None) -> dict:
 # form, …): the split's values add up to the figure.
 
 
-def process_figures_by_channel(*, process) -> dict[str, dict[str, int]]:
+def process_figures_by_channel(*, process, published: dict | None = None) -> dict[str, dict[str, int]]:
     """``process_figures`` per channel: published contributions, their supports (online and counted at events) and
     published comments, from the published tallies (only channels that occur are keys)."""
-    key = f"figures-by-channel:2:{process.pk}:{cache_version(FIGURES_NAMESPACE, process.pk)}"
-    figures = cache.get(key)
-    if figures is None:
-        rows = (
-            ContributionTally.objects.filter(process=process, status=Status.PUBLISHED, contributions__gt=0)
-            .values_list("channel")
-            .annotate(
-                contributions=Sum("contributions"),
-                supports=Sum("supports"),
-                comments=Sum("comments"),
-                analog_supports=Sum("analog_supports"),
-            )
-            .order_by()
-        )
-        # Supports as in process_figures: online and counted at events, under the contribution's channel.
-        figures = {
-            channel: {"contributions": contributions, "supports": supports + analog_supports, "comments": comments}
-            for channel, contributions, supports, comments, analog_supports in rows
-        }
-        cache.set(key, figures, CACHE_SECONDS)
-    return figures
+    published = published if published is not None else published_by_channel(process=process)
+    # Supports as in process_figures: online and counted at events, under the contribution's channel.
+    return {
+        channel: {"contributions": contributions, "supports": supports + analog_supports, "comments": comments}
+        for channel, (contributions, supports, analog_supports, comments) in published.items()
+    }
 
 
 def answer_figures_by_channel(*, process, counts: dict | None = None) -> dict[str, dict[str, int]]:
@@ -178,6 +251,48 @@ def answer_figures_by_channel(*, process, counts: dict | None = None) -> dict[st
 # Events ------------------------------------------------------------------------------------------------------
 
 
+def _aggregated(queryset, **aggregates):
+    """``queryset.aggregate(**aggregates)`` as a query to compile: one row of the aggregates, without the GROUP BY
+    that ``values_list(column).annotate(…)`` would add (for which SQLite would rather walk an index on the column
+    and look up every row than read the table once)."""
+    return queryset.order_by().values(whole=Value(1)).annotate(**aggregates).values_list(*aggregates)
+
+
+def _events_by_state(process_id):
+    return Event.objects.filter(process_id=process_id).values_list("state", "type").annotate(n=Count("*")).order_by()
+
+
+def _events_attendance(process_id):
+    """The head counts of the held events (from the index ``event_attendance`` alone)."""
+    return _aggregated(
+        Event.objects.filter(process_id=process_id, state=EventState.HELD),
+        people=Sum("attendance_total"),
+        counted=Count("attendance_total"),
+    )
+
+
+def _events_registered(process_id):
+    return _aggregated(
+        Registration.objects.filter(event__process_id=process_id, state=RegistrationState.CONFIRMED), n=Count("*")
+    )
+
+
+def _events_summary(process_id):
+    """The confirmed registrations that were deleted after the retention period, kept as counts on their event."""
+    confirmed = Cast(KT(f"registration_summary__{RegistrationState.CONFIRMED}"), IntegerField())
+    return _aggregated(Event.objects.filter(process_id=process_id).exclude(registration_summary={}), n=Sum(confirmed))
+
+
+def _events_results(process_id):
+    """Published contributions that came out of an event, per channel."""
+    return (
+        Contribution.objects.filter(process_id=process_id, status=Status.PUBLISHED, event__isnull=False)
+        .values_list("channel")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+
+
 def event_figures(*, process) -> dict:
     """The events of a process and what came of them (docs/metrics.md, "Events"): events per state and per type,
     held events, the people who attended them (head counts), the people registered for them, and their results
@@ -192,32 +307,24 @@ def event_figures(*, process) -> dict:
     figures = cache.get(key)
     if figures is not None:
         return figures
-    events = Event.objects.filter(process=process).order_by()
     by_state = dict.fromkeys(EventState.values, 0)
     by_type = dict.fromkeys(EventType.values, 0)
-    for state, kind, count in events.values_list("state", "type").annotate(n=Count("*")):
+    for state, kind, count in _rows("events-by-state", _events_by_state, process):
         by_state[state] += count
         if state in PUBLIC_STATES:
             by_type[kind] += count
-    held = events.filter(state=EventState.HELD)
-    attendance = held.aggregate(people=Sum("attendance_total"), counted=Count("attendance_total"))
-    registered = Registration.objects.filter(event__process=process, state=RegistrationState.CONFIRMED).count()
-    for summary in events.exclude(registration_summary={}).values_list("registration_summary", flat=True):
-        registered += int((summary or {}).get(RegistrationState.CONFIRMED, 0))
-    results_by_channel = dict(
-        Contribution.objects.filter(process=process, status=Status.PUBLISHED, event__isnull=False)
-        .values_list("channel")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
+    [(people, counted)] = _rows("events-attendance", _events_attendance, process)
+    [(registered,)] = _rows("events-registered", _events_registered, process)
+    [(registered_before,)] = _rows("events-registered-before", _events_summary, process)
+    results_by_channel = dict(_rows("events-results", _events_results, process))
     figures = {
         "events": sum(by_state[state] for state in PUBLIC_STATES),
         "by_state": by_state,
         "by_type": by_type,
         "held": by_state[EventState.HELD],
-        "attendance": attendance["people"] or 0,
-        "attendance_counted": attendance["counted"],
-        "registrations": registered,
+        "attendance": people or 0,
+        "attendance_counted": counted,
+        "registrations": registered + (registered_before or 0),
         "results": sum(results_by_channel.values()),
         "results_by_channel": results_by_channel,
     }

@@ -11,11 +11,12 @@ from teilhabe.core.page_cache import cache_public_page, site_page_versions
 from teilhabe.core.selectors import translation_status
 from teilhabe.monitoring.metrics import (
     answer_counts,
-    answer_figures,
     answer_figures_by_channel,
+    answered_figures,
     event_figures,
     process_figures,
     process_figures_by_channel,
+    published_by_channel,
     published_totals,
     support_figures,
 )
@@ -60,7 +61,9 @@ def process_detail(request, slug):
 
 
 def _process_page(request, process):
-    answers, totals = answer_counts(process=process), published_totals(process=process)
+    published = published_by_channel(process=process)  # read once: every published figure comes from it
+    totals = published_totals(process=process, published=published)
+    answers = answer_counts(process=process, published=published)
     return render(
         request,
         "processes/process_detail.html",
@@ -71,18 +74,18 @@ def _process_page(request, process):
             "now": timezone.now(),
             "figures": process_figures(process=process, totals=totals),
             "supports": support_figures(process=process, totals=totals),
-            "answers": answer_figures(process=process, counts=answers),
-            "channels": _channel_rows(process, answers),
+            "answers": answered_figures(process=process, counts=answers),
+            "channels": _channel_rows(process, published, answers),
             "events": event_figures(process=process),
             "content_version": cache_version(CONTENT_NAMESPACE, "site"),
         },
     )
 
 
-def _channel_rows(process, answer_counts_of_process: dict) -> list[dict]:
+def _channel_rows(process, published: dict, answer_counts_of_process: dict) -> list[dict]:
     """Every figure of the process page split by channel (online, workshop, paper form, …), channels that occur
     only, in the order of ``Channel``; the answered figures count analog input kept unpublished too."""
-    figures = process_figures_by_channel(process=process)
+    figures = process_figures_by_channel(process=process, published=published)
     answers = answer_figures_by_channel(process=process, counts=answer_counts_of_process)
     empty = {"contributions": 0, "supports": 0, "comments": 0}
     return [
