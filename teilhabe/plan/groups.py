@@ -159,7 +159,7 @@ def _workspace_page(request, group: ExpertGroup, *, meeting_form=None, status=20
     can_manage = rules.has_perm("plan.manage_expert_groups", user, group.process)
     can_adopt = rules.has_perm("plan.adopt_group_draft", user, group.process)
     page = paginate_ids(
-        selectors.expert_group_contributions(group),
+        selectors.expert_group_contributions(group, user=user),
         page_number=request.GET.get("page"),
         per_page=CONTRIBUTIONS_PER_PAGE,
         load_rows=selectors.expert_group_contribution_rows,

@@ -447,12 +447,22 @@ def expert_group_members(group: ExpertGroup) -> list[ExpertGroupMember]:
     return list(group.members.select_related("user", "department", "organisation").order_by("role", "user__email"))
 
 
-def expert_group_contributions(group: ExpertGroup):
-    """The contributions of the group's field of action, every channel: the group's reading list (published
-    ones and analog input kept without consent, as coordinators see them; never removed ones)."""
+def expert_group_contributions(group: ExpertGroup, *, user):
+    """The contributions of the group's field of action, every channel, never removed ones: the group's reading
+    list. Analog input kept without consent to publication is part of it for the city's staff only (department
+    staff, members who sit in the group for a department, the process's coordinators); members from organisations
+    read what is published."""
+    from teilhabe.processes.rules import is_coordinator
+
+    staff = (
+        bool(department_ids_of(user))
+        or is_coordinator(user, group.process)
+        or ExpertGroupMember.objects.filter(group=group, user_id=user.pk, department__isnull=False).exists()
+    )
+    kept = Q(publication_consent=False, entered_by__isnull=False) if staff else Q(pk__in=[])
     return (
         Contribution.objects.filter(process_id=group.process_id, fields_of_action=group.field_of_action_id)
-        .filter(Q(status=Status.PUBLISHED) | Q(publication_consent=False, entered_by__isnull=False))
+        .filter(Q(status=Status.PUBLISHED) | kept)
         .exclude(status=Status.REMOVED)
         .order_by("-created_at", "-id")
     )

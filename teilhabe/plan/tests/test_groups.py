@@ -299,19 +299,24 @@ def test_workspace_lists_the_fields_contributions_of_every_channel_with_their_de
     administration_services.disposition_decide(
         user=coordinator, process=process, contributions=[online], outcome="adopted", justification="Kommt in den Plan."
     )
+    # A member from an organisation reads what is published; analog input kept without consent to publication is
+    # for the city's staff only.
     response = client_of(people["member"]).get(url("group", pk=group.pk))
+    rows = {row.pk: row for row in response.context["page"].object_list}
+    assert set(rows) == {online.pk}
+    assert rows[online.pk].outcome == "adopted" and rows[online.pk].channel == "online"
+    page = response.content.decode()
+    assert reverse("contributions:detail", kwargs={"pk": online.pk}) in page
+    assert reverse("administration:work", kwargs={"pk": online.pk}) not in page
+    # The chair, from a department, and the coordinators see every channel's input, the kept one without a public
+    # link; coordinators go to the work page.
+    response = client_of(people["chair"]).get(url("group", pk=group.pk))
     rows = {row.pk: row for row in response.context["page"].object_list}
     assert set(rows) == {online.pk, paper.pk}
     assert other_field.pk not in rows and removed.pk not in rows
-    assert rows[online.pk].outcome == "adopted" and rows[online.pk].channel == "online"
     assert rows[paper.pk].outcome == "" and rows[paper.pk].channel == "paper_form"
     assert rows[paper.pk].date == datetime.date(2026, 3, 1) and not rows[paper.pk].published
-    page = response.content.decode()
-    # Members read a published contribution on its public page; what is not published has no link for them.
-    assert reverse("contributions:detail", kwargs={"pk": online.pk}) in page
-    assert reverse("contributions:detail", kwargs={"pk": paper.pk}) not in page
-    assert reverse("administration:work", kwargs={"pk": online.pk}) not in page
-    # Coordinators go to the work page.
+    assert reverse("contributions:detail", kwargs={"pk": paper.pk}) not in response.content.decode()
     page = client_of(coordinator).get(url("group", pk=group.pk)).content.decode()
     assert reverse("administration:work", kwargs={"pk": paper.pk}) in page
 
