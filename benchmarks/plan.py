@@ -293,12 +293,11 @@ def plan_facts(process) -> dict:
         number: Section.objects.filter(version__process=process, version__number=number).count()
         for number in PlanVersion.objects.filter(process=process).values_list("number", flat=True)
     }
+    measures = Section.objects.filter(version__process=process, kind="measure")
     return {
-        "measures": Measure.objects.filter(process=process).count(),
+        "measure_codes": Measure.objects.filter(process=process).count(),
         "sections_per_version": versions,
-        "measures_in_version_2": Section.objects.filter(
-            version__process=process, version__number=2, kind="measure"
-        ).count(),
+        "measures_per_version": {number: measures.filter(version__number=number).count() for number in versions},
     }
 
 
