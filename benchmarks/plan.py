@@ -447,7 +447,8 @@ def plan_markdown(operation: dict, pages: list[dict] | None = None) -> str:
         details = (
             f"comparison p50 {diff['p50_ms']} ms, p95 {diff['p95_ms']} ms (CPU p50 {diff['cpu_p50_ms']} ms); with an "
             f"emptied cache p95 {cold['p95_ms']} ms; PDF {pdf['de']['seconds']} s (CPU {pdf['de']['cpu_seconds']} s, "
-            f"{pdf['de']['pages']} pages, {pdf['de']['bytes'] / 2**20:.1f} MiB), in Arabic {pdf['ar']['seconds']} s; "
+            f"{pdf['de']['pages']} pages, {pdf['de']['bytes'] / 2**20:.1f} MiB), in Arabic {pdf['ar']['seconds']} s "
+            f"(CPU {pdf['ar']['cpu_seconds']} s); "
             f"load average {operation['load_average_1m']}"
         )
         lines.append(operation_line(operation, details))
