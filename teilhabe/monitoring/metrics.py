@@ -262,10 +262,11 @@ def _events_by_state(process_id):
     return Event.objects.filter(process_id=process_id).values_list("state", "type").annotate(n=Count("*")).order_by()
 
 
-def _events_attendance(process_id):
-    """The head counts of the held events (from the index ``event_attendance`` alone)."""
+def _events_held(process_id):
+    """The held events and their head counts (from the index ``event_attendance`` alone)."""
     return _aggregated(
         Event.objects.filter(process_id=process_id, state=EventState.HELD),
+        held=Count("*"),
         people=Sum("attendance_total"),
         counted=Count("attendance_total"),
     )
@@ -293,6 +294,35 @@ def _events_results(process_id):
     )
 
 
+def _event_outcomes(process) -> dict:
+    [(held, people, counted)] = _rows("events-held", _events_held, process)
+    results_by_channel = dict(_rows("events-results", _events_results, process))
+    return {
+        "held": held,
+        "attendance": people or 0,
+        "attendance_counted": counted,
+        "results": sum(results_by_channel.values()),
+        "results_by_channel": results_by_channel,
+    }
+
+
+def _event_figures_key(name: str, process) -> str:
+    versions = cache_versions_many([(EVENTS_NAMESPACE, process.pk), (FIGURES_NAMESPACE, process.pk)])
+    return f"{name}:{process.pk}:" + ":".join(str(version) for version in versions.values())
+
+
+def event_outcome_figures(*, process) -> dict:
+    """What came of a process's events: ``event_figures``' held events, attendance and results (in total and per
+    channel), what the process page shows, without the counts per state and type and the registrations (which read
+    every event of the process). Cached under the same versions."""
+    key = _event_figures_key("event-outcomes", process)
+    figures = cache.get(key)
+    if figures is None:
+        figures = _event_outcomes(process)
+        cache.set(key, figures, CACHE_SECONDS)
+    return figures
+
+
 def event_figures(*, process) -> dict:
     """The events of a process and what came of them (docs/metrics.md, "Events"): events per state and per type,
     held events, the people who attended them (head counts), the people registered for them, and their results
@@ -302,8 +332,7 @@ def event_figures(*, process) -> dict:
     (a registered person who came is in both). Cached under the process's events and figures versions (every
     event, registration and contribution service bumps one of them).
     """
-    versions = cache_versions_many([(EVENTS_NAMESPACE, process.pk), (FIGURES_NAMESPACE, process.pk)])
-    key = f"event-figures:{process.pk}:" + ":".join(str(version) for version in versions.values())
+    key = _event_figures_key("event-figures", process)
     figures = cache.get(key)
     if figures is not None:
         return figures
@@ -313,20 +342,14 @@ def event_figures(*, process) -> dict:
         by_state[state] += count
         if state in PUBLIC_STATES:
             by_type[kind] += count
-    [(people, counted)] = _rows("events-attendance", _events_attendance, process)
     [(registered,)] = _rows("events-registered", _events_registered, process)
     [(registered_before,)] = _rows("events-registered-before", _events_summary, process)
-    results_by_channel = dict(_rows("events-results", _events_results, process))
     figures = {
         "events": sum(by_state[state] for state in PUBLIC_STATES),
         "by_state": by_state,
         "by_type": by_type,
-        "held": by_state[EventState.HELD],
-        "attendance": people or 0,
-        "attendance_counted": counted,
         "registrations": registered + (registered_before or 0),
-        "results": sum(results_by_channel.values()),
-        "results_by_channel": results_by_channel,
+        **_event_outcomes(process),  # its held events are by_state's
     }
     cache.set(key, figures, CACHE_SECONDS)
     return figures

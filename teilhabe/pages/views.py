@@ -13,7 +13,7 @@ from teilhabe.monitoring.metrics import (
     answer_counts,
     answer_figures_by_channel,
     answered_figures,
-    event_figures,
+    event_outcome_figures,
     process_figures,
     process_figures_by_channel,
     published_by_channel,
@@ -76,7 +76,7 @@ def _process_page(request, process):
             "supports": support_figures(process=process, totals=totals),
             "answers": answered_figures(process=process, counts=answers),
             "channels": _channel_rows(process, published, answers),
-            "events": event_figures(process=process),
+            "events": event_outcome_figures(process=process),
             "content_version": cache_version(CONTENT_NAMESPACE, "site"),
         },
     )

@@ -13,6 +13,7 @@ from teilhabe.monitoring.metrics import (
     answer_figures,
     answer_figures_by_channel,
     event_figures,
+    event_outcome_figures,
     process_figures,
     process_figures_by_channel,
 )
@@ -143,6 +144,10 @@ def test_event_figures(process, personas, django_capture_on_commit_callbacks):
     assert figures["registrations"] == 3 + 1 + 9  # confirmed, live and purged; never the waiting or cancelled
     assert figures["results"] == 1 and figures["results_by_channel"] == {"workshop": 1}
     assert "attendance" in figures and not any("total" in name for name in figures)  # never summed with people
+    # The process page's part of them: the same numbers.
+    outcomes = event_outcome_figures(process=process)
+    assert outcomes == {name: figures[name] for name in outcomes}
+    assert set(outcomes) == {"held", "attendance", "attendance_counted", "results", "results_by_channel"}
 
 
 def test_event_figures_follow_every_event_write(process, personas, django_capture_on_commit_callbacks):
@@ -153,9 +158,11 @@ def test_event_figures_follow_every_event_write(process, personas, django_captur
         events.event_attendance_record(user=coordinator, event=event, total=25)
     figures = event_figures(process=process)
     assert (figures["held"], figures["attendance"]) == (1, 25)
+    assert event_outcome_figures(process=process)["attendance"] == 25
     with django_capture_on_commit_callbacks(execute=True):
         events.event_attendance_record(user=coordinator, event=event, total=27)
     assert event_figures(process=process)["attendance"] == 27
+    assert event_outcome_figures(process=process)["attendance"] == 27
     with django_capture_on_commit_callbacks(execute=True):
         events.event_cancel(user=coordinator, event=make_event(process), reason="Krank")
     assert event_figures(process=process)["by_state"]["cancelled"] == 1
