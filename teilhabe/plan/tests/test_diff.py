@@ -347,3 +347,16 @@ def test_queries_do_not_grow_with_the_sections(client, personas, process, closed
         counts.append(len(queries))
     assert "12 sections changed" in response.content.decode()
     assert counts[0] == counts[1], counts
+
+
+def test_a_new_version_shows_on_the_next_request(
+    client, published_pair, process, coordinator, django_capture_on_commit_callbacks
+):
+    url = _url(process)
+    assert "Version 3" not in client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        third = services.version_create(user=coordinator, process=process, title="Dritte Fassung")
+        update(coordinator, _section(third, "Neue Maßnahme"), title="Neue Maßnahme, erweitert")
+        services.version_publish_for_consultation(user=coordinator, version=third)
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Version 3: Dritte Fassung" in html and "erweitert" in html
