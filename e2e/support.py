@@ -248,3 +248,24 @@ def path_of(url: str) -> str:
 
 
 PROCESS_PATH = re.compile(r"^/p/([^/]+)/$")
+
+
+class PageChecks:
+    """axe, <html lang dir> and aria-describedby on every page a journey visits; the findings are asserted at
+    the end (``report``)."""
+
+    def __init__(self, axe):
+        self.axe, self.findings, self.problems, self.labels = axe, [], [], []
+
+    def __call__(self, page, label: str, *, language: str = "de") -> None:
+        self.findings += axe_check(page, label, self.axe)
+        self.problems += document_direction_problems(page, language)
+        self.problems += description_problems(page)
+        self.labels.append(label)
+
+
+def submit(page, form: str = "main form[method=post]", button: str = "button[type=submit]"):
+    """Submit a form by clicking its button; the response of the page it leads to."""
+    with page.expect_navigation() as navigation:
+        page.locator(f"{form} {button}").first.click()
+    return navigation.value
