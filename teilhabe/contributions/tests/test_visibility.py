@@ -30,7 +30,8 @@ def id_patterns(patterns=None, namespace=()):
                 pattern.url_patterns, namespace + ((pattern.namespace,) if pattern.namespace else ())
             )
         elif isinstance(pattern, URLPattern) and "beitraege/<str:pk>/" in str(pattern.pattern):
-            yield ":".join((*namespace, pattern.name))
+            if set(pattern.pattern.converters) == {"pk"}:  # one more id (a measure's link) has its own tests
+                yield ":".join((*namespace, pattern.name))
 
 
 def page(response) -> tuple[int, str]:
@@ -98,10 +99,12 @@ def test_hidden_contributions_answer_like_missing_ones_on_every_page(client, per
         for method in ("get", "post"):
             send = getattr(client, method)
             data = POST_DATA if method == "post" else {}
-            missing = page(send(reverse(name, kwargs={"pk": items["missing"]}), data))
-            # Not found; for the staff's pages, anonymous visitors are sent to sign in and a GET of a form's
-            # target is not allowed — the same answer whatever the id.
-            assert missing[0] == 404 or (name.startswith("administration:") and missing[0] in (302, 405)), (
+            missing_url = reverse(name, kwargs={"pk": items["missing"]})
+            missing = page(send(missing_url, data))
+            # Not found; for the staff's pages (under /verwaltung/), anonymous visitors are sent to sign in and a
+            # GET of a form's target is not allowed — the same answer whatever the id.
+            staff_page = name.startswith("administration:") or missing_url.startswith("/verwaltung/")
+            assert missing[0] == 404 or (staff_page and missing[0] in (302, 405)), (
                 name,
                 method,
                 missing[0],
