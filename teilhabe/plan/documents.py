@@ -38,7 +38,7 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy
 from django_ratelimit.decorators import ratelimit
 
 from teilhabe.administration.consideration import FORMULA_START, ILLEGAL_XML
@@ -51,7 +51,7 @@ from teilhabe.core.release import RELEASE
 from teilhabe.core.selectors import localise
 from teilhabe.core.ui import list_join
 from teilhabe.plan.models import MeasureLink, PlanVersion, SectionKind, VersionState
-from teilhabe.plan.rendering import Fallbacks
+from teilhabe.plan.rendering import Fallbacks, date_text, money_text, period_text
 from teilhabe.plan.selectors import PLAN_NAMESPACE, Node, Tree, version_get, version_tree
 from teilhabe.processes.selectors import process_get_published
 
@@ -313,29 +313,6 @@ class PdfSection:
     facts: list[tuple[str, str, str]]  # (label, value, lang attribute)
 
 
-def _date(value) -> str:
-    return formats.date_format(value, "DATE_FORMAT") if value else ""
-
-
-def _money(amount) -> str:
-    if amount is None:
-        return ""
-    places = 0 if amount == amount.to_integral_value() else 2
-    number = formats.number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
-    return _("%(amount)s €") % {"amount": number}
-
-
-def _period(start, end) -> str:
-    """A measure's period (days, not times: the context keeps it apart from an event's hours)."""
-    if start and end:
-        return pgettext("days", "%(start)s to %(end)s") % {"start": _date(start), "end": _date(end)}
-    if start:
-        return pgettext("days", "from %(start)s") % {"start": _date(start)}
-    if end:
-        return pgettext("days", "until %(end)s") % {"end": _date(end)}
-    return ""
-
-
 def _direction(text: str, page_rtl: bool) -> str:
     """The ``dir`` attribute of a value by its first strong character (what ``dir="auto"`` does, which WeasyPrint
     does not): a German department name keeps its order on an Arabic page, an Arabic one on a German page. Empty
@@ -354,7 +331,7 @@ def _measure_facts(node: Node, fallbacks: Fallbacks) -> list[tuple[str, str, str
     value's own direction."""
     status = node.status_label
     if node.status_date:
-        status = _("%(status)s, since %(date)s") % {"status": status, "date": _date(node.status_date)}
+        status = _("%(status)s, since %(date)s") % {"status": status, "date": date_text(node.status_date)}
     facts = [(_("Current status"), status)]
     if node.department:
         facts.append((_("Responsible department"), node.department))
@@ -364,13 +341,13 @@ def _measure_facts(node: Node, fallbacks: Fallbacks) -> list[tuple[str, str, str
         facts.append((_("Target groups"), list_join(node.target_groups)))
     if node.districts:
         facts.append((_("Districts"), list_join(node.districts)))
-    period = _period(node.start, node.end)
+    period = period_text(node.start, node.end)
     if period:
         facts.append((_("Period"), period))
     if node.budget is not None:
-        facts.append((_("Planned budget"), _money(node.budget)))
+        facts.append((_("Planned budget"), money_text(node.budget)))
     if node.spent is not None:
-        facts.append((_("Spent so far"), _money(node.spent)))
+        facts.append((_("Spent so far"), money_text(node.spent)))
     partners_lang = fallbacks.lang(node.id, "partners", node.partners) if node.partners else ""
     rtl = translation.get_language_bidi()
     return [
@@ -406,12 +383,12 @@ def _toc_html(tree: Tree, fallbacks: Fallbacks) -> str:
 def _state_text(version: PlanVersion) -> str:
     if version.state == VersionState.ADOPTED:
         return _("Adopted by the council on %(date)s, council document (Drucksache) %(number)s.") % {
-            "date": _date(version.adopted_on),
+            "date": date_text(version.adopted_on),
             "number": version.document_number,
         }
     if version.state == VersionState.CONSULTATION:
         published = timezone.localtime(version.published_at).date() if version.published_at else None
-        return _("Draft for consultation, published on %(date)s.") % {"date": _date(published)}
+        return _("Draft for consultation, published on %(date)s.") % {"date": date_text(published)}
     return _("Working draft: not published.")
 
 

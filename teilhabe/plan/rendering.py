@@ -21,7 +21,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from teilhabe.core.selectors import content_translation_table
 from teilhabe.core.ui import list_join
@@ -61,14 +61,15 @@ def money_text(amount) -> str:
 
 
 def period_text(start: datetime.date | None, end: datetime.date | None, *, short: bool = False) -> str:
-    """A measure's period ("1 June 2025 to 31 May 2028"); ``short`` with the short date format, for tables."""
+    """A measure's period ("1 June 2025 to 31 May 2028"); ``short`` with the short date format, for tables. Days,
+    not times: the message context keeps it apart from an event's hours."""
     first, last = date_text(start, short=short), date_text(end, short=short)
     if start and end:
-        return gettext("%(start)s to %(end)s") % {"start": first, "end": last}
+        return pgettext("days", "%(start)s to %(end)s") % {"start": first, "end": last}
     if start:
-        return gettext("from %(start)s") % {"start": first}
+        return pgettext("days", "from %(start)s") % {"start": first}
     if end:
-        return gettext("until %(end)s") % {"end": last}
+        return pgettext("days", "until %(end)s") % {"end": last}
     return ""
 
 
