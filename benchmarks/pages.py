@@ -19,15 +19,17 @@ def main(names: list[str]) -> int:
     from benchmarks.data import prepare_database
     from benchmarks.events import event_pages, prepare_events
     from benchmarks.measure import measure, pages_to_measure
+    from benchmarks.plan import plan_pages, prepare_plan
 
     meta, data, _built = prepare_database(SCALE)
     slug = meta["process_slug"]
     prepare_answers(slug, data["contributions"])
     prepare_events(slug)
+    prepare_plan(slug)
     plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     storages = {**settings.STORAGES, "staticfiles": plain}
     with override_settings(STORAGES=storages, DEBUG=False, RATELIMIT_ENABLE=False, TEILHABE_PAGE_CACHE=False):
-        pages = pages_to_measure(slug) + answer_pages(slug) + event_pages(slug)
+        pages = pages_to_measure(slug) + answer_pages(slug) + event_pages(slug) + plan_pages(slug)
         pages = [page for page in pages if not names or any(name in page["name"] for name in names)]
         results, failures = measure(
             pages,

@@ -12,6 +12,7 @@ on a right-to-left page).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -21,7 +22,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.urls import reverse
 from django.utils import formats
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from teilhabe.core.selectors import content_translation_table
 from teilhabe.core.ui import list_join
@@ -47,7 +48,14 @@ def section_url_maker(slug: str, number: int) -> Callable[[str], str]:
 
 
 def date_text(value: datetime.date | None, *, short: bool = False) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT" if short else "DATE_FORMAT") if value else ""
+    """A date in the reader's format. A plan repeats the same few dates hundreds of times (a measure's start, end
+    and status date), so each is formatted once per language and format."""
+    return _date_text(value, short, get_language()) if value else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(value: datetime.date, short: bool, language: str) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
 
 
 def money_text(amount) -> str:
