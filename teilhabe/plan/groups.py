@@ -24,26 +24,11 @@ from django.views.decorators.http import require_POST
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.pagination import paginate_ids
 from teilhabe.core.selectors import localise
-from teilhabe.core.ui import apply_errors
 from teilhabe.plan import selectors, services, workspace
 from teilhabe.plan.forms import ExpertGroupCreateForm, ExpertGroupMemberForm, ExpertMeetingForm
 from teilhabe.plan.models import ExpertGroup
 
 CONTRIBUTIONS_PER_PAGE = 20
-
-
-def _attempt(form, run, *, fields: dict | None = None):
-    """Run a service for a valid form: (its result, None), or (None, the status) with the refusal on the form
-    (``fields``: the form's name of a service's argument, where they differ). A missing object stays a 404."""
-    try:
-        return run(), None
-    except ApplicationError as error:
-        if isinstance(error, NotFound):
-            raise
-        if fields:
-            error.field_errors = {fields.get(name, name): message for name, message in error.field_errors.items()}
-        apply_errors(form, error)
-        return None, error.status_code
 
 
 def _language() -> str:
@@ -121,7 +106,7 @@ def groups_view(request, slug):
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            group, status = _attempt(
+            group, status = workspace.attempt(
                 form,
                 lambda: services.expert_group_create(
                     user=request.user,
@@ -207,7 +192,7 @@ def meeting_add_view(request, pk):
     status = 400
     if form.is_valid():
         data = form.cleaned_data
-        meeting, status = _attempt(
+        meeting, status = workspace.attempt(
             form,
             lambda: services.expert_meeting_add(
                 user=request.user, group=group, date=data["date"], title=data["title"], record=data["record"]
@@ -236,7 +221,7 @@ def members_view(request, pk):
             if person is None:
                 form.add_error("email", _("There is no account with this e-mail address. Ask the person to register."))
             else:
-                member, status = _attempt(
+                member, status = workspace.attempt(
                     form,
                     lambda: services.expert_group_member_add(
                         user=request.user,

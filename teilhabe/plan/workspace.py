@@ -192,14 +192,17 @@ def _check(request, editor: Editor, *, edit: bool = False) -> None:
         raise NotAllowed()
 
 
-def _attempt(form, run):
+def attempt(form, run, *, fields: dict | None = None):
     """Run a service for a valid form: (its result, None), or (None, the status) with the refusal put on the
-    form (a field's error at the field). A missing object stays a 404."""
+    form (a field's error at the field; ``fields``: the form's name of a service's argument, where they differ).
+    A missing object stays a 404. The expert groups' pages use it too."""
     try:
         return run(), None
     except ApplicationError as error:
         if isinstance(error, NotFound):
             raise
+        if fields:
+            error.field_errors = {fields.get(name, name): message for name, message in error.field_errors.items()}
         apply_errors(form, error)
         return None, error.status_code
 
@@ -414,7 +417,7 @@ def section_add_view(request, editor: Editor):
         status = 400
         if form.is_valid():
             code = form.cleaned_data.get("code", "")
-            section, status = _attempt(
+            section, status = attempt(
                 form,
                 lambda: services.section_add(
                     user=request.user, owner=editor.owner, kind=kind, parent=parent, code=code, **form.values()
@@ -465,7 +468,7 @@ def section_edit_view(request, editor: Editor, key):
         form = SectionForm(request.POST, **options)
         status = 400
         if form.is_valid():
-            done, status = _attempt(
+            done, status = attempt(
                 form, lambda: services.section_update(user=request.user, section=section, **form.values())
             )
             if done is not None:
@@ -584,7 +587,7 @@ def section_translate_view(request, editor: Editor, key):
         status = 400
         if form.is_valid():
             texts = {name: form.cleaned_data[name] for name in names if form.cleaned_data.get(name)}
-            done, status = _attempt(
+            done, status = attempt(
                 form,
                 lambda: services.section_translations_set(
                     user=request.user, section=section, language=language, texts=texts
@@ -720,7 +723,7 @@ def version_create_view(request, slug):
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            version, status = _attempt(
+            version, status = attempt(
                 form,
                 lambda: services.version_create(
                     user=request.user,
@@ -775,7 +778,7 @@ def version_edit_view(request, slug, number):
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            done, status = _attempt(
+            done, status = attempt(
                 form,
                 lambda: services.version_update(
                     user=request.user, version=version, title=data["title"], note=data["note"]
@@ -829,7 +832,7 @@ def version_consult_view(request, slug, number):
         status = 400
         if form.is_valid():
             phase = phases.get(form.cleaned_data["phase"])
-            done, status = _attempt(
+            done, status = attempt(
                 form, lambda: services.version_publish_for_consultation(user=request.user, version=version, phase=phase)
             )
             if done is not None:
@@ -869,7 +872,7 @@ def version_adopt_view(request, slug, number):
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            done, status = _attempt(
+            done, status = attempt(
                 form,
                 lambda: services.version_adopt(
                     user=request.user,
@@ -953,7 +956,7 @@ def section_comment_view(request, slug, number, key):
         status = 400
         if form.is_valid():
             default_title = _("On %(number)s %(title)s") % {"number": section.number, "title": section.title}
-            contribution, status = _attempt(
+            contribution, status = attempt(
                 form,
                 lambda: services.section_comment_record_analog(
                     user=request.user, section=section, **form.comment(default_title=default_title)
@@ -1076,7 +1079,7 @@ def measure_status_view(request, slug, pk):
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            change, status = _attempt(
+            change, status = attempt(
                 form,
                 lambda: services.measure_status_change(
                     user=request.user,
@@ -1159,7 +1162,7 @@ def contribution_measures_view(request, pk):
     if not form.is_valid():
         return _links_refused(request, contribution, form, 400)
     measures = selectors.workspace_measures_by_id(contribution.process_id, form.cleaned_data["measures"])
-    count, status = _attempt(
+    count, status = attempt(
         form,
         lambda: services.measures_link(
             user=request.user,
