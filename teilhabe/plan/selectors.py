@@ -24,7 +24,6 @@ from teilhabe.contributions.models import Channel, Contribution, Status
 from teilhabe.core.cache_versions import CONTENT_NAMESPACE, FIGURES_NAMESPACE, cache_versions_many
 from teilhabe.core.models import ContentTranslation
 from teilhabe.core.selectors import LocalisedText, content_translation_table, localise
-from teilhabe.places.models import District
 from teilhabe.plan.models import (
     PUBLISHED_STATES,
     ExpertGroup,
@@ -180,14 +179,10 @@ class Tree:
 
 
 def sections_of(*, version=None, group=None):
-    """The sections of a version or of an expert group's draft, with their field of action, measure and
-    department, in one query (``_tree_build`` reads their target groups and districts)."""
+    """The sections of a version or of an expert group's draft, in reading order (``_tree_build`` reads the
+    values it needs, with their field of action, measure and department, in one query)."""
     owner = {"version": version} if version is not None else {"group": group}
-    return (
-        Section.objects.filter(**owner)
-        .select_related("field_of_action", "measure", "department")
-        .order_by("position", "id")
-    )
+    return Section.objects.filter(**owner).order_by("position", "id")
 
 
 def _sections_many(section_ids) -> tuple[dict[int, list[tuple[int, str]]], dict[int, list[tuple[int, str]]]]:
@@ -211,72 +206,108 @@ def _sections_many(section_ids) -> tuple[dict[int, list[tuple[int, str]]], dict[
     return groups, districts
 
 
+# What a node is built from: one row of plain values per section (no model instances: at 300 measures, building
+# instances of sections, measures, departments and fields cost more than the rest of the tree).
+_TREE_COLUMNS = (
+    "pk",
+    "key",
+    "kind",
+    "number",
+    "title",
+    "body",
+    "partners",
+    "parent_id",
+    "field_of_action_id",
+    "field_of_action__slug",
+    "measure_id",
+    "measure__code",
+    "measure__status",
+    "measure__status_date",
+    "measure__spent",
+    "department_id",
+    "budget",
+    "start",
+    "end",
+)
+
+
 def _tree_build(sections, language: str) -> Tree:
-    many = _sections_many(sections.values("pk") if hasattr(sections, "values") else [s.pk for s in sections])
-    sections = list(sections)
+    rows = list(sections.values_list(*_TREE_COLUMNS))
+    many = _sections_many([row[0] for row in rows])
     translated = language != settings.LANGUAGE_CODE
-    tables = {}
-    if translated:
-        for model in (Section, Department, TargetGroup, District, FieldOfAction):
-            tables[model] = content_translation_table(model, language)
-    status_labels = dict(MeasureStatus.choices)
+    section_texts = content_translation_table(Section, language) if translated else {}
+    group_names = content_translation_table(TargetGroup, language) if translated else {}
+    status_labels = {value: str(label) for value, label in MeasureStatus.choices}
+    department_ids = {row[15] for row in rows if row[15]}
+    departments = {
+        department.pk: department_name(department, language, content_translation_table(Department, language))
+        if translated
+        else department_name(department, language, {})
+        for department in Department.objects.filter(pk__in=department_ids)
+    }
 
-    def text(obj, name):
-        return localise(obj, name, language, tables.get(type(obj), {}))
-
-    group_names = tables.get(TargetGroup, {})
+    def text(pk: int, name: str, original: str) -> tuple[str, bool]:
+        """The text in the reader's language and whether it fell back to the German original (as ``localise``)."""
+        if not translated or not original:
+            return original, False
+        row = section_texts.get((pk, name))
+        if row is None or not row.text.strip():
+            return original, True
+        return row.text, False
 
     def group_name(pk: int, name: str) -> str:
-        row = group_names.get((pk, "name"))  # as ``localise`` does
+        row = group_names.get((pk, "name"))
         return row.text if row is not None and row.text.strip() and name else name
 
-    children: dict[int | None, list[Section]] = {}
-    for section in sections:
-        children.setdefault(section.parent_id, []).append(section)
+    children: dict[int | None, list[tuple]] = {}
+    for row in rows:
+        children.setdefault(row[7], []).append(row)
     roots: list[Node] = []
     nodes: list[Node] = []
+    no_many = ()
 
-    def build(section: Section, depth: int, parent_key: str | None) -> Node:
-        title, body, partners = text(section, "title"), text(section, "body"), text(section, "partners")
-        measure = section.measure
+    def build(row: tuple, depth: int, parent_key: str | None) -> Node:
+        (pk, key, kind, number, title, body, partners, _parent, field_id, field_slug, measure_id, code, status,
+         status_date, spent, department_id, budget, start, end) = row  # fmt: skip
+        title, title_fell_back = text(pk, "title", title)
+        body, body_fell_back = text(pk, "body", body)
+        groups, districts = many[0].get(pk, no_many), many[1].get(pk, no_many)
         node = Node(
-            id=section.pk,
-            key=str(section.key),
-            kind=section.kind,
-            number=section.number,
-            title=title.text,
-            body=body.text,
+            id=pk,
+            key=str(key),
+            kind=kind,
+            number=number,
+            title=title,
+            body=body,
             depth=depth,
             parent_key=parent_key,
-            fell_back=title.is_fallback or body.is_fallback,
-            field_of_action_id=section.field_of_action_id,
-            field_slug=section.field_of_action.slug if section.field_of_action_id else "",
-            measure_id=section.measure_id,
-            measure_code=measure.code if measure else "",
-            status=measure.status if measure else "",
-            status_label=str(status_labels.get(measure.status, "")) if measure else "",
-            status_date=measure.status_date if measure else None,
-            department_id=section.department_id,
-            department=department_name(section.department, language, tables.get(Department, {}))
-            if section.department_id
-            else "",
-            partners=partners.text,
-            target_group_ids=tuple(pk for pk, _name in many[0].get(section.pk, ())),
-            target_groups=tuple(group_name(pk, name) for pk, name in many[0].get(section.pk, ())),
-            district_ids=tuple(pk for pk, _name in many[1].get(section.pk, ())),
-            districts=tuple(name for _pk, name in many[1].get(section.pk, ())),
-            budget=section.budget,
-            spent=measure.spent if measure else None,
-            start=section.start,
-            end=section.end,
+            fell_back=title_fell_back or body_fell_back,
+            field_of_action_id=field_id,
+            field_slug=field_slug or "",
+            measure_id=measure_id,
+            measure_code=code or "",
+            status=status or "",
+            status_label=status_labels.get(status, "") if measure_id else "",
+            status_date=status_date,
+            department_id=department_id,
+            department=departments.get(department_id, "") if department_id else "",
+            partners=text(pk, "partners", partners)[0],
+            target_group_ids=tuple(group for group, _name in groups),
+            target_groups=tuple(group_name(group, name) for group, name in groups),
+            district_ids=tuple(district for district, _name in districts),
+            districts=tuple(name for _district, name in districts),
+            budget=budget,
+            spent=spent,
+            start=start,
+            end=end,
         )
         nodes.append(node)
-        for child in children.get(section.pk, ()):
+        for child in children.get(pk, ()):
             node.children.append(build(child, depth + 1, node.key))
         return node
 
-    for section in children.get(None, ()):
-        roots.append(build(section, 0, None))
+    for row in children.get(None, ()):
+        roots.append(build(row, 0, None))
     return Tree(roots=roots, nodes=nodes)
 
 
