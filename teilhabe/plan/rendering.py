@@ -25,7 +25,6 @@ from django.utils import formats
 from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from teilhabe.core.selectors import content_translation_table
-from teilhabe.core.ui import list_join
 from teilhabe.plan.models import Section, SectionKind
 from teilhabe.plan.selectors import Node, PublicMeasureRow, Tree
 
@@ -62,7 +61,11 @@ def money_text(amount) -> str:
     """An amount in euros in the reader's number format (cents only when there are any)."""
     if amount is None:
         return ""
-    amount = Decimal(amount)
+    return _money_text(Decimal(amount), get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _money_text(amount: Decimal, language: str) -> str:
     places = 0 if amount == amount.to_integral_value() else 2
     number = formats.number_format(amount, decimal_pos=places, use_l10n=True, force_grouping=True)
     return gettext("%(amount)s €") % {"amount": number}
@@ -70,15 +73,18 @@ def money_text(amount) -> str:
 
 def period_text(start: datetime.date | None, end: datetime.date | None, *, short: bool = False) -> str:
     """A measure's period ("1 June 2025 to 31 May 2028"); ``short`` with the short date format, for tables. Days,
-    not times: the message context keeps it apart from an event's hours."""
+    not times: the message context keeps it apart from an event's hours. Formatted once per language."""
+    return _period_text(start, end, short, get_language()) if start or end else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _period_text(start: datetime.date | None, end: datetime.date | None, short: bool, language: str) -> str:
     first, last = date_text(start, short=short), date_text(end, short=short)
     if start and end:
         return pgettext("days", "%(start)s to %(end)s") % {"start": first, "end": last}
     if start:
         return pgettext("days", "from %(start)s") % {"start": first}
-    if end:
-        return pgettext("days", "until %(end)s") % {"end": last}
-    return ""
+    return pgettext("days", "until %(end)s") % {"end": last}
 
 
 def status_badge(status: str, label: str) -> str:
@@ -158,6 +164,8 @@ def document_html(tree: Tree, options: DocumentOptions, fallbacks: Fallbacks) ->
         "facts": escape(gettext("Facts of the measure")),
     }
     since = gettext("since %(date)s")
+    more_about = gettext("More about measure %(code)s")
+    separator = pgettext("list separator", ", ")
     comment_label = escape(gettext("Comment on this section"))
     parts: list[str] = []
 
@@ -186,9 +194,9 @@ def document_html(tree: Tree, options: DocumentOptions, fallbacks: Fallbacks) ->
             if node.budget is not None:
                 facts.append((labels["budget"], f"<bdi>{escape(money_text(node.budget))}</bdi>"))
             if node.target_groups:
-                facts.append((labels["target_groups"], escape(list_join(node.target_groups))))
+                facts.append((labels["target_groups"], escape(separator.join(node.target_groups))))
             if node.districts:
-                facts.append((labels["districts"], escape(list_join(node.districts))))
+                facts.append((labels["districts"], escape(separator.join(node.districts))))
             if facts:
                 rows = "".join(f"<dt>{term}</dt><dd>{value}</dd>" for term, value in facts)
                 parts.append(f'<dl class="plan-facts" aria-label="{labels["facts"]}">{rows}</dl>\n')
@@ -197,7 +205,7 @@ def document_html(tree: Tree, options: DocumentOptions, fallbacks: Fallbacks) ->
             parts.append(f'<div class="user-text"{body_lang}>{escape(node.body)}</div>\n')
         links = []
         if is_measure:
-            more = gettext("More about measure %(code)s") % {"code": node.measure_code}
+            more = more_about % {"code": node.measure_code}
             links.append(f'<a href="{escape(options.measure_url(node.measure_code))}">{escape(more)}</a>')
         count = options.counts.get(node.id, 0)
         context = f'<span class="visually-hidden"> ({escape(node.number)} {escape(node.title)})</span>'
