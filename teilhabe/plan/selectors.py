@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -177,6 +178,23 @@ class Tree:
     def measures(self) -> list[Node]:
         return [node for node in self.nodes if node.kind == SectionKind.MEASURE]
 
+    # In the cache a tree is a list of tuples, one per node in reading order (its children rebuilt from the
+    # parents' keys): a third of the size of the nodes' dictionaries, and quicker to store and read.
+    def __getstate__(self):
+        return [tuple(getattr(node, name) for name in _NODE_FIELDS) for node in self.nodes]
+
+    def __setstate__(self, rows):
+        self.nodes, self.roots = [], []
+        by_key: dict[str, Node] = {}
+        for row in rows:
+            node = Node(*row)
+            self.nodes.append(node)
+            by_key[node.key] = node
+            (by_key[node.parent_key].children if node.parent_key is not None else self.roots).append(node)
+
+
+_NODE_FIELDS = tuple(item.name for item in dataclass_fields(Node) if item.name != "children")
+
 
 def sections_of(*, version=None, group=None):
     """The sections of a version or of an expert group's draft, in reading order (``_tree_build`` reads the
@@ -233,7 +251,7 @@ _TREE_COLUMNS = (
 
 def _tree_build(sections, language: str) -> Tree:
     rows = list(sections.values_list(*_TREE_COLUMNS))
-    many = _sections_many([row[0] for row in rows])
+    many = _sections_many(sections.order_by().values("pk"))  # a subquery: no parameter per section
     translated = language != settings.LANGUAGE_CODE
     section_texts = content_translation_table(Section, language) if translated else {}
     group_names = content_translation_table(TargetGroup, language) if translated else {}
