@@ -14,6 +14,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from teilhabe.administration.models import MeasureLink  # noqa: F401  (the plan's links live beside the dispositions)
 from teilhabe.core.models import TimeStampedModel
@@ -29,7 +30,7 @@ CODE_MAX = 20
 class VersionState(models.TextChoices):
     WORKING = "working", _("Working draft")
     CONSULTATION = "consultation", _("Draft for consultation")
-    ADOPTED = "adopted", _("Adopted")
+    ADOPTED = "adopted", pgettext_lazy("plan version", "Adopted")  # by the council (not a decision's "adopted")
 
 
 # A version in one of these states is published: it is immutable and public.
