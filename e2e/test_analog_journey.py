@@ -34,13 +34,12 @@ from support import (
     COORDINATOR,
     DEMO_PASSWORD,
     PARTICIPANT,
-    axe_check,
+    PageChecks,
     axe_source,
-    description_problems,
-    document_direction_problems,
     path_of,
     report,
     sign_in,
+    submit,
 )
 
 PLACE = "Infostand Marktkirche"
@@ -63,26 +62,6 @@ TURKISH = [
 @pytest.fixture(scope="module")
 def axe():
     return axe_source()
-
-
-class Checks:
-    """axe, <html lang dir> and aria-describedby on every page visited; the findings are asserted at the end."""
-
-    def __init__(self, axe):
-        self.axe, self.findings, self.problems, self.labels = axe, [], [], []
-
-    def __call__(self, page, label: str, *, language: str = "de") -> None:
-        self.findings += axe_check(page, label, self.axe)
-        self.problems += document_direction_problems(page, language)
-        self.problems += description_problems(page)
-        self.labels.append(label)
-
-
-def submit(page, form: str = "main form[method=post]", button: str = "button[type=submit]"):
-    """Submit a form; the response of the page it leads to."""
-    with page.expect_navigation() as navigation:
-        page.locator(f"{form} {button}").first.click()
-    return navigation.value
 
 
 def number_in(text: str) -> int:
@@ -209,7 +188,7 @@ def enter_form(page, *, serial: str, title: str, body: str, field: int, consent:
 
 
 def test_after_an_information_stand(new_context, server, axe, tmp_path):
-    check = Checks(axe)
+    check = PageChecks(axe)
     marker = "".join(secrets.choice(string.ascii_lowercase) for _ in range(8))
     coordinator = new_context().new_page()
     anonymous = new_context().new_page()

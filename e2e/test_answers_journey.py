@@ -19,14 +19,13 @@ from support import (
     COORDINATOR,
     DEMO_PASSWORD,
     PARTICIPANT,
-    axe_check,
+    PageChecks,
     axe_source,
     choose_language,
-    description_problems,
-    document_direction_problems,
     path_of,
     report,
     sign_in,
+    submit,
 )
 
 STAFF = "fachbereich@demo.teilhabe.test"  # 50 Soziales
@@ -37,21 +36,6 @@ TITLE = "Deutschkurse am Abend im Stadtteilzentrum"
 @pytest.fixture(scope="module")
 def axe():
     return axe_source()
-
-
-class Checks:
-    def __init__(self, axe):
-        self.axe, self.findings, self.problems = axe, [], []
-
-    def __call__(self, page, label: str, language: str = "de"):
-        self.findings.extend(axe_check(page, label, self.axe))
-        self.problems.extend(document_direction_problems(page, language))
-        self.problems.extend(description_problems(page))
-
-
-def submit(page, form_selector: str, button: str = "button[type=submit]"):
-    with page.expect_navigation():
-        page.locator(f"{form_selector} {button}").first.click()
 
 
 def wait_for_mails(server, recipient: str, path: str, count: int, timeout: float = 60) -> list:
@@ -70,7 +54,7 @@ def wait_for_mails(server, recipient: str, path: str, count: int, timeout: float
 
 
 def test_every_contribution_gets_an_answer(new_context, server, axe, tmp_path):
-    check = Checks(axe)
+    check = PageChecks(axe)
 
     # 1. A resident writes a contribution, using the site in Arabic.
     resident = new_context().new_page()
@@ -209,7 +193,7 @@ def test_every_contribution_gets_an_answer(new_context, server, axe, tmp_path):
     ):
         assert main.get_by_text(text).count() >= 1, text
     assert main.get_by_text("Bitte Termine nennen.").count() == 0  # nothing internal on a public page
-    check(resident, "resident, contribution with its answer", "ar")
+    check(resident, "resident, contribution with its answer", language="ar")
 
     # 8. The mails: one per public step, in Arabic, with one-click unsubscribe.
     mails = wait_for_mails(server, PARTICIPANT, contribution_path, 3)
@@ -219,7 +203,7 @@ def test_every_contribution_gets_an_answer(new_context, server, axe, tmp_path):
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     unsubscribe = re.search(r"https?://[^\s>]+/benachrichtigungen/[^\s/>]+/", server.mail_text(mails[-1])).group(0)
     resident.goto(unsubscribe)
-    check(resident, "resident, notification settings", "ar")
+    check(resident, "resident, notification settings", language="ar")
     submit(resident, "main form[method=post]", "button[name=action][value=unsubscribe]")
     assert resident.locator("main form button[name=action][value=unsubscribe]").count() == 0
     # The mail program's one-click POST (RFC 8058) needs no form and no token.

@@ -33,6 +33,7 @@ from support import (
     path_of,
     report,
     sign_in,
+    submit,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -140,11 +141,6 @@ class Checks:
         response = twin.goto(path_of(page.url))
         assert response.status == 200, f"{label}: {twin.url} answered {response.status}"
         self(twin, label)
-
-
-def submit(page, form: str = "main form[method=post]", button: str = "button[type=submit]"):
-    with page.expect_navigation():
-        page.locator(f"{form} {button}").first.click()
 
 
 def shoot(page, name: str) -> None:
