@@ -1,5 +1,7 @@
 """Forms of the plan's pages. Each group of pages adds its forms under its own heading."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +126,7 @@ def _amount_field(label, **kwargs):
         label=label,
         required=False,
         min_value=0,
+        max_value=Decimal("9999999999.99"),  # what the column holds (12 digits, 2 after the point)
         max_digits=12,
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal"}),

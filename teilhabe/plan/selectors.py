@@ -359,7 +359,7 @@ def section_get(*, version: PlanVersion | None = None, group: ExpertGroup | None
 
 
 def measure_get(process, code: str) -> Measure | None:
-    if not isinstance(code, str) or len(code) > 20:
+    if not isinstance(code, str) or len(code) > 20 or "\x00" in code:  # PostgreSQL refuses NUL in text
         return None
     return Measure.objects.filter(process=process, code=code).select_related("process").first()
 

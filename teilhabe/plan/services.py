@@ -431,9 +431,8 @@ def _section_owner(section: Section):
 def section_update(*, user, section: Section, **values) -> Section:
     """Change a section's texts and, for a measure, its facts (department, partners, target groups, districts,
     budget, start, end)."""
-    section = (
-        Section.objects.select_for_update().select_related("version__process", "group__process").get(pk=section.pk)
-    )
+    owners = Section.objects.select_related("version__process", "group__process")
+    section = owners.select_for_update(of=("self",)).get(pk=section.pk)
     owner = _section_owner(section)
     _editable(user, owner, section)
     errors = {}
