@@ -146,10 +146,14 @@ def description_problems(page) -> list[str]:
 # --- page types and crawling ----------------------------------------------------------------------------
 
 
+# A path segment naming one object: a number (/beitraege/17/), a key (/abschnitt/<uuid>/) or a code (/massnahmen/M-001/).
+OBJECT_SEGMENT = re.compile(r"\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Z]+-\d+")
+
+
 def page_type(path_and_query: str) -> str:
     """/beitraege/17/ -> /beitraege/{id}/; any query string makes one extra type: /p/x/beitraege/?"""
     parts = urlsplit(path_and_query)
-    segments = ["{id}" if segment.isdigit() else segment for segment in parts.path.split("/")]
+    segments = ["{id}" if OBJECT_SEGMENT.fullmatch(segment) else segment for segment in parts.path.split("/")]
     kind = "/".join(segments)
     return kind + "?" if parts.query else kind
 
