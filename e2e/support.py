@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 AXE_PATH = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SKIPPED_PREFIXES = ("/admin/", "/static/", "/i18n/")
-MAX_PAGES_PER_CRAWL = 80
+MAX_PAGES_PER_CRAWL = 150
 # The demo's personas (teilhabe/demo/services.py); they all share one password.
 DEMO_PASSWORD = "teilhabe-demo"
 COORDINATOR = "koordination@demo.teilhabe.test"

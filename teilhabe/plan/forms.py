@@ -293,19 +293,8 @@ class SectionMoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
 
 
-class SectionTranslationForm(forms.Form):
-    """The translations of a section's texts into one language; a field left empty is left as it is."""
-
-    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, required=False)
-    body = forms.CharField(
-        label=_("Text"), max_length=BODY_MAX, required=False, widget=forms.Textarea(attrs={"rows": 8})
-    )
-    partners = forms.CharField(
-        label=_("Partner organisations"),
-        max_length=PARTNERS_MAX,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+class _TranslationForm(forms.Form):
+    """The translations of an object's texts (``fields``) into one language; a field left empty is left as it is."""
 
     def __init__(self, *args, fields, language, **kwargs):
         super().__init__(*args, **kwargs)
@@ -320,6 +309,26 @@ class SectionTranslationForm(forms.Form):
         if not any(data.get(name) for name in self.fields):
             raise forms.ValidationError(_("Please write at least one translation."))
         return data
+
+
+class VersionTranslationForm(_TranslationForm):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, required=False)
+    note = forms.CharField(
+        label=_("What this version is"), max_length=NOTE_MAX, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class SectionTranslationForm(_TranslationForm):
+    title = forms.CharField(label=_("Title"), max_length=TITLE_MAX, required=False)
+    body = forms.CharField(
+        label=_("Text"), max_length=BODY_MAX, required=False, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    partners = forms.CharField(
+        label=_("Partner organisations"),
+        max_length=PARTNERS_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class MeasureFilterForm(forms.Form):

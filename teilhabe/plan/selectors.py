@@ -595,10 +595,10 @@ def workspace_section(*, owner, key) -> Section | None:
     )
 
 
-def section_translations(section: Section) -> dict[tuple[str, str], tuple[str, str]]:
-    """The translations of a section's texts: (field, language) → (text, state)."""
+def translations_of(obj) -> dict[tuple[str, str], tuple[str, str]]:
+    """The translations of a section's or a version's texts: (field, language) → (text, state)."""
     rows = ContentTranslation.objects.filter(
-        content_type=ContentType.objects.get_for_model(Section), object_id=section.pk
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
     ).values_list("field", "language", "text", "state")
     return {(field_name, language): (text, state) for field_name, language, text, state in rows}
 

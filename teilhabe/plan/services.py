@@ -134,19 +134,27 @@ def _copy_sections(sections, *, version=None, group=None, parent=None, root_pare
         through_districts(section_id=copies[row.section_id].pk, district_id=row.district_id)
         for row in through_districts.objects.filter(section_id__in=ids)
     )
-    section_type = ContentType.objects.get_for_model(Section)
+    _copy_translations(Section, {pk: copy.pk for pk, copy in copies.items()})
+    return copies
+
+
+def _copy_translations(model, id_map: dict[int, int], fields=None) -> None:
+    """Copy the translations of objects of ``model`` (old id → new id), of all their fields or of ``fields``."""
+    content_type = ContentType.objects.get_for_model(model)
+    rows = ContentTranslation.objects.filter(content_type=content_type, object_id__in=id_map)
+    if fields is not None:
+        rows = rows.filter(field__in=fields)
     ContentTranslation.objects.bulk_create(
         ContentTranslation(
-            content_type=section_type,
-            object_id=copies[row.object_id].pk,
+            content_type=content_type,
+            object_id=id_map[row.object_id],
             field=row.field,
             language=row.language,
             text=row.text,
             state=row.state,
         )
-        for row in ContentTranslation.objects.filter(content_type=section_type, object_id__in=ids)
+        for row in rows
     )
-    return copies
 
 
 @transaction.atomic
@@ -182,6 +190,12 @@ def version_create(
     )
     if based_on is not None:
         _copy_sections(Section.objects.filter(version=based_on), version=version)
+        # The translations of a title or note carried over unchanged still fit; a new text needs new ones.
+        unchanged = [
+            name for name in PlanVersion.translatable_fields if getattr(version, name) == getattr(based_on, name)
+        ]
+        if unchanged:
+            _copy_translations(PlanVersion, {based_on.pk: version.pk}, fields=unchanged)
     audit_record(
         actor=user,
         action="plan_version.created",
@@ -511,14 +525,40 @@ def _subtree_ids(section: Section) -> list[int]:
     return ids
 
 
+def _require_translation_language(language: str) -> None:
+    if language not in {code for code, _name in settings.LANGUAGES} or language == settings.LANGUAGE_CODE:
+        message = _("Please choose a language from the list.")
+        raise ApplicationError(message, field_errors={"language": message})
+
+
+@transaction.atomic
+def version_translations_set(*, user, version: PlanVersion, language: str, texts: dict) -> None:
+    """The title and note of a version (of any state) translated into one language at once (``texts``: field →
+    text), all or nothing, checked by a person; the German text stays as it is."""
+    _require(user, "plan.translate_version", version)
+    _require_translation_language(language)
+    if not texts:
+        raise ApplicationError(_("Please write at least one translation."))
+    if not set(texts) <= set(PlanVersion.translatable_fields):
+        raise ApplicationError(_("This text cannot be translated."))
+    errors = {}
+    limits = {"title": TITLE_MAX, "note": NOTE_MAX}
+    required = _("Please write the translation.")
+    cleaned = {
+        name: _text(text, name, limits[name], errors=errors, required_message=required) for name, text in texts.items()
+    }
+    _raise(errors)
+    for name, text in cleaned.items():
+        content_translation_set(obj=version, field=name, language=language, text=text, state="checked", actor=user)
+    plan_changed(version.process_id)
+
+
 @transaction.atomic
 def section_translation_set(*, user, section: Section, field: str, language: str, text: str) -> None:
     """A translation of a section's text into an offered language, checked by a person. Published versions are
     immutable in German; their translations may be added and corrected."""
     _require(user, "plan.translate_section", section)
-    if language not in {code for code, _name in settings.LANGUAGES} or language == settings.LANGUAGE_CODE:
-        message = _("Please choose a language from the list.")
-        raise ApplicationError(message, field_errors={"language": message})
+    _require_translation_language(language)
     if field not in Section.translatable_fields:
         raise ApplicationError(_("This text cannot be translated."))
     errors = {}

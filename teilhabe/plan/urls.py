@@ -44,6 +44,11 @@ urlpatterns = [
         name="work_version_adopt",
     ),
     path(
+        "verwaltung/p/<slug:slug>/plan/fassungen/<int:number>/uebersetzungen/",
+        workspace.version_translate_view,
+        name="work_version_translate",
+    ),
+    path(
         "verwaltung/p/<slug:slug>/plan/fassungen/<int:number>/abschnitte/neu/",
         workspace.version_section_add_view,
         name="work_section_add",

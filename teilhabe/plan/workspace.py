@@ -60,6 +60,7 @@ from teilhabe.plan.forms import (
     VersionConsultForm,
     VersionCreateForm,
     VersionEditForm,
+    VersionTranslationForm,
 )
 from teilhabe.plan.models import (
     ALLOWED_CHILDREN,
@@ -556,16 +557,9 @@ def _translation_languages():
     return [(code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
-@login_required
-def section_translate_view(request, editor: Editor, key):
-    """The translations of a section's texts, one language at a time (``?sprache=``), with the languages still
-    missing. Published versions keep their German text; their translations may still be added and corrected."""
-    _check(request, editor)
-    section = editor.section(key)
-    if not rules.has_perm("plan.translate_section", request.user, section):
-        raise NotAllowed()
-    names = [name for name in Section.translatable_fields if getattr(section, name)]
-    existing = selectors.section_translations(section)
+def _translations(request, *, obj, form_class, names, existing, save, back) -> tuple[object, dict, int]:
+    """The shared part of a translations page: the languages with what is missing, and the form for one
+    language (``?sprache=``). ``save(language, texts)`` stores them. Returns (redirect or None, context, status)."""
     languages = _translation_languages()
     rows = [
         {
@@ -583,45 +577,56 @@ def section_translate_view(request, editor: Editor, key):
     options = {"fields": names, "language": language, "auto_id": "translation_%s"}
     status = 200
     if request.method == "POST":
-        form = SectionTranslationForm(request.POST, **options)
+        form = form_class(request.POST, **options)
         status = 400
         if form.is_valid():
             texts = {name: form.cleaned_data[name] for name in names if form.cleaned_data.get(name)}
-            done, status = attempt(
-                form,
-                lambda: services.section_translations_set(
-                    user=request.user, section=section, language=language, texts=texts
-                ),
-            )
+            done, status = attempt(form, lambda: save(language, texts))
             if status is None:
                 messages.success(
                     request, _("The translation into %(language)s was saved.") % {"language": dict(languages)[language]}
                 )
                 later = [code for code in missing if code != language]
                 following = later[0] if later else language
-                return redirect(f"{request.path}?{urlencode({'sprache': following})}")
+                return redirect(f"{request.path}?{urlencode({'sprache': following})}"), {}, 302
     else:
-        form = SectionTranslationForm(
-            initial={name: existing.get((name, language), ("", ""))[0] for name in names}, **options
-        )
-    return _section_page(
+        form = form_class(initial={name: existing.get((name, language), ("", ""))[0] for name in names}, **options)
+    context = {
+        "form": form,
+        "originals": [(form[name], getattr(obj, name)) for name in names if name in form.fields],
+        "rows": rows,
+        "field_labels": {name: type(obj)._meta.get_field(name).verbose_name for name in names},
+        "language": language,
+        "language_name": dict(languages)[language],
+        "language_bidi": language.split("-")[0] in settings.LANGUAGES_BIDI,
+        "action": f"{request.path}?{urlencode({'sprache': language})}",
+        "back": back,
+    }
+    return None, context, status
+
+
+@login_required
+def section_translate_view(request, editor: Editor, key):
+    """The translations of a section's texts, one language at a time (``?sprache=``), with the languages still
+    missing. Published versions keep their German text; their translations may still be added and corrected."""
+    _check(request, editor)
+    section = editor.section(key)
+    if not rules.has_perm("plan.translate_section", request.user, section):
+        raise NotAllowed()
+    response, context, status = _translations(
         request,
-        editor,
-        "plan/work_section_translate.html",
-        {
-            "form": form,
-            "section": section,
-            "originals": [(form[name], getattr(section, name)) for name in names if name in form.fields],
-            "rows": rows,
-            "field_labels": {name: Section._meta.get_field(name).verbose_name for name in names},
-            "language": language,
-            "language_name": dict(languages)[language],
-            "language_bidi": language.split("-")[0] in settings.LANGUAGES_BIDI,
-            "action": f"{request.path}?{urlencode({'sprache': language})}",
-            "back": editor.editor_url(section.key),
-        },
-        status,
+        obj=section,
+        form_class=SectionTranslationForm,
+        names=[name for name in Section.translatable_fields if getattr(section, name)],
+        existing=selectors.translations_of(section),
+        save=lambda language, texts: services.section_translations_set(
+            user=request.user, section=section, language=language, texts=texts
+        ),
+        back=editor.editor_url(section.key),
     )
+    if response is not None:
+        return response
+    return _section_page(request, editor, "plan/work_section_translate.html", {"section": section, **context}, status)
 
 
 # == versions of a process's plan ===============================================================================
@@ -672,6 +677,7 @@ def versions_view(request, slug):
     rows = selectors.workspace_versions(process)
     working = next((row.version for row in rows if row.version.state == VersionState.WORKING), None)
     coordinates = rules.has_perm("plan.publish_version", user, process)
+    translates = rules.has_perm("plan.translate_version", user, process)  # decided for the process, not per row
     items = []
     for row in rows:
         version = row.version
@@ -683,6 +689,7 @@ def versions_view(request, slug):
                 "kwargs": {"slug": process.slug, "number": version.number},
                 "can_edit": is_working and rules.has_perm("plan.edit_version", user, version),
                 "can_consult": is_working and coordinates,
+                "can_translate": translates,
                 "can_adopt": version.state != VersionState.ADOPTED and coordinates,
                 "comments_open": version.state == VersionState.CONSULTATION
                 and coordinates
@@ -802,6 +809,30 @@ def version_edit_view(request, slug, number):
         },
         status=status,
     )
+
+
+@login_required
+def version_translate_view(request, slug, number):
+    """The translations of a version's title and note (any state: a published version's German text stays)."""
+    process = _staff_process(request, slug)
+    version = _version_of(process, number)
+    if not rules.has_perm("plan.translate_version", request.user, version):
+        raise NotAllowed()
+    response, context, status = _translations(
+        request,
+        obj=version,
+        form_class=VersionTranslationForm,
+        names=[name for name in PlanVersion.translatable_fields if getattr(version, name)],
+        existing=selectors.translations_of(version),
+        save=lambda language, texts: services.version_translations_set(
+            user=request.user, version=version, language=language, texts=texts
+        ),
+        back=reverse("plan:work_versions", kwargs={"slug": process.slug}),
+    )
+    if response is not None:
+        return response
+    context.update(process=process, version=version, crumbs=_crumbs(process))
+    return render(request, "plan/work_version_translate.html", context, status=status)
 
 
 def _phase_choices(process) -> list[tuple[int, str]]:

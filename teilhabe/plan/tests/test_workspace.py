@@ -445,6 +445,45 @@ def test_a_published_version_is_still_translated(draft, coordinator, process, po
     assert ContentTranslation.objects.get(object_id=section.pk, language="en").text == "Measure 1.1"
 
 
+def test_a_versions_title_and_note_are_translated_and_shown_to_readers(draft, coordinator, personas, process, post):
+    PlanVersion.objects.filter(pk=draft.pk).update(note="Entwurf der Verwaltung")
+    address = url("work_version_translate", process, number=draft.number)
+    client = client_of(coordinator)
+    assert address in client.get(url("work_versions", process)).content.decode()
+    page = client.get(address).content.decode()
+    assert page.count('class="state-missing"') == 8 * 2  # eight languages, title and note
+    response = post(client, address + "?sprache=ar", {"title": "خطة الاندماج", "note": "مسودة"})
+    assert response.status_code == 302 and "sprache=" in response["Location"]
+    rows = ContentTranslation.objects.filter(object_id=draft.pk, language="ar", content_type__model="planversion")
+    assert {row.field: row.text for row in rows} == {"title": "خطة الاندماج", "note": "مسودة"}
+    # Bad input: a 4xx and nothing saved.
+    assert client.get(address + "?sprache=de").status_code == 400
+    assert post(client, address + "?sprache=en", {"title": "", "note": ""}).status_code == 400
+    assert post(client, address + "?sprache=en", {"title": "x" * 301}).status_code == 400
+    assert not ContentTranslation.objects.filter(object_id=draft.pk, language="en").exists()
+    # Only coordinators translate a version.
+    staff = client_of(personas["department_staff"])
+    assert address not in staff.get(url("work_versions", process)).content.decode()
+    assert staff.get(address).status_code == 403
+    assert post(staff, address + "?sprache=en", {"title": "Plan"}).status_code == 403
+    # Readers of the published version see the translated title.
+    services.version_publish_for_consultation(user=coordinator, version=draft)
+    public = Client(HTTP_ACCEPT_LANGUAGE="ar").get(reverse("plan:plan", kwargs={"slug": process.slug}))
+    assert "خطة الاندماج" in public.content.decode()
+
+
+def test_a_new_version_keeps_the_translations_of_a_title_it_keeps(draft, coordinator, process):
+    services.version_translations_set(user=coordinator, version=draft, language="en", texts={"title": "The plan"})
+    services.version_adopt(
+        user=coordinator, version=draft, adopted_on=datetime.date(2026, 1, 5), document_number="1/26"
+    )
+    same = services.version_create(user=coordinator, process=process)
+    assert ContentTranslation.objects.get(object_id=same.pk, content_type__model="planversion").text == "The plan"
+    services.version_adopt(user=coordinator, version=same, adopted_on=datetime.date(2026, 2, 5), document_number="2/26")
+    renamed = services.version_create(user=coordinator, process=process, title="Ein neuer Titel")
+    assert not ContentTranslation.objects.filter(object_id=renamed.pk, content_type__model="planversion").exists()
+
+
 # --- comments that came on paper ---------------------------------------------------------------------------------
 
 
