@@ -146,7 +146,7 @@ def description_problems(page) -> list[str]:
 # --- page types and crawling ----------------------------------------------------------------------------
 
 
-# A path segment naming one object: a number (/beitraege/17/), a key (/abschnitt/<uuid>/) or a code (/massnahmen/M-001/).
+# A path segment naming one object: a number (/beitraege/17/), a key (/abschnitt/<uuid>/), a code (/massnahmen/M-001/).
 OBJECT_SEGMENT = re.compile(r"\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Z]+-\d+")
 
 
@@ -170,6 +170,12 @@ def crawlable(href: str, origin: str) -> str | None:
     if path.startswith(SKIPPED_PREFIXES) or "logout" in path:
         return None
     return path + (f"?{parts.query}" if parts.query else "")
+
+
+# Downloads (a plan's PDF, a measures table, …) are the same files for every role and are limited per address
+# (docs/rate-limits.md): each kind is fetched once in a test session, by the first crawl that finds it.
+DOWNLOAD_SUFFIXES = (".pdf", ".xlsx", ".ods", ".csv")
+downloads_fetched: set[str] = set()
 
 
 def visits_allowed(kind: str) -> int:
@@ -215,6 +221,11 @@ def crawl(page, *, origin: str, where: str, language: str, seeds: list[str], ext
             continue
         seen.add(path)
         per_type[kind] += 1
+        if kind.endswith(DOWNLOAD_SUFFIXES):
+            if kind in downloads_fetched:
+                result.skipped.setdefault(kind, []).append(f"{path} (fetched by an earlier crawl)")
+                continue
+            downloads_fetched.add(kind)
         status, content_type = visit(page, path)
         if status >= 400:
             result.problems.append(f"{origin}{path} answered {status} [{where}]")

@@ -9,7 +9,6 @@ they count bump the process's cache version when they commit, so the next page r
 """
 
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, IntegerField, Sum, Value
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
@@ -19,30 +18,18 @@ from teilhabe.administration.selectors import ANSWER_NAMESPACE
 from teilhabe.contributions.models import Channel, Contribution, ContributionTally, Status
 from teilhabe.contributions.selectors import LISTS_NAMESPACE
 from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version, cache_versions_many
+from teilhabe.core.compiled import compiled_rows
 from teilhabe.events.models import PUBLIC_STATES, Event, EventState, EventType, Registration, RegistrationState
 from teilhabe.events.selectors import EVENTS_NAMESPACE
 
 CACHE_SECONDS = 300
 
-# Each figure's query, compiled by the ORM once per worker and database (as the process's children are, see
-# ``processes.selectors``): an emptied cache computes every figure of the process page afresh, and building and
-# compiling a dozen querysets cost as much as running them.
-_compiled: dict[tuple[str, str], tuple[str, tuple]] = {}
-_ANY_PROCESS = -987_654_321  # stands for the process's id while a query is compiled
-
 
 def _rows(name: str, build, process) -> list[tuple]:
     """The rows of ``build(process id)``, a ``values_list`` query of plain columns, counts and sums (no values that
-    need the ORM's converters), by its SQL compiled once per worker."""
-    key = (connection.vendor, name)
-    compiled = _compiled.get(key)
-    if compiled is None:
-        sql, params = build(_ANY_PROCESS).query.sql_with_params()
-        compiled = _compiled[key] = (sql, tuple(params))
-    sql, params = compiled
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [process.pk if param == _ANY_PROCESS else param for param in params])
-        return cursor.fetchall()
+    need the ORM's converters), by its SQL compiled once per worker: an emptied cache computes every figure of the
+    process page afresh, and building and compiling a dozen querysets cost as much as running them."""
+    return compiled_rows(name, build, process.pk)
 
 
 def published_contributions(*, process):

@@ -169,16 +169,21 @@ def document_html(tree: Tree, options: DocumentOptions, fallbacks: Fallbacks) ->
     comment_label = escape(gettext("Comment on this section"))
     parts: list[str] = []
 
+    badges: dict[str, str] = {}  # a status's badge, made once
+
+    # A section's kind, key and number are the platform's own (a choice, a UUID, digits and dots): not escaped.
     def write(node: Node) -> None:
         level = min(2 + node.depth, 6)
         is_measure = node.kind == SectionKind.MEASURE
-        parts.append(f'<section class="plan-section plan-kind-{escape(node.kind)}" id="{node.anchor}">\n')
+        parts.append(f'<section class="plan-section plan-kind-{node.kind}" id="s-{node.key}">\n')
         parts.append(
-            f'<h{level} id="h-{node.key}"><bdi class="plan-number">{escape(node.number)}</bdi> '
+            f'<h{level} id="h-{node.key}"><bdi class="plan-number">{node.number}</bdi> '
             f"<span{fallbacks.lang(node.id, 'title', node.title)}>{escape(node.title)}</span></h{level}>\n"
         )
         if is_measure:
-            status = status_badge(node.status, node.status_label)
+            status = badges.get(node.status)
+            if status is None:
+                status = badges[node.status] = status_badge(node.status, node.status_label)
             if node.status_date:
                 status += f' <span class="meta">{escape(since % {"date": date_text(node.status_date)})}</span>'
             parts.append(
@@ -208,13 +213,13 @@ def document_html(tree: Tree, options: DocumentOptions, fallbacks: Fallbacks) ->
             more = more_about % {"code": node.measure_code}
             links.append(f'<a href="{escape(options.measure_url(node.measure_code))}">{escape(more)}</a>')
         count = options.counts.get(node.id, 0)
-        context = f'<span class="visually-hidden"> ({escape(node.number)} {escape(node.title)})</span>'
+        if count or options.can_comment:
+            context = f'<span class="visually-hidden"> ({node.number} {escape(node.title)})</span>'
+            url = escape(options.section_url(node.key))
         if count:
             text = ngettext("%(count)s comment", "%(count)s comments", count) % {"count": count}
-            url = escape(options.section_url(node.key))
             links.append(f'<a href="{url}#comments">{escape(text)}{context}</a>')
         if options.can_comment:
-            url = escape(options.section_url(node.key))
             links.append(f'<a href="{url}#comment-form">{comment_label}{context}</a>')
         if links:
             parts.append(f'<p class="plan-links">{" ".join(links)}</p>\n')

@@ -11,6 +11,8 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
+from decimal import Decimal
+from operator import attrgetter
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +25,7 @@ from teilhabe.administration.models import AnswerState, Department, Outcome
 from teilhabe.administration.selectors import department_ids_of, department_name, staff_name
 from teilhabe.contributions.models import Channel, Contribution, Status
 from teilhabe.core.cache_versions import CONTENT_NAMESPACE, FIGURES_NAMESPACE, cache_versions_many
+from teilhabe.core.compiled import compiled_rows
 from teilhabe.core.models import ContentTranslation
 from teilhabe.core.selectors import LocalisedText, content_translation_table, localise
 from teilhabe.plan.models import (
@@ -181,7 +184,7 @@ class Tree:
     # In the cache a tree is a list of tuples, one per node in reading order (its children rebuilt from the
     # parents' keys): a third of the size of the nodes' dictionaries, and quicker to store and read.
     def __getstate__(self):
-        return [tuple(getattr(node, name) for name in _NODE_FIELDS) for node in self.nodes]
+        return [_node_values(node) for node in self.nodes]
 
     def __setstate__(self, rows):
         self.nodes, self.roots = [], []
@@ -194,33 +197,44 @@ class Tree:
 
 
 _NODE_FIELDS = tuple(item.name for item in dataclass_fields(Node) if item.name != "children")
+_node_values = attrgetter(*_NODE_FIELDS)  # a node's fields as a tuple, in one call
 
 
-def sections_of(*, version=None, group=None):
-    """The sections of a version or of an expert group's draft, in reading order (``_tree_build`` reads the
-    values it needs, with their field of action, measure and department, in one query)."""
-    owner = {"version": version} if version is not None else {"group": group}
-    return Section.objects.filter(**owner).order_by("position", "id")
+def _sections_many(owner: str, owner_id: int) -> tuple[dict[int, tuple[list, list]], dict[int, tuple[list, list]]]:
+    """Each section's target groups and districts as ([ids], [names]), in their models' order: one query on
+    each through table. Plain values, not model instances: with 300 measures, prefetching them cost more than
+    the rest of the tree."""
+    groups: dict[int, tuple[list, list]] = {}
+    districts: dict[int, tuple[list, list]] = {}
 
+    def of(through, placeholder):
+        sections = Section.objects.filter(**{f"{owner}_id": placeholder}).order_by().values("pk")
+        return through.objects.filter(section_id__in=sections)  # a subquery: no parameter per section
 
-def _sections_many(section_ids) -> tuple[dict[int, list[tuple[int, str]]], dict[int, list[tuple[int, str]]]]:
-    """Each section's target groups and districts as (id, name), in their models' order: one query on each
-    through table. Plain values, not model instances: with 300 measures, prefetching them cost more than the
-    rest of the tree."""
-    groups: dict[int, list[tuple[int, str]]] = {}
-    districts: dict[int, list[tuple[int, str]]] = {}
-    for section_id, pk, name in (
-        Section.target_groups.through.objects.filter(section_id__in=section_ids)
-        .order_by("targetgroup__order", "targetgroup__name", "targetgroup_id")
-        .values_list("section_id", "targetgroup_id", "targetgroup__name")
+    def group_rows(placeholder):
+        return (
+            of(Section.target_groups.through, placeholder)
+            .order_by("targetgroup__order", "targetgroup__name", "targetgroup_id")
+            .values_list("section_id", "targetgroup_id", "targetgroup__name")
+        )
+
+    def district_rows(placeholder):
+        return (
+            of(Section.districts.through, placeholder)
+            .order_by("district__number", "district_id")
+            .values_list("section_id", "district_id", "district__name")
+        )
+
+    for many, rows in (
+        (groups, compiled_rows(f"plan-tree-groups:{owner}", group_rows, owner_id)),
+        (districts, compiled_rows(f"plan-tree-districts:{owner}", district_rows, owner_id)),
     ):
-        groups.setdefault(section_id, []).append((pk, name))
-    for section_id, pk, name in (
-        Section.districts.through.objects.filter(section_id__in=section_ids)
-        .order_by("district__number", "district_id")
-        .values_list("section_id", "district_id", "district__name")
-    ):
-        districts.setdefault(section_id, []).append((pk, name))
+        for section_id, pk, name in rows:
+            ids_names = many.get(section_id)
+            if ids_names is None:
+                ids_names = many[section_id] = ([], [])
+            ids_names[0].append(pk)
+            ids_names[1].append(name)
     return groups, districts
 
 
@@ -249,9 +263,45 @@ _TREE_COLUMNS = (
 )
 
 
-def _tree_build(sections, language: str) -> Tree:
-    rows = list(sections.values_list(*_TREE_COLUMNS))
-    many = _sections_many(sections.order_by().values("pk"))  # a subquery: no parameter per section
+_CENTS = Decimal("0.01")
+
+
+def _key_text(value) -> str:
+    """A section's key as text from the database driver's value: a UUID (PostgreSQL) or 32 hex digits (SQLite)."""
+    if isinstance(value, str) and len(value) == 32:
+        return f"{value[:8]}-{value[8:12]}-{value[12:16]}-{value[16:20]}-{value[20:]}"
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(str(value)))
+
+
+def _date_value(value) -> datetime.date | None:
+    """A date from the driver's value: a date (PostgreSQL) or ISO text (SQLite)."""
+    return value if value is None or isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+def _amount_value(value) -> Decimal | None:
+    """An amount in euros (two decimal places) from the driver's value: a Decimal (PostgreSQL) or a number
+    (SQLite)."""
+    return value if value is None or isinstance(value, Decimal) else Decimal(str(value)).quantize(_CENTS)
+
+
+def _tree_rows(owner: str, owner_id: int) -> list[tuple]:
+    """The sections of a version or an expert group's draft (``owner``: "version" or "group") in reading order,
+    one row of ``_TREE_COLUMNS`` each, by SQL compiled once per worker: the tree is rebuilt whenever the plan
+    changes, and with an emptied cache on every page that shows it."""
+
+    def build(placeholder):
+        return (
+            Section.objects.filter(**{f"{owner}_id": placeholder})
+            .order_by("position", "id")
+            .values_list(*_TREE_COLUMNS)
+        )
+
+    return compiled_rows(f"plan-tree:{owner}", build, owner_id)
+
+
+def _tree_build(owner: str, owner_id: int, language: str) -> Tree:
+    rows = _tree_rows(owner, owner_id)
+    many = _sections_many(owner, owner_id)
     translated = language != settings.LANGUAGE_CODE
     section_texts = content_translation_table(Section, language) if translated else {}
     group_names = content_translation_table(TargetGroup, language) if translated else {}
@@ -277,22 +327,31 @@ def _tree_build(sections, language: str) -> Tree:
         row = group_names.get((pk, "name"))
         return row.text if row is not None and row.text.strip() and name else name
 
+    def group_names_of(ids: list, names: list) -> tuple[str, ...]:
+        return tuple(map(group_name, ids, names)) if translated else tuple(names)
+
     children: dict[int | None, list[tuple]] = {}
     for row in rows:
         children.setdefault(row[7], []).append(row)
     roots: list[Node] = []
     nodes: list[Node] = []
-    no_many = ()
+    no_many = ((), ())
 
     def build(row: tuple, depth: int, parent_key: str | None) -> Node:
         (pk, key, kind, number, title, body, partners, _parent, field_id, field_slug, measure_id, code, status,
          status_date, spent, department_id, budget, start, end) = row  # fmt: skip
-        title, title_fell_back = text(pk, "title", title)
-        body, body_fell_back = text(pk, "body", body)
+        status_date, spent, budget = _date_value(status_date), _amount_value(spent), _amount_value(budget)
+        start, end = _date_value(start), _date_value(end)
+        if translated:
+            title, title_fell_back = text(pk, "title", title)
+            body, body_fell_back = text(pk, "body", body)
+            partners = text(pk, "partners", partners)[0]
+        else:
+            title_fell_back = body_fell_back = False
         groups, districts = many[0].get(pk, no_many), many[1].get(pk, no_many)
         node = Node(
             id=pk,
-            key=str(key),
+            key=_key_text(key),
             kind=kind,
             number=number,
             title=title,
@@ -309,11 +368,11 @@ def _tree_build(sections, language: str) -> Tree:
             status_date=status_date,
             department_id=department_id,
             department=departments.get(department_id, "") if department_id else "",
-            partners=text(pk, "partners", partners)[0],
-            target_group_ids=tuple(group for group, _name in groups),
-            target_groups=tuple(group_name(group, name) for group, name in groups),
-            district_ids=tuple(district for district, _name in districts),
-            districts=tuple(name for _district, name in districts),
+            partners=partners,
+            target_group_ids=tuple(groups[0]),
+            target_groups=group_names_of(*groups),
+            district_ids=tuple(districts[0]),
+            districts=tuple(districts[1]),
             budget=budget,
             spent=spent,
             start=start,
@@ -335,13 +394,13 @@ def version_tree(version: PlanVersion, language: str) -> Tree:
     key = f"plan-tree:{version.pk}:{language}:{':'.join(str(v) for v in versions.values())}"
     tree = cache.get(key)
     if tree is None:
-        tree = _tree_build(sections_of(version=version), language)
+        tree = _tree_build("version", version.pk, language)
         cache.set(key, tree, TREE_SECONDS)
     return tree
 
 
 def group_draft_tree(group: ExpertGroup, language: str) -> Tree:
-    return _tree_build(sections_of(group=group), language)
+    return _tree_build("group", group.pk, language)
 
 
 def section_get(*, version: PlanVersion | None = None, group: ExpertGroup | None = None, key) -> Section | None:

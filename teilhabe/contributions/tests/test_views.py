@@ -386,9 +386,7 @@ def test_long_discussions_show_the_first_threads_and_the_rest_on_request(client,
         services.comment_create(contribution=contribution, user=personas["participant"], body=f"Thread {n}")
     first = client.get(detail_url(contribution)).content.decode()
     [thread] = elements(first, "ul", class_="comments")
-    assert [text(body) for body in elements(thread, "div", class_="user-text")] == [
-        f"Thread {n}" for n in range(shown)
-    ]
+    assert [text(body) for body in elements(thread, "div", class_="user-text")] == [f"Thread {n}" for n in range(shown)]
     [more] = elements(first, "a", href="?kommentare=alle#comments")
     assert text(more) == "Alle Kommentare anzeigen"
     everything = client.get(detail_url(contribution) + "?kommentare=alle").content.decode()
