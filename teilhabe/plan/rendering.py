@@ -46,10 +46,10 @@ def section_url_maker(slug: str, number: int) -> Callable[[str], str]:
     return lambda key: f"{head}{key}{tail}"
 
 
-def date_text(value: datetime.date | None, *, short: bool = False) -> str:
+def date_text(value: datetime.date | None, *, short: bool = False, language: str | None = None) -> str:
     """A date in the reader's format. A plan repeats the same few dates hundreds of times (a measure's start, end
     and status date), so each is formatted once per language and format."""
-    return _date_text(value, short, get_language()) if value else ""
+    return _date_text(value, short, language or get_language()) if value else ""
 
 
 @functools.lru_cache(maxsize=4096)
@@ -57,11 +57,11 @@ def _date_text(value: datetime.date, short: bool, language: str) -> str:
     return formats.date_format(value, "SHORT_DATE_FORMAT" if short else "DATE_FORMAT")
 
 
-def money_text(amount) -> str:
+def money_text(amount, language: str | None = None) -> str:
     """An amount in euros in the reader's number format (cents only when there are any)."""
     if amount is None:
         return ""
-    return _money_text(Decimal(amount), get_language())
+    return _money_text(Decimal(amount), language or get_language())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -71,15 +71,17 @@ def _money_text(amount: Decimal, language: str) -> str:
     return gettext("%(amount)s €") % {"amount": number}
 
 
-def period_text(start: datetime.date | None, end: datetime.date | None, *, short: bool = False) -> str:
+def period_text(
+    start: datetime.date | None, end: datetime.date | None, *, short: bool = False, language: str | None = None
+) -> str:
     """A measure's period ("1 June 2025 to 31 May 2028"); ``short`` with the short date format, for tables. Days,
     not times: the message context keeps it apart from an event's hours. Formatted once per language."""
-    return _period_text(start, end, short, get_language()) if start or end else ""
+    return _period_text(start, end, short, language or get_language()) if start or end else ""
 
 
 @functools.lru_cache(maxsize=4096)
 def _period_text(start: datetime.date | None, end: datetime.date | None, short: bool, language: str) -> str:
-    first, last = date_text(start, short=short), date_text(end, short=short)
+    first, last = date_text(start, short=short, language=language), date_text(end, short=short, language=language)
     if start and end:
         return pgettext("days", "%(start)s to %(end)s") % {"start": first, "end": last}
     if start:
@@ -170,6 +172,7 @@ def document_html(tree: Tree, options: DocumentOptions, fallbacks: Fallbacks) ->
     parts: list[str] = []
 
     badges: dict[str, str] = {}  # a status's badge, made once
+    language = get_language()  # asked once: dates and amounts are formatted per language
 
     # A section's kind, key and number are the platform's own (a choice, a UUID, digits and dots): not escaped.
     def write(node: Node) -> None:
@@ -185,7 +188,8 @@ def document_html(tree: Tree, options: DocumentOptions, fallbacks: Fallbacks) ->
             if status is None:
                 status = badges[node.status] = status_badge(node.status, node.status_label)
             if node.status_date:
-                status += f' <span class="meta">{escape(since % {"date": date_text(node.status_date)})}</span>'
+                since_text = since % {"date": date_text(node.status_date, language=language)}
+                status += f' <span class="meta">{escape(since_text)}</span>'
             parts.append(
                 f'<p class="plan-measure-head"><span class="plan-code">{escape(node.measure_code)}</span> '
                 f'<span class="visually-hidden">{labels["status"]}: </span>{status}</p>\n'
@@ -193,11 +197,11 @@ def document_html(tree: Tree, options: DocumentOptions, fallbacks: Fallbacks) ->
             facts = []
             if node.department:
                 facts.append((labels["department"], f"<bdi>{escape(node.department)}</bdi>"))
-            period = period_text(node.start, node.end)
+            period = period_text(node.start, node.end, language=language)
             if period:
                 facts.append((labels["period"], escape(period)))
             if node.budget is not None:
-                facts.append((labels["budget"], f"<bdi>{escape(money_text(node.budget))}</bdi>"))
+                facts.append((labels["budget"], f"<bdi>{escape(money_text(node.budget, language))}</bdi>"))
             if node.target_groups:
                 facts.append((labels["target_groups"], escape(separator.join(node.target_groups))))
             if node.districts:
@@ -235,6 +239,7 @@ def document_html(tree: Tree, options: DocumentOptions, fallbacks: Fallbacks) ->
 def measure_rows_html(rows: list[PublicMeasureRow], measure_url: Callable[[str], str], fallbacks: Fallbacks) -> str:
     """The rows (``<tr>``) of the list of measures."""
     parts = []
+    language = get_language()
     for row in rows:
         url = escape(measure_url(row.code))
         title_lang = fallbacks.lang(row.section_id, "title", row.title)
@@ -245,7 +250,7 @@ def measure_rows_html(rows: list[PublicMeasureRow], measure_url: Callable[[str],
             f"<td>{escape(row.field_name)}</td>"
             f"<td><bdi>{escape(row.department)}</bdi></td>"
             f"<td>{status_badge(row.status, row.status_label)}</td>"
-            f"<td>{escape(period_text(row.start, row.end, short=True))}</td>"
+            f"<td>{escape(period_text(row.start, row.end, short=True, language=language))}</td>"
             "</tr>\n"
         )
     return "".join(parts)
