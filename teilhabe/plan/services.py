@@ -8,6 +8,7 @@ draft and its adoption into the plan).
 
 import datetime
 import decimal
+import re
 
 import rules
 from django.conf import settings
@@ -340,6 +341,9 @@ def _editable(user, owner, section=None) -> None:
         _require(user, "plan.work_in_expert_group", owner)
 
 
+MEASURE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
 def _next_measure_code(process) -> str:
     codes = Measure.objects.filter(process=process, code__startswith="M-").values_list("code", flat=True)
     numbers = [int(code[2:]) for code in codes if code[2:].isdigit()]
@@ -406,6 +410,11 @@ def section_add(*, user, owner, kind: str, parent: Section | None = None, code: 
     if kind == SectionKind.MEASURE and code:
         if len(code) > CODE_MAX:
             errors["code"] = _("Please shorten the code to at most %(max)d characters.") % {"max": CODE_MAX}
+        elif not MEASURE_CODE.fullmatch(code):
+            # The code is part of the measure's address: no slashes, spaces or other signs.
+            errors["code"] = _(
+                "Please use only letters, digits, dots, hyphens and underscores in the code, e.g. M-017."
+            )
         elif Measure.objects.filter(process=process, code=code).exists():
             errors["code"] = _("A measure with this code exists already.")
     _raise(errors)

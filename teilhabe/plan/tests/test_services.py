@@ -125,3 +125,18 @@ def test_expert_group_draft_is_adopted_into_the_working_draft(draft, coordinator
     tree = selectors.version_tree(PlanVersion.objects.get(pk=draft.pk), "de")
     assert [node.number for node in tree.roots] == ["1", "2", "3"]
     assert [node.title for node in tree.measures()][:3] == ["Maßnahme 1.1", "Maßnahme 1.2", "Neue Maßnahme"]
+
+
+@pytest.mark.parametrize("code", ["M/017", "M 017", "M-017?", "-M", "Ä-1"])
+def test_a_measure_code_that_cannot_be_an_address_is_refused(draft, coordinator, code):
+    goal = Section.objects.filter(version=draft, kind=SectionKind.GOAL).first()
+    with pytest.raises(ApplicationError) as refused:
+        services.section_add(
+            user=coordinator, owner=draft, kind=SectionKind.MEASURE, parent=goal, title="Neu", code=code
+        )
+    assert "code" in refused.value.field_errors
+    assert not Measure.objects.filter(code=code).exists()
+    kept = services.section_add(
+        user=coordinator, owner=draft, kind=SectionKind.MEASURE, parent=goal, title="Neu", code="M-017.a_1"
+    )
+    assert kept.measure.code == "M-017.a_1"
