@@ -1,7 +1,16 @@
-"""The ideas competition: funds, calls and their juries (Ideenwettbewerb)."""
+"""The ideas competition: funds with their ledger, calls and their juries (Ideenwettbewerb).
+
+A fund's money is never kept as a figure typed in by hand: each year's budget is set (``FundYear``) and every
+commitment, payment, repayment and release is a ``LedgerEntry``; balances are derived from the entries by
+``selectors.fund_balance``. Entries are never changed or deleted: a correction is a new entry that names the
+entry it corrects.
+"""
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.core.models import TimeStampedModel
@@ -23,6 +32,87 @@ class Fund(models.Model):
 
     def __str__(self):
         return self.name
+
+
+AMOUNT_MAX = Decimal("9999999999.99")  # what a DecimalField(12, 2) holds
+REASON_MAX = 1000
+
+
+class FundYear(models.Model):
+    """A fund's budget for one calendar year (Haushaltsjahr); the ledger's entries of that year draw on it."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="years", verbose_name=_("fund"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    budget = models.DecimalField(_("budget (EUR)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["fund", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "year"], name="fund_year_unique"),
+            models.CheckConstraint(condition=models.Q(budget__gte=0), name="fund_year_budget_not_negative"),
+        ]
+        verbose_name = _("budget year")
+        verbose_name_plural = _("budget years")
+
+    def __str__(self):
+        return f"{self.fund} {self.year}"
+
+
+class EntryKind(models.TextChoices):
+    COMMITMENT = "commitment", _("Commitment")
+    PAYMENT = "payment", _("Payment")
+    REPAYMENT = "repayment", _("Repayment")
+    RELEASE = "release", _("Release")
+
+
+class LedgerEntry(models.Model):
+    """One booking in a fund's ledger (Buchung). Never changed nor deleted.
+
+    ``amount`` is positive, except in a correction: an entry that names the entry it corrects (``corrects``,
+    of the same kind, fund and year) and may lower it (a negative amount) down to zero, never below.
+    ``override_reason`` is set when a coordinator let the entry take the year over its budget.
+    """
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("fund"))
+    year = models.PositiveSmallIntegerField(_("budget year"))
+    kind = models.CharField(_("kind"), max_length=12, choices=EntryKind.choices)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2)
+    booked_on = models.DateField(_("date"))
+    call = models.ForeignKey(
+        "Call", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("call")
+    )
+    reason = models.CharField(_("reason"), max_length=REASON_MAX)
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("corrects")
+    )
+    override_reason = models.CharField(_("reason for exceeding the budget"), max_length=REASON_MAX, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-booked_on", "-pk"]
+        indexes = [
+            models.Index(fields=["fund", "year", "kind"], name="ledger_fund_year_kind"),
+            models.Index(fields=["fund", "-booked_on", "-id"], name="ledger_fund_date"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(amount=0), name="ledger_amount_not_zero"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0) | models.Q(corrects__isnull=False),
+                name="ledger_negative_only_as_correction",
+            ),
+        ]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount} ({self.year})"
 
 
 class Call(TimeStampedModel):
