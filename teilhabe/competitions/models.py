@@ -115,31 +115,123 @@ class LedgerEntry(models.Model):
         return f"{self.get_kind_display()} {self.amount} ({self.year})"
 
 
+TITLE_MAX = 200
+TEXT_MAX = 20000
+NAME_MAX = 200
+
+
 class Call(TimeStampedModel):
-    """A call for project ideas within a process, funded by a fund (Ausschreibung)."""
+    """A call for project ideas within a process, funded by a fund (Ausschreibung / Ideenwettbewerb).
+
+    The application period (``opens``–``closes``) is enforced by the services; ``budget`` is what the call may
+    award in total, ``max_grant`` and ``max_months`` bound one project. Who may apply: organisations (through a
+    verified representative), informal groups (through their contact person) and individuals, each switched on
+    or off. Funding tiers (``FundingTier``) and weighted criteria (``Criterion``) are configuration of the call,
+    copied from the fund's defaults when the call is created; jurors score each criterion on the call's scale.
+    A call is public once published.
+    """
 
     process = models.ForeignKey(
         "processes.Process", on_delete=models.PROTECT, related_name="calls", verbose_name=_("process")
     )
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="calls", verbose_name=_("fund"))
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), max_length=20000, blank=True)
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    theme = models.CharField(_("theme"), max_length=TITLE_MAX, blank=True)
+    description = models.TextField(_("description"), max_length=TEXT_MAX, blank=True)
     opens = models.DateTimeField(_("applications open"))
     closes = models.DateTimeField(_("applications close"))
+    budget = models.DecimalField(_("call budget (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True)
     max_grant = models.DecimalField(_("maximum grant (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    max_months = models.PositiveSmallIntegerField(_("maximum duration (months)"), null=True, blank=True)
+    allows_organisations = models.BooleanField(_("organisations may apply"), default=True)
+    allows_groups = models.BooleanField(_("informal groups may apply"), default=True)
+    allows_individuals = models.BooleanField(_("individuals may apply"), default=False)
+    scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=0)
+    scale_max = models.PositiveSmallIntegerField(_("highest score"), default=10)
+    is_published = models.BooleanField(_("published"), default=False)
 
-    translatable_fields = ("title", "description")
+    translatable_fields = ("title", "theme", "description")
 
     class Meta:
         ordering = ["-opens"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(closes__gt=models.F("opens")), name="call_closes_after_opens")
+            models.CheckConstraint(condition=models.Q(closes__gt=models.F("opens")), name="call_closes_after_opens"),
+            models.CheckConstraint(
+                condition=models.Q(scale_max__gt=models.F("scale_min")), name="call_scale_max_above_min"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget__isnull=True) | models.Q(budget__gte=0), name="call_budget_not_negative"
+            ),
         ]
         verbose_name = _("call")
         verbose_name_plural = _("calls")
 
     def __str__(self):
         return self.title
+
+
+class TierKind(models.TextChoices):
+    FIXED = "fixed", _("Fixed amount")
+    OWN_CONTRIBUTION = "own_contribution", _("With own contribution")
+    PARTIAL = "partial", _("Partial financing")
+
+
+class FundingTier(models.Model):
+    """A funding rule by the amount asked for (Förderstufe): up to ``up_to`` euros (no limit when empty), funded
+    as a fixed amount, only with an own contribution of at least ``min_own_share`` per cent of the costs, or as
+    partial financing (the rest of the costs comes from own or other money). A fund's tiers without a call are
+    its defaults, copied to each new call."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("fund"))
+    call = models.ForeignKey(
+        Call, null=True, blank=True, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("call")
+    )
+    up_to = models.DecimalField(_("up to (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    kind = models.CharField(_("kind of funding"), max_length=20, choices=TierKind.choices)
+    min_own_share = models.DecimalField(
+        _("minimum own contribution (% of the costs)"), max_digits=5, decimal_places=2, default=0
+    )
+
+    class Meta:
+        ordering = [models.F("up_to").asc(nulls_last=True)]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_own_share__gte=0, min_own_share__lte=100), name="tier_share_is_a_percentage"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(up_to__isnull=True) | models.Q(up_to__gt=0), name="tier_up_to_positive"
+            ),
+        ]
+        verbose_name = _("funding tier")
+        verbose_name_plural = _("funding tiers")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ≤ {self.up_to}"
+
+
+class Criterion(models.Model):
+    """A criterion the jury scores, with its weight (Bewertungskriterium). A fund's criteria without a call are
+    its defaults, copied to each new call."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("fund"))
+    call = models.ForeignKey(
+        Call, null=True, blank=True, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("call")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(_("name"), max_length=NAME_MAX)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+
+    translatable_fields = ("name", "description")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(weight__gte=1), name="criterion_weight_positive")]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+
+    def __str__(self):
+        return self.name
 
 
 class JuryMembership(models.Model):

@@ -5,9 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import F, Sum
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
-from teilhabe.competitions.models import EntryKind, Fund, FundYear, LedgerEntry
+from teilhabe.competitions.models import (
+    Call,
+    Criterion,
+    EntryKind,
+    Fund,
+    FundingTier,
+    FundYear,
+    JuryMembership,
+    LedgerEntry,
+    TierKind,
+)
 from teilhabe.processes.models import Process
 from teilhabe.processes.selectors import process_ids_coordinated_by
 
@@ -40,6 +52,11 @@ class Balance:
     @property
     def has_budget(self) -> bool:
         return self.budget is not None
+
+
+def euro(value) -> str:
+    """An amount in euros with two decimals, grouped as the page's language writes numbers ("1.250,50 €")."""
+    return formats.number_format(Decimal(value), decimal_pos=2, use_l10n=True, force_grouping=True) + "\u00a0€"
 
 
 def _sums_by_kind(fund_id: int, year: int | None = None) -> dict[tuple[int, str], Decimal]:
@@ -102,6 +119,10 @@ def funds_of(user) -> list[Fund]:
     return list(Fund.objects.filter(pk__in=fund_ids_of(user)).select_related("city"))
 
 
+def funds_of_city(city_id: int) -> list[Fund]:
+    return list(Fund.objects.filter(city_id=city_id).order_by("name"))
+
+
 def fund_get(pk: int) -> Fund | None:
     return Fund.objects.select_related("city").filter(pk=pk).first()
 
@@ -130,3 +151,157 @@ def entry_net(entry: LedgerEntry) -> Decimal:
 
 def fund_calls(fund: Fund):
     return fund.calls.order_by("-opens")
+
+
+# --- calls -----------------------------------------------------------------------------------------------------
+
+CALLS_NAMESPACE = "competition-calls"  # object id: the process; bumped by every change of a call's public page
+
+
+class CallState:
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def call_state(call, now=None) -> str:
+    """Whether applications are taken now: before ``opens`` upcoming, from ``opens`` until (not including)
+    ``closes`` open, afterwards closed. The services ask this, not the pages."""
+    now = now or timezone.now()
+    if now < call.opens:
+        return CallState.UPCOMING
+    if now < call.closes:
+        return CallState.OPEN
+    return CallState.CLOSED
+
+
+def call_config_locked(call, now=None) -> bool:
+    """The rules of a published call that has opened (tiers, criteria, scale, limits) stay as published."""
+    return call.is_published and (now or timezone.now()) >= call.opens
+
+
+def calls_of_process(process, *, published_only: bool):
+    calls = Call.objects.filter(process=process).select_related("fund")
+    if published_only:
+        calls = calls.filter(is_published=True)
+    return list(calls.order_by("-opens", "-pk"))
+
+
+def call_get(pk: int) -> Call | None:
+    return Call.objects.select_related("process", "fund", "process__city").filter(pk=pk).first()
+
+
+def call_tiers(call) -> list[FundingTier]:
+    return list(call.tiers.order_by(F("up_to").asc(nulls_last=True), "pk"))
+
+
+def call_criteria(call) -> list[Criterion]:
+    return list(call.criteria.order_by("position", "pk"))
+
+
+def call_ids_judged_by(user) -> set[int]:
+    """The calls a person sits on the jury of; remembered on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_jury_call_ids", None)
+    if cached is None:
+        cached = set(JuryMembership.objects.filter(user=user).values_list("call_id", flat=True))
+        user._jury_call_ids = cached
+    return cached
+
+
+def tier_for(tiers, amount: Decimal):
+    """The tier an amount asked for falls in: the first (by ``up_to``) whose ``up_to`` is at least the amount, or
+    the open-ended one; None when the amount is above every tier."""
+    for tier in tiers:
+        if tier.up_to is None or amount <= tier.up_to:
+            return tier
+    return None
+
+
+@dataclass(frozen=True)
+class TierRule:
+    """A tier in words: from ``lower`` (exclusive; None for the first) up to ``upper`` (None: no limit)."""
+
+    tier: FundingTier
+    lower: Decimal | None
+    upper: Decimal | None
+
+
+def tier_rules(tiers) -> list[TierRule]:
+    rules_, lower = [], None
+    for tier in tiers:
+        rules_.append(TierRule(tier=tier, lower=lower, upper=tier.up_to))
+        lower = tier.up_to
+    return rules_
+
+
+def tier_problem(tiers, *, requested: Decimal, total_costs: Decimal, own_contribution: Decimal) -> str | None:
+    """Why an application's figures break the call's funding rules, naming the rule; None when they keep them."""
+    ordered = list(tiers)
+    tier = tier_for(ordered, requested)
+    if tier is None:
+        return _("The amount asked for, %(requested)s, is above every funding tier of this call.") % {
+            "requested": euro(requested)
+        }
+    rule = next(rule for rule in tier_rules(ordered) if rule.tier.pk == tier.pk)
+    name = tier_rule_text(rule)
+    share = (own_contribution / total_costs * 100) if total_costs > 0 else Decimal(0)
+    if tier.min_own_share > 0 and share < tier.min_own_share:
+        return _(
+            "Rule “%(rule)s”: your own contribution is %(share)s %% of the costs (%(own)s of %(costs)s); it must be at"
+            " least %(minimum)s %%."
+        ) % {
+            "rule": name,
+            "share": _percent(share),
+            "own": euro(own_contribution),
+            "costs": euro(total_costs),
+            "minimum": _percent(tier.min_own_share),
+        }
+    if tier.kind == TierKind.PARTIAL and requested >= total_costs:
+        return _(
+            "Rule “%(rule)s”: the fund pays only part of the costs, so the amount asked for (%(requested)s) must be"
+            " less than the costs (%(costs)s)."
+        ) % {"rule": name, "requested": euro(requested), "costs": euro(total_costs)}
+    return None
+
+
+def _percent(value: Decimal) -> str:
+    return formats.number_format(Decimal(value).quantize(Decimal("0.1")), decimal_pos=1, use_l10n=True)
+
+
+def tier_rule_text(rule: TierRule) -> str:
+    """A tier in plain language, such as “from €5,000.01 up to €10,000: only with at least 20 % own
+    contribution”."""
+    tier = rule.tier
+    if rule.lower is None and rule.upper is not None:
+        span = _("up to %(upper)s") % {"upper": euro(rule.upper)}
+    elif rule.upper is None and rule.lower is not None:
+        span = _("above %(lower)s") % {"lower": euro(rule.lower)}
+    elif rule.upper is None:
+        span = _("any amount")
+    else:
+        span = _("above %(lower)s up to %(upper)s") % {"lower": euro(rule.lower), "upper": euro(rule.upper)}
+    if tier.kind == TierKind.FIXED:
+        how = _("paid as a fixed amount")
+    elif tier.kind == TierKind.OWN_CONTRIBUTION:
+        how = _("only with an own contribution of at least %(share)s %% of the costs") % {
+            "share": _percent(tier.min_own_share)
+        }
+    else:
+        how = _("partial financing: the fund pays part of the costs, the rest comes from your own or other money")
+        if tier.min_own_share > 0:
+            how += " " + _("(own contribution at least %(share)s %%)") % {"share": _percent(tier.min_own_share)}
+    return f"{span}: {how}"
+
+
+def call_applicant_kinds(call) -> list[str]:
+    """Who may apply, in words."""
+    kinds = []
+    if call.allows_organisations:
+        kinds.append(_("organisations, through a representative verified by the city"))
+    if call.allows_groups:
+        kinds.append(_("informal groups and initiatives, through their contact person"))
+    if call.allows_individuals:
+        kinds.append(_("individuals"))
+    return kinds

@@ -1,5 +1,8 @@
 """Writes of the ideas competition: every change is a keyword-only, atomic, audited function here.
 
+Calls: created with the fund's default tiers and criteria, their texts and translations, period, budget,
+limits and who may apply; their tiers and criteria until the published call opens; publishing.
+
 The fund's ledger: a year's budget, and entries (commitment, payment, repayment, release). An entry is never
 changed or deleted; a correction is a new entry naming the one it corrects. No entry takes a year's
 commitments over its budget unless a coordinator overrides it explicitly, with a reason (audited as such);
@@ -13,13 +16,36 @@ from decimal import Decimal, InvalidOperation
 
 import rules
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from teilhabe.competitions.models import AMOUNT_MAX, REASON_MAX, EntryKind, Fund, FundYear, LedgerEntry
-from teilhabe.competitions.selectors import _balance, _sums_by_kind, entry_net, fund_year_budget
-from teilhabe.core.errors import ApplicationError, NotAllowed
-from teilhabe.core.services import audit_record
+from teilhabe.competitions.models import (
+    AMOUNT_MAX,
+    NAME_MAX,
+    REASON_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    Call,
+    Criterion,
+    EntryKind,
+    Fund,
+    FundingTier,
+    FundYear,
+    LedgerEntry,
+    TierKind,
+)
+from teilhabe.competitions.selectors import (
+    CALLS_NAMESPACE,
+    _balance,
+    _sums_by_kind,
+    call_config_locked,
+    entry_net,
+    euro,
+    fund_year_budget,
+)
+from teilhabe.core.cache_versions import cache_version_bump
+from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed
+from teilhabe.core.services import audit_record, content_translation_set
 from teilhabe.core.text import clean_plain_text
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
@@ -38,10 +64,6 @@ def _raise(errors: dict) -> None:
 def _refuse(field: str, message) -> None:
     """Refuse with the whole message at the field it concerns (where the form shows it)."""
     raise ApplicationError(message, field_errors={field: message})
-
-
-def _money(value) -> str:
-    return formats.number_format(value, decimal_pos=2, use_l10n=True, force_grouping=True) + " €"
 
 
 def _amount(value, field: str, errors: dict, *, allow_negative=False, allow_zero=False) -> Decimal | None:
@@ -89,7 +111,7 @@ def fund_year_set(*, user, fund: Fund, year: int, budget) -> FundYear:
         _refuse(
             "budget",
             _("The year %(year)d has %(committed)s committed already; its budget cannot be lower than that.")
-            % {"year": year, "committed": _money(balance.committed)},
+            % {"year": year, "committed": euro(balance.committed)},
         )
     previous = FundYear.objects.filter(fund=fund, year=year).first()
     fund_year, _created = FundYear.objects.update_or_create(fund=fund, year=year, defaults={"budget": amount})
@@ -152,7 +174,7 @@ def ledger_entry_record(
         _refuse(
             "amount",
             _("A correction cannot take the entry below zero: it stands at %(net)s.")
-            % {"net": _money(entry_net(corrects))},
+            % {"net": euro(entry_net(corrects))},
         )
     budget = fund_year_budget(fund, year)
     sums = _sums_by_kind(fund.pk, year)
@@ -166,19 +188,18 @@ def ledger_entry_record(
                 "This payment would take the payments of %(year)d to %(paid)s, more than the %(committed)s committed:"
                 " book the commitment first."
             )
-            % {"year": year, "paid": _money(after.paid), "committed": _money(after.committed)},
+            % {"year": year, "paid": euro(after.paid), "committed": euro(after.committed)},
         )
     if after.paid < 0:
         _refuse(
             "amount",
-            _("More would be repaid than was paid in %(year)d (%(paid)s).")
-            % {"year": year, "paid": _money(before.paid)},
+            _("More would be repaid than was paid in %(year)d (%(paid)s).") % {"year": year, "paid": euro(before.paid)},
         )
     if after.committed < after.paid:
         _refuse(
             "amount",
             _("This would release more than is committed and not paid in %(year)d (%(outstanding)s).")
-            % {"year": year, "outstanding": _money(before.outstanding)},
+            % {"year": year, "outstanding": euro(before.outstanding)},
         )
     overspends = after.remaining < 0 and after.committed > before.committed
     if overspends and not override_reason:
@@ -189,10 +210,10 @@ def ledger_entry_record(
                 " Only a coordinator can allow this, by giving a reason for exceeding the budget."
             )
             % {
-                "committed": _money(after.committed),
+                "committed": euro(after.committed),
                 "year": year,
-                "over": _money(-after.remaining),
-                "budget": _money(budget),
+                "over": euro(-after.remaining),
+                "budget": euro(budget),
             },
         )
     entry = LedgerEntry.objects.create(
@@ -226,3 +247,364 @@ def ledger_entry_record(
             data={**data, "override_reason": override_reason, "budget": str(budget), "committed": str(after.committed)},
         )
     return entry
+
+
+# --- calls -----------------------------------------------------------------------------------------------------
+
+CALL_FIELDS = (
+    "title",
+    "theme",
+    "description",
+    "opens",
+    "closes",
+    "budget",
+    "max_grant",
+    "max_months",
+    "allows_organisations",
+    "allows_groups",
+    "allows_individuals",
+    "scale_min",
+    "scale_max",
+)
+CONFIG_FIELDS = (
+    "budget",
+    "max_grant",
+    "max_months",
+    "allows_organisations",
+    "allows_groups",
+    "allows_individuals",
+    "scale_min",
+    "scale_max",
+    "opens",
+)
+SCALE_MAX = 100
+
+
+def calls_changed(process_id: int) -> None:
+    """After commit: the public call pages of the process are stale."""
+    transaction.on_commit(lambda: cache_version_bump(CALLS_NAMESPACE, process_id))
+
+
+def _clean_call(data: dict, errors: dict) -> dict:
+    cleaned = {}
+    for name, limit in (("title", TITLE_MAX), ("theme", TITLE_MAX), ("description", TEXT_MAX)):
+        value = clean_plain_text(data.get(name) or "") if name != "description" else (data.get(name) or "").strip()
+        if len(value) > limit:
+            errors[name] = _("Please shorten this text to at most %(max)d characters.") % {"max": limit}
+        cleaned[name] = value
+    if not cleaned["title"]:
+        errors["title"] = _("Please give the call a title.")
+    opens, closes = data.get("opens"), data.get("closes")
+    if not isinstance(opens, datetime.datetime):
+        errors["opens"] = _("Please say when applications open.")
+    if not isinstance(closes, datetime.datetime):
+        errors["closes"] = _("Please say when applications close.")
+    elif isinstance(opens, datetime.datetime) and closes <= opens:
+        errors["closes"] = _("Applications must close after they open.")
+    cleaned["opens"], cleaned["closes"] = opens, closes
+    for name in ("budget", "max_grant"):
+        value = data.get(name)
+        cleaned[name] = None if value in (None, "") else _amount(value, name, errors)
+    if cleaned.get("budget") and cleaned.get("max_grant") and cleaned["max_grant"] > cleaned["budget"]:
+        errors["max_grant"] = _("The maximum grant cannot be more than the call's budget.")
+    months = data.get("max_months")
+    if months not in (None, "") and (not isinstance(months, int) or not 1 <= months <= 120):
+        errors["max_months"] = _("Please enter a number of months between 1 and 120.")
+    cleaned["max_months"] = months or None
+    for name in ("allows_organisations", "allows_groups", "allows_individuals"):
+        cleaned[name] = bool(data.get(name))
+    if not any(cleaned[name] for name in ("allows_organisations", "allows_groups", "allows_individuals")):
+        errors["allows_organisations"] = _("Please say who may apply.")
+    low, high = data.get("scale_min", 0), data.get("scale_max", 10)
+    if not isinstance(low, int) or not isinstance(high, int) or not 0 <= low < high <= SCALE_MAX:
+        errors["scale_max"] = _("The highest score must be above the lowest, and at most %(max)d.") % {"max": SCALE_MAX}
+    cleaned["scale_min"], cleaned["scale_max"] = low, high
+    return cleaned
+
+
+@transaction.atomic
+def call_create(*, user, process, fund: Fund, **data) -> Call:
+    """A new (unpublished) call of the process, paid from ``fund`` (of the process's city), with the fund's default
+    funding tiers and criteria copied to it."""
+    _require(user, "competitions.add_call", process)
+    errors: dict = {}
+    if fund.city_id != process.city_id:
+        errors["fund"] = _("Please choose a fund of the process's city.")
+    cleaned = _clean_call(data, errors)
+    _raise(errors)
+    call = Call.objects.create(process=process, fund=fund, **cleaned)
+    for tier in FundingTier.objects.filter(fund=fund, call__isnull=True):
+        FundingTier.objects.create(
+            fund=fund, call=call, up_to=tier.up_to, kind=tier.kind, min_own_share=tier.min_own_share
+        )
+    for criterion in Criterion.objects.filter(fund=fund, call__isnull=True).order_by("position", "pk"):
+        Criterion.objects.create(
+            fund=fund,
+            call=call,
+            position=criterion.position,
+            name=criterion.name,
+            description=criterion.description,
+            weight=criterion.weight,
+        )
+    audit_record(
+        actor=user,
+        action="call.created",
+        obj=call,
+        data={
+            "process": process.pk,
+            "fund": fund.pk,
+            "title": call.title,
+            "tiers": call.tiers.count(),
+            "criteria": call.criteria.count(),
+        },
+    )
+    calls_changed(process.pk)
+    return call
+
+
+def _call_for_update(call: Call) -> Call:
+    return Call.objects.select_for_update().select_related("process").get(pk=call.pk)
+
+
+@transaction.atomic
+def call_update(*, user, call: Call, **data) -> Call:
+    """Change a call's texts, period, limits, who may apply and scale. Once the published call has opened its rules
+    stay as published: only the texts and the closing date may change (not earlier than now)."""
+    _require(user, "competitions.change_call", call)
+    call = _call_for_update(call)
+    errors: dict = {}
+    cleaned = _clean_call(data, errors)
+    _raise(errors)
+    if call_config_locked(call):
+        changed = [name for name in CONFIG_FIELDS if getattr(call, name) != cleaned[name]]
+        if changed:
+            raise Conflict(
+                _(
+                    "The call is published and open: its rules stay as published. Only its texts and its closing"
+                    " date can change."
+                )
+            )
+        if cleaned["closes"] != call.closes and cleaned["closes"] < timezone.now():
+            _refuse("closes", _("A call that has opened cannot be closed in the past."))
+    before = {name: str(getattr(call, name)) for name in CALL_FIELDS}
+    for name, value in cleaned.items():
+        setattr(call, name, value)
+    call.save()
+    audit_record(
+        actor=user,
+        action="call.changed",
+        obj=call,
+        data={name: str(getattr(call, name)) for name in CALL_FIELDS if before[name] != str(getattr(call, name))},
+    )
+    calls_changed(call.process_id)
+    return call
+
+
+@transaction.atomic
+def call_publish(*, user, call: Call) -> Call:
+    """Make the call public. It needs a budget, at least one criterion and at least one funding tier."""
+    _require(user, "competitions.change_call", call)
+    call = _call_for_update(call)
+    if call.is_published:
+        raise Conflict(_("The call is published already."))
+    missing = []
+    if call.budget is None:
+        missing.append(_("a budget"))
+    if not call.criteria.exists():
+        missing.append(_("at least one criterion"))
+    if not call.tiers.exists():
+        missing.append(_("at least one funding tier"))
+    if missing:
+        raise ApplicationError(_("Before it is published the call needs %(what)s.") % {"what": ", ".join(missing)})
+    call.is_published = True
+    call.save(update_fields=["is_published", "updated_at"])
+    audit_record(actor=user, action="call.published", obj=call, data={})
+    calls_changed(call.process_id)
+    return call
+
+
+def _require_config_open(call: Call) -> None:
+    if call_config_locked(call):
+        raise Conflict(_("The call is published and open: its tiers and criteria stay as published."))
+
+
+def _tier_values(*, up_to, kind, min_own_share, errors: dict) -> dict:
+    if kind not in TierKind.values:
+        errors["kind"] = _("Please choose how this tier is funded.")
+    if up_to in (None, ""):
+        up_to = None
+    else:
+        up_to = _amount(up_to, "up_to", errors)
+    try:
+        share = Decimal(str(min_own_share or 0)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        share = None
+    if share is None or not share.is_finite() or not 0 <= share <= 100:
+        errors["min_own_share"] = _("Please enter a percentage between 0 and 100.")
+    elif kind == TierKind.OWN_CONTRIBUTION and share == 0:
+        errors["min_own_share"] = _("A tier with own contribution needs a minimum share above 0 %.")
+    return {"up_to": up_to, "kind": kind, "min_own_share": share}
+
+
+def _check_tiers_unique(owner_tiers, up_to, errors: dict) -> None:
+    if any(tier.up_to == up_to for tier in owner_tiers):
+        if up_to is None:
+            errors["up_to"] = _("There is a tier without an upper limit already.")
+        else:
+            errors["up_to"] = _("There is a tier up to this amount already.")
+
+
+@transaction.atomic
+def tier_add(*, user, call: Call | None = None, fund: Fund | None = None, up_to, kind, min_own_share=0) -> FundingTier:
+    """A funding tier of a call (until the published call opens) or, with ``fund`` alone, one of the fund's
+    defaults for new calls."""
+    if call is not None:
+        _require(user, "competitions.change_call", call)
+        call = _call_for_update(call)
+        _require_config_open(call)
+        fund = call.fund
+        existing = list(call.tiers.all())
+    else:
+        _require(user, "competitions.keep_ledger", fund)
+        existing = list(FundingTier.objects.filter(fund=fund, call__isnull=True))
+    errors: dict = {}
+    values = _tier_values(up_to=up_to, kind=kind, min_own_share=min_own_share, errors=errors)
+    if "up_to" not in errors:
+        _check_tiers_unique(existing, values["up_to"], errors)
+    _raise(errors)
+    tier = FundingTier.objects.create(fund=fund, call=call, **values)
+    audit_record(
+        actor=user,
+        action="funding_tier.added",
+        obj=tier,
+        data={
+            "call": call.pk if call else None,
+            "fund": fund.pk,
+            "up_to": str(tier.up_to),
+            "kind": tier.kind,
+            "min_own_share": str(tier.min_own_share),
+        },
+    )
+    if call is not None:
+        calls_changed(call.process_id)
+    return tier
+
+
+@transaction.atomic
+def tier_remove(*, user, tier: FundingTier) -> None:
+    call = tier.call
+    if call is not None:
+        _require(user, "competitions.change_call", call)
+        _require_config_open(_call_for_update(call))
+    else:
+        _require(user, "competitions.keep_ledger", tier.fund)
+    audit_record(
+        actor=user,
+        action="funding_tier.removed",
+        obj=tier,
+        data={"call": tier.call_id, "up_to": str(tier.up_to), "kind": tier.kind},
+    )
+    tier.delete()
+    if call is not None:
+        calls_changed(call.process_id)
+
+
+def _criterion_values(*, name, description, weight, errors: dict) -> dict:
+    name = clean_plain_text(name or "")
+    description = (description or "").strip()
+    if not name:
+        errors["name"] = _("Please name the criterion.")
+    elif len(name) > NAME_MAX:
+        errors["name"] = _("Please shorten this text to at most %(max)d characters.") % {"max": NAME_MAX}
+    if len(description) > 2000:
+        errors["description"] = _("Please shorten this text to at most %(max)d characters.") % {"max": 2000}
+    if not isinstance(weight, int) or not 1 <= weight <= 100:
+        errors["weight"] = _("Please enter a weight between 1 and 100.")
+    return {"name": name, "description": description, "weight": weight}
+
+
+@transaction.atomic
+def criterion_add(
+    *, user, call: Call | None = None, fund: Fund | None = None, name, description="", weight=1
+) -> Criterion:
+    """A criterion of a call (until the published call opens) or, with ``fund`` alone, a default of the fund."""
+    if call is not None:
+        _require(user, "competitions.change_call", call)
+        call = _call_for_update(call)
+        _require_config_open(call)
+        fund = call.fund
+        siblings = call.criteria.all()
+    else:
+        _require(user, "competitions.keep_ledger", fund)
+        siblings = Criterion.objects.filter(fund=fund, call__isnull=True)
+    errors: dict = {}
+    values = _criterion_values(name=name, description=description, weight=weight, errors=errors)
+    _raise(errors)
+    position = (max((c.position for c in siblings), default=0)) + 1
+    criterion = Criterion.objects.create(fund=fund, call=call, position=position, **values)
+    audit_record(
+        actor=user,
+        action="criterion.added",
+        obj=criterion,
+        data={"call": call.pk if call else None, "fund": fund.pk, **values},
+    )
+    if call is not None:
+        calls_changed(call.process_id)
+    return criterion
+
+
+@transaction.atomic
+def criterion_update(*, user, criterion: Criterion, name, description="", weight=1) -> Criterion:
+    call = criterion.call
+    _require(user, "competitions.change_call", call)
+    _require_config_open(_call_for_update(call))
+    errors: dict = {}
+    values = _criterion_values(name=name, description=description, weight=weight, errors=errors)
+    _raise(errors)
+    for key, value in values.items():
+        setattr(criterion, key, value)
+    criterion.save()
+    audit_record(actor=user, action="criterion.changed", obj=criterion, data={"call": call.pk, **values})
+    calls_changed(call.process_id)
+    return criterion
+
+
+@transaction.atomic
+def criterion_remove(*, user, criterion: Criterion) -> None:
+    call = criterion.call
+    _require(user, "competitions.change_call", call)
+    _require_config_open(_call_for_update(call))
+    audit_record(actor=user, action="criterion.removed", obj=criterion, data={"call": call.pk, "name": criterion.name})
+    criterion.delete()
+    calls_changed(call.process_id)
+
+
+@transaction.atomic
+def call_translations_set(*, user, call: Call, obj, language: str, texts: dict) -> None:
+    """Translations of a call's texts or of one of its criteria into one language (``texts``: field → text), all
+    or nothing, each audited; a translation is kept as checked (written by staff)."""
+    from django.conf import settings
+
+    _require(user, "competitions.change_call", call)
+    if not (obj == call or (isinstance(obj, Criterion) and obj.call_id == call.pk)):
+        raise NotAllowed()
+    if language not in dict(settings.LANGUAGES) or language == settings.LANGUAGE_CODE:
+        raise ApplicationError(
+            _("Please choose a language from the list."),
+            field_errors={"language": _("Please choose a language from the list.")},
+        )
+    if not texts:
+        raise ApplicationError(_("Please write at least one translation."))
+    errors = {}
+    for field, text in texts.items():
+        if field not in obj.translatable_fields:
+            raise ApplicationError(_("This text cannot be translated."))
+        limit = obj._meta.get_field(field).max_length or TEXT_MAX
+        text = (text or "").strip()
+        if len(text) > limit:
+            errors[field] = _("Please shorten this text to at most %(max)d characters.") % {"max": limit}
+            continue
+        if text:
+            content_translation_set(obj=obj, field=field, language=language, text=text, state="checked", actor=user)
+    _raise(errors)
+    calls_changed(call.process_id)

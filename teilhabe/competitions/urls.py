@@ -1,12 +1,16 @@
-"""The ideas competition's URLs: the coordinators' pages under /verwaltung/."""
+"""The ideas competition's URLs: public pages under /p/<slug>/ideenwettbewerbe/, the coordinators' pages under
+/verwaltung/."""
 
 from django.urls import path
 
-from teilhabe.competitions import workspace
+from teilhabe.competitions import views, workspace
 
 app_name = "competitions"
 
 urlpatterns = [
+    # Public pages (views.py)
+    path("p/<slug:slug>/ideenwettbewerbe/", views.calls_view, name="public_calls"),
+    path("p/<slug:slug>/ideenwettbewerbe/<str:pk>/", views.call_view, name="public_call"),
     # The funds and their ledger (workspace.py)
     path("verwaltung/fonds/", workspace.funds_view, name="funds"),
     path("verwaltung/fonds/<str:pk>/", workspace.fund_view, name="fund"),
@@ -16,5 +20,29 @@ urlpatterns = [
         "verwaltung/fonds/<str:pk>/buchungen/<str:entry>/korrigieren/",
         workspace.entry_correct_view,
         name="entry_correct",
+    ),
+    # Calls (workspace.py)
+    path("verwaltung/p/<slug:slug>/ideenwettbewerbe/", workspace.calls_view, name="calls"),
+    path("verwaltung/p/<slug:slug>/ideenwettbewerbe/neu/", workspace.call_create_view, name="call_create"),
+    path("verwaltung/ideenwettbewerbe/<str:pk>/", workspace.call_view, name="call"),
+    path("verwaltung/ideenwettbewerbe/<str:pk>/bearbeiten/", workspace.call_edit_view, name="call_edit"),
+    path("verwaltung/ideenwettbewerbe/<str:pk>/veroeffentlichen/", workspace.call_publish_view, name="call_publish"),
+    path("verwaltung/ideenwettbewerbe/<str:pk>/uebersetzungen/", workspace.call_translate_view, name="call_translate"),
+    path("verwaltung/ideenwettbewerbe/<str:pk>/stufen/", workspace.tier_add_view, name="tier_add"),
+    path(
+        "verwaltung/ideenwettbewerbe/<str:pk>/stufen/<str:tier>/entfernen/",
+        workspace.tier_remove_view,
+        name="tier_remove",
+    ),
+    path("verwaltung/ideenwettbewerbe/<str:pk>/kriterien/", workspace.criterion_add_view, name="criterion_add"),
+    path(
+        "verwaltung/ideenwettbewerbe/<str:pk>/kriterien/<str:criterion>/",
+        workspace.criterion_edit_view,
+        name="criterion_edit",
+    ),
+    path(
+        "verwaltung/ideenwettbewerbe/<str:pk>/kriterien/<str:criterion>/entfernen/",
+        workspace.criterion_remove_view,
+        name="criterion_remove",
     ),
 ]

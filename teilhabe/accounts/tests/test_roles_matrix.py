@@ -230,6 +230,8 @@ def test_matrix_row_matches_rules(permission, personas, process, closed_process)
             objects[phase] = answer_object(row["object"], proc, personas)
         elif row["object"] == "fund":  # the ideas competition's fund of the personas' city
             objects[phase] = apps.get_model("competitions", "Fund").objects.get(name="Fonds")
+        elif row["object"] == "unpublished call":  # the personas' call, with the jury member on its jury
+            objects[phase] = apps.get_model("competitions", "Call").objects.get(title="Ideenwettbewerb")
         elif row["object"] == "representative":
             objects[phase] = unverified_representative(personas["participant"])
         elif row["object"] == "published comment":
