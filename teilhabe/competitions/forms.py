@@ -3,7 +3,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from teilhabe.competitions.models import AMOUNT_MAX, NAME_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX, EntryKind, TierKind
+from teilhabe.competitions.models import (
+    AMOUNT_MAX,
+    DESCRIPTION_MAX,
+    LINE_MAX,
+    NAME_MAX,
+    REASON_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    EntryKind,
+    TierKind,
+)
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
@@ -176,4 +186,143 @@ class TranslationForm(forms.Form):
         data = super().clean()
         if not any(data.get(name) for name in self.fields):
             raise forms.ValidationError(_("Please write at least one translation."))
+        return data
+
+
+# Applications --------------------------------------------------------------------------------------------------
+
+BUDGET_ROWS = 10
+
+
+class ApplicationStartForm(forms.Form):
+    kind = forms.ChoiceField(label=_("You apply"), widget=forms.RadioSelect)
+    organisation = forms.TypedChoiceField(label=_("For the organisation"), coerce=int, required=False, empty_value=None)
+    title = forms.CharField(label=_("Project title"), max_length=TITLE_MAX)
+
+    def __init__(self, *args, kinds, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {
+            "organisation": _("for an organisation you represent"),
+            "group": _("as the contact person of an informal group"),
+            "individual": _("as an individual"),
+        }
+        self.fields["kind"].choices = [(kind, labels[kind]) for kind in kinds]
+        if organisations:
+            self.fields["organisation"].choices = [("", "—"), *[(o.pk, o.name) for o in organisations]]
+        else:
+            del self.fields["organisation"]
+
+
+def _choices(items, label=lambda item: item.name):
+    return [(item.pk, label(item)) for item in items]
+
+
+class ApplicationForm(forms.Form):
+    """A draft's fields; the budget plan is ``BUDGET_ROWS`` rows of what for / cost."""
+
+    title = forms.CharField(label=_("Project title"), max_length=TITLE_MAX)
+    group_name = forms.CharField(label=_("Name of the group"), max_length=NAME_MAX, required=False)
+    description = forms.CharField(
+        label=_("What the project does and why"),
+        max_length=DESCRIPTION_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    target_groups = forms.TypedMultipleChoiceField(
+        label=_("Target groups"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    districts = forms.TypedMultipleChoiceField(
+        label=_("Districts"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    fields_of_action = forms.TypedMultipleChoiceField(
+        label=_("Fields of action"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    starts_on = date_field(_("Project starts"), required=False)
+    ends_on = date_field(_("Project ends"), required=False)
+    timeline = forms.CharField(
+        label=_("Timeline: the steps and when"),
+        max_length=DESCRIPTION_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    requested = amount_field(_("Amount you ask for (EUR)"), required=False)
+    own_contribution = amount_field(_("Your own contribution (EUR)"), required=False)
+    other_funding = amount_field(_("Other funding (EUR)"), required=False)
+
+    def __init__(self, *args, process, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_groups"].choices = _choices(process.target_groups.all())
+        self.fields["districts"].choices = _choices(process.city.districts.all())
+        self.fields["fields_of_action"].choices = _choices(process.fields_of_action.all())
+        for row in range(1, BUDGET_ROWS + 1):
+            self.fields[f"item_{row}"] = forms.CharField(
+                label=_("Cost %(number)d: what for") % {"number": row}, max_length=LINE_MAX, required=False
+            )
+            self.fields[f"amount_{row}"] = amount_field(
+                _("Cost %(number)d: amount (EUR)") % {"number": row}, required=False
+            )
+
+    def budget_rows(self):
+        return [(self[f"item_{row}"], self[f"amount_{row}"]) for row in range(1, BUDGET_ROWS + 1)]
+
+    def service_data(self) -> dict:
+        data = {
+            name: self.cleaned_data.get(name)
+            for name in (
+                "title",
+                "group_name",
+                "description",
+                "target_groups",
+                "districts",
+                "fields_of_action",
+                "starts_on",
+                "ends_on",
+                "timeline",
+                "requested",
+                "own_contribution",
+                "other_funding",
+            )
+        }
+        data["lines"] = [
+            (self.cleaned_data.get(f"item_{row}"), self.cleaned_data.get(f"amount_{row}"))
+            for row in range(1, BUDGET_ROWS + 1)
+        ]
+        return data
+
+
+class ApplicationFileForm(forms.Form):
+    title = forms.CharField(label=_("What the file is"), max_length=TITLE_MAX, required=False)
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+
+
+class PaperApplicationForm(ApplicationForm):
+    """An application that came on paper, entered by a coordinator with the scan of the original."""
+
+    channel = forms.ChoiceField(label=_("How it came"), choices=[])
+    received_on = date_field(_("Received on"))
+    scan = forms.FileField(label=_("Scan of the original (PDF, JPEG or PNG)"))
+    kind = forms.ChoiceField(label=_("Who applies"), choices=[])
+    contact_name = forms.CharField(label=_("Contact person"), max_length=NAME_MAX)
+    contact_email = forms.EmailField(label=_("Contact e-mail (for the acknowledgement)"), required=False)
+    language = forms.ChoiceField(label=_("Language for messages"), choices=[])
+
+    field_order = ["channel", "received_on", "scan", "kind", "contact_name", "contact_email", "language"]
+
+    def __init__(self, *args, languages, **kwargs):
+        from teilhabe.competitions.models import ApplicantKind, ApplicationChannel
+
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [c for c in ApplicationChannel.choices if c[0] != "online"]
+        self.fields["kind"].choices = ApplicantKind.choices
+        self.fields["language"].choices = languages
+        self.order_fields(self.field_order)
+
+    def service_data(self) -> dict:
+        data = super().service_data()
+        data.update(
+            {
+                name: self.cleaned_data.get(name)
+                for name in ("channel", "received_on", "scan", "kind", "contact_name", "contact_email", "language")
+            }
+        )
         return data

@@ -247,3 +247,146 @@ class JuryMembership(models.Model):
         constraints = [models.UniqueConstraint(fields=["call", "user"], name="jury_membership_unique")]
         verbose_name = _("jury membership")
         verbose_name_plural = _("jury memberships")
+
+
+# --- applications ------------------------------------------------------------------------------------------------
+
+DESCRIPTION_MAX = 10000
+LINE_MAX = 300
+
+
+class ApplicantKind(models.TextChoices):
+    ORGANISATION = "organisation", _("Organisation")
+    GROUP = "group", _("Informal group")
+    INDIVIDUAL = "individual", _("Individual")
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ApplicationChannel(models.TextChoices):
+    ONLINE = "online", _("Online")
+    PAPER = "paper", _("On paper")
+    EMAIL = "email", _("By e-mail")
+    LETTER = "letter", _("By letter")
+
+
+class Application(TimeStampedModel):
+    """An application to a call (Förderantrag): by a verified representative for their organisation, by the contact
+    person of an informal group, or by an individual where the call allows it; or entered by staff from paper.
+
+    A draft is changed freely by its applicant; ``application_submit`` checks it against the call's rules (period,
+    limits, budget plan, funding tiers) and locks it. It is private: its applicant, the call's coordinators and,
+    later, its jury see it — never the public, unless funded and consented.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="competition_applications",
+        verbose_name=_("applicant"),
+    )
+    kind = models.CharField(_("applying as"), max_length=20, choices=ApplicantKind.choices)
+    organisation = models.ForeignKey(
+        "stakeholders.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="competition_applications",
+        verbose_name=_("organisation"),
+    )
+    group_name = models.CharField(_("name of the group"), max_length=NAME_MAX, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=NAME_MAX, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    language = models.CharField(_("language for messages"), max_length=12, default="de")
+    title = models.CharField(_("project title"), max_length=TITLE_MAX)
+    description = models.TextField(_("description"), max_length=DESCRIPTION_MAX, blank=True)
+    timeline = models.TextField(_("timeline"), max_length=DESCRIPTION_MAX, blank=True)
+    starts_on = models.DateField(_("project starts"), null=True, blank=True)
+    ends_on = models.DateField(_("project ends"), null=True, blank=True)
+    target_groups = models.ManyToManyField("processes.TargetGroup", blank=True, verbose_name=_("target groups"))
+    districts = models.ManyToManyField("places.District", blank=True, verbose_name=_("districts"))
+    fields_of_action = models.ManyToManyField("processes.FieldOfAction", blank=True, verbose_name=_("fields of action"))
+    requested = models.DecimalField(_("amount asked for (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    own_contribution = models.DecimalField(
+        _("own contribution (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    other_funding = models.DecimalField(
+        _("other funding (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=ApplicationState.choices, default=ApplicationState.DRAFT
+    )
+    channel = models.CharField(
+        _("channel"), max_length=10, choices=ApplicationChannel.choices, default=ApplicationChannel.ONLINE
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["call", "state"], name="application_call_state")]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def reference(self) -> str:
+        return f"{self.call_id}-{self.pk:04d}"
+
+
+class BudgetLine(models.Model):
+    """One line of an application's cost plan (Kostenplan)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="budget_lines", verbose_name=_("application")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    item = models.CharField(_("what for"), max_length=LINE_MAX)
+    amount = models.DecimalField(_("cost (EUR)"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="budget_line_positive")]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+
+
+class ApplicationFile(models.Model):
+    """A private file of an application: an attachment of the applicant, or the scan of a paper application.
+    Stored under a random name, served only through ``competitions:application_file``."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="files", verbose_name=_("application")
+    )
+    is_scan = models.BooleanField(_("scan of the original"), default=False)
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    file = models.FileField(_("file"), upload_to="competitions/applications/")
+    content_type = models.CharField(_("type"), max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("application file")
+        verbose_name_plural = _("application files")

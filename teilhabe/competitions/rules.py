@@ -7,12 +7,17 @@ override with a reason, which the audit log keeps.
 Calls are set up by the coordinators of the call's process (texts, translations, period, budget, limits, who may
 apply, funding tiers, criteria and scale) and published by them; a published call is public, an unpublished one
 is seen by its process's coordinators and its jury only.
+
+Applications: anyone with an account applies to a published call while it takes applications (as the call
+allows: for an organisation they represent, verified; as a group's contact person; as an individual). An
+application is seen by its applicant and the call's coordinators; the applicant changes it while it is a draft and
+withdraws it after submitting, until the decision. The coordinators enter applications that came on paper.
 """
 
 import rules
 
-from teilhabe.competitions.models import Call, Fund
-from teilhabe.competitions.selectors import call_ids_judged_by, fund_ids_of
+from teilhabe.competitions.models import Application, ApplicationState, Call, Fund
+from teilhabe.competitions.selectors import CallState, call_ids_judged_by, call_state, fund_ids_of
 from teilhabe.processes.rules import is_coordinator
 
 
@@ -36,8 +41,43 @@ def is_call_coordinator(user, call):
     return isinstance(call, Call) and is_coordinator(user, call)
 
 
+@rules.predicate
+def takes_applications(user, call):
+    return isinstance(call, Call) and call.is_published and call_state(call) == CallState.OPEN
+
+
+@rules.predicate
+def is_own_application(user, application):
+    return (
+        isinstance(application, Application)
+        and getattr(user, "is_authenticated", False)
+        and application.applicant_id == user.pk
+    )
+
+
+@rules.predicate
+def is_application_coordinator(user, application):
+    return isinstance(application, Application) and is_coordinator(user, application.call)
+
+
+@rules.predicate
+def is_draft(user, application):
+    return isinstance(application, Application) and application.state == ApplicationState.DRAFT
+
+
+@rules.predicate
+def is_submitted(user, application):
+    return isinstance(application, Application) and application.state == ApplicationState.SUBMITTED
+
+
 rules.add_perm("competitions.view_fund", keeps_fund)
 rules.add_perm("competitions.keep_ledger", keeps_fund)
 rules.add_perm("competitions.add_call", is_coordinator)
 rules.add_perm("competitions.change_call", is_call_coordinator)
 rules.add_perm("competitions.view_call", is_published_call | is_call_coordinator | is_juror_of_call)
+rules.add_perm("competitions.apply", rules.is_authenticated & takes_applications)
+rules.add_perm("competitions.view_application", is_own_application | is_application_coordinator)
+rules.add_perm("competitions.change_application", is_own_application & is_draft)
+rules.add_perm("competitions.withdraw_application", is_own_application & is_submitted)
+rules.add_perm("competitions.view_applications", is_call_coordinator)
+rules.add_perm("competitions.enter_paper_application", is_call_coordinator)

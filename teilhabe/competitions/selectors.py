@@ -10,6 +10,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from teilhabe.competitions.models import (
+    ApplicantKind,
+    Application,
+    ApplicationFile,
+    ApplicationState,
+    BudgetLine,
     Call,
     Criterion,
     EntryKind,
@@ -305,3 +310,74 @@ def call_applicant_kinds(call) -> list[str]:
     if call.allows_individuals:
         kinds.append(_("individuals"))
     return kinds
+
+
+# --- applications ----------------------------------------------------------------------------------------------
+
+
+def organisations_represented_by(user) -> list:
+    """The organisations a person is a verified representative of."""
+    from teilhabe.stakeholders.models import Organisation
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Organisation.objects.filter(representatives__user=user, representatives__verified_at__isnull=False).order_by(
+            "name"
+        )
+    )
+
+
+def applicant_kinds_for(user, call) -> list[str]:
+    """How a person may apply to a call: for an organisation they represent (verified), as a group's contact
+    person, as an individual — as far as the call allows."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    kinds = []
+    if call.allows_organisations and organisations_represented_by(user):
+        kinds.append(ApplicantKind.ORGANISATION)
+    if call.allows_groups:
+        kinds.append(ApplicantKind.GROUP)
+    if call.allows_individuals:
+        kinds.append(ApplicantKind.INDIVIDUAL)
+    return kinds
+
+
+def applications_of(user):
+    """A person's own applications, newest first."""
+    return list(
+        Application.objects.filter(applicant=user)
+        .select_related("call", "call__process", "organisation")
+        .order_by("-created_at")
+    )
+
+
+def application_get(pk: int) -> Application | None:
+    return (
+        Application.objects.select_related("call", "call__process", "call__fund", "organisation", "applicant")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def application_lines(application) -> list[BudgetLine]:
+    return list(application.budget_lines.order_by("position", "pk"))
+
+
+def application_total_costs(application) -> Decimal:
+    return application.budget_lines.aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def application_files(application, *, scans: bool | None = None) -> list[ApplicationFile]:
+    files = application.files.all()
+    if scans is not None:
+        files = files.filter(is_scan=scans)
+    return list(files.order_by("uploaded_at", "pk"))
+
+
+def call_applications(call, *, include_drafts: bool = False):
+    """The applications of a call as staff see them: drafts are the applicants' own until submitted."""
+    applications = Application.objects.filter(call=call).select_related("organisation")
+    if not include_drafts:
+        applications = applications.exclude(state=ApplicationState.DRAFT)
+    return list(applications.order_by("submitted_at", "pk"))

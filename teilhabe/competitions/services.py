@@ -12,19 +12,33 @@ payments never exceed what the year has committed.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import secrets
 from decimal import Decimal, InvalidOperation
 
+import filetype
 import rules
+from django.conf import settings
+from django.core.files import File
 from django.db import transaction
-from django.utils import timezone
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from teilhabe.competitions.models import (
     AMOUNT_MAX,
+    DESCRIPTION_MAX,
+    LINE_MAX,
     NAME_MAX,
     REASON_MAX,
     TEXT_MAX,
     TITLE_MAX,
+    ApplicantKind,
+    Application,
+    ApplicationChannel,
+    ApplicationFile,
+    ApplicationState,
+    BudgetLine,
     Call,
     Criterion,
     EntryKind,
@@ -38,13 +52,19 @@ from teilhabe.competitions.selectors import (
     CALLS_NAMESPACE,
     _balance,
     _sums_by_kind,
+    applicant_kinds_for,
     call_config_locked,
+    call_tiers,
     entry_net,
     euro,
     fund_year_budget,
+    organisations_represented_by,
+    tier_problem,
 )
 from teilhabe.core.cache_versions import cache_version_bump
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed
+from teilhabe.core.mail import send_localised_mail, supported_language
+from teilhabe.core.selectors import localise
 from teilhabe.core.services import audit_record, content_translation_set
 from teilhabe.core.text import clean_plain_text
 
@@ -583,8 +603,6 @@ def criterion_remove(*, user, criterion: Criterion) -> None:
 def call_translations_set(*, user, call: Call, obj, language: str, texts: dict) -> None:
     """Translations of a call's texts or of one of its criteria into one language (``texts``: field → text), all
     or nothing, each audited; a translation is kept as checked (written by staff)."""
-    from django.conf import settings
-
     _require(user, "competitions.change_call", call)
     if not (obj == call or (isinstance(obj, Criterion) and obj.call_id == call.pk)):
         raise NotAllowed()
@@ -608,3 +626,405 @@ def call_translations_set(*, user, call: Call, obj, language: str, texts: dict) 
             content_translation_set(obj=obj, field=field, language=language, text=text, state="checked", actor=user)
     _raise(errors)
     calls_changed(call.process_id)
+
+
+# --- applications ----------------------------------------------------------------------------------------------
+
+FILE_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+_SNIFF_BYTES = 8192
+FILES_PER_APPLICATION = 10
+LINES_MAX = 30
+
+
+def file_max_bytes() -> int:
+    return getattr(settings, "TEILHABE_APPLICATION_FILE_MAX_BYTES", 10 * 1024 * 1024)
+
+
+def _upload_checked(upload, field: str = "file") -> tuple[str, str, int, str]:
+    """(content type, extension, size, SHA-256) of an upload: only PDF, JPEG or PNG, sniffed from the content
+    (``filetype``), never from the name or the browser, within the size limit."""
+    limit = file_max_bytes()
+    if upload is None:
+        _refuse(field, _("Please choose a file."))
+    if upload.size is None or upload.size > limit:
+        _refuse(field, _("The file is too large: at most %(size)s are allowed.") % {"size": filesizeformat(limit)})
+    if upload.size == 0:
+        _refuse(field, _("The file is empty."))
+    upload.seek(0)
+    head = upload.read(_SNIFF_BYTES)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind is not None else ""
+    if mime not in FILE_TYPES:
+        _refuse(field, _("Only PDF documents and JPEG or PNG images can be attached."))
+    digest, size = hashlib.sha256(head), len(head)
+    for chunk in iter(lambda: upload.read(64 * 1024), b""):
+        digest.update(chunk)
+        size += len(chunk)
+        if size > limit:
+            _refuse(field, _("The file is too large: at most %(size)s are allowed.") % {"size": filesizeformat(limit)})
+    upload.seek(0)
+    return mime, FILE_TYPES[mime], size, digest.hexdigest()
+
+
+def _store_file(*, user, application: Application, upload, title: str, is_scan: bool) -> ApplicationFile:
+    mime, extension, size, sha256 = _upload_checked(upload, "scan" if is_scan else "file")
+    stored = ApplicationFile(
+        application=application,
+        is_scan=is_scan,
+        title=title,
+        content_type=mime,
+        size=size,
+        sha256=sha256,
+        uploaded_by=user,
+    )
+    stored.file.save(f"{secrets.token_hex(16)}.{extension}", File(upload), save=False)
+    name = stored.file.name
+    try:
+        stored.save()
+        audit_record(
+            actor=user,
+            action="application_file.added",
+            obj=stored,
+            data={"application": application.pk, "scan": is_scan, "type": mime, "size": size, "sha256": sha256},
+        )
+    except Exception:
+        stored.file.storage.delete(name)  # nothing half-saved: no file without its row
+        raise
+    return stored
+
+
+def _application_for_update(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("call", "call__process").get(pk=application.pk)
+
+
+def _clean_application(data: dict, call: Call, errors: dict) -> dict:
+    """The texts, dates, figures and choices of an application, checked for form (not yet for completeness)."""
+    cleaned = {}
+    for name, limit in (("title", TITLE_MAX), ("group_name", NAME_MAX), ("contact_name", NAME_MAX)):
+        if name in data:
+            value = clean_plain_text(data.get(name) or "")
+            if len(value) > limit:
+                errors[name] = _("Please shorten this text to at most %(max)d characters.") % {"max": limit}
+            cleaned[name] = value
+    for name in ("description", "timeline"):
+        if name in data:
+            value = (data.get(name) or "").strip().replace("\x00", "")
+            if len(value) > DESCRIPTION_MAX:
+                errors[name] = _("Please shorten this text to at most %(max)d characters.") % {"max": DESCRIPTION_MAX}
+            cleaned[name] = value
+    for name in ("starts_on", "ends_on"):
+        if name in data:
+            value = data.get(name)
+            if value is not None and not isinstance(value, datetime.date):
+                errors[name] = _("Please enter a date.")
+                value = None
+            cleaned[name] = value
+    if cleaned.get("starts_on") and cleaned.get("ends_on") and cleaned["ends_on"] < cleaned["starts_on"]:
+        errors["ends_on"] = _("The project cannot end before it starts.")
+    for name in ("requested", "own_contribution", "other_funding"):
+        if name in data:
+            value = data.get(name)
+            cleaned[name] = None if value in (None, "") else _amount(value, name, errors, allow_zero=True)
+    process = call.process
+    for name, model_set in (
+        ("target_groups", process.target_groups.all()),
+        ("districts", process.city.districts.all()),
+        ("fields_of_action", process.fields_of_action.all()),
+    ):
+        if name in data:
+            allowed = {item.pk: item for item in model_set}
+            chosen = [allowed.get(getattr(item, "pk", item)) for item in data.get(name) or []]
+            if any(item is None for item in chosen):
+                errors[name] = _("Please choose from the list.")
+            cleaned[name] = [item for item in chosen if item is not None]
+    if "lines" in data:
+        lines = []
+        for position, (item, amount) in enumerate(data.get("lines") or [], start=1):
+            item = clean_plain_text(item or "")
+            if not item and amount in (None, ""):
+                continue
+            if not item:
+                errors["lines"] = _("Line %(number)d: please say what the money is for.") % {"number": position}
+            elif len(item) > LINE_MAX:
+                errors["lines"] = _("Line %(number)d: please shorten the text.") % {"number": position}
+            value = _amount(amount, "lines", errors) if amount not in (None, "") else None
+            if value is None and "lines" not in errors:
+                errors["lines"] = _("Line %(number)d: please give the cost.") % {"number": position}
+            lines.append((item, value))
+        if len(lines) > LINES_MAX:
+            errors["lines"] = _("At most %(max)d budget lines, please.") % {"max": LINES_MAX}
+        cleaned["lines"] = lines
+    return cleaned
+
+
+def _apply(application: Application, cleaned: dict) -> None:
+    for name, value in cleaned.items():
+        if name not in {"target_groups", "districts", "fields_of_action", "lines"}:
+            setattr(application, name, value)
+    application.save()
+    for name in ("target_groups", "districts", "fields_of_action"):
+        if name in cleaned:
+            getattr(application, name).set(cleaned[name])
+    if "lines" in cleaned:
+        application.budget_lines.all().delete()
+        BudgetLine.objects.bulk_create(
+            BudgetLine(application=application, position=position, item=item, amount=amount)
+            for position, (item, amount) in enumerate(cleaned["lines"], start=1)
+        )
+
+
+def _completeness(application: Application) -> dict:
+    """What a submitted application must have and keep: texts, dates within the call's duration, a budget plan
+    whose totals add up, an amount within the call's limits and its funding tier's rule."""
+    call = application.call
+    errors: dict = {}
+    if not application.title:
+        errors["title"] = _("Please give the project a title.")
+    if not application.description:
+        errors["description"] = _("Please describe the project.")
+    if application.kind == ApplicantKind.GROUP and not application.group_name:
+        errors["group_name"] = _("Please give the name of your group.")
+    if not application.target_groups.exists():
+        errors["target_groups"] = _("Please choose at least one target group.")
+    if not application.districts.exists():
+        errors["districts"] = _("Please choose at least one district.")
+    if not application.fields_of_action.exists():
+        errors["fields_of_action"] = _("Please choose at least one field of action.")
+    if not application.starts_on or not application.ends_on:
+        errors["starts_on"] = _("Please say when the project starts and ends.")
+    elif call.max_months:
+        months = (application.ends_on.year - application.starts_on.year) * 12 + (
+            application.ends_on.month - application.starts_on.month
+        )
+        if application.ends_on.day >= application.starts_on.day:
+            months += 1
+        if months > call.max_months:
+            errors["ends_on"] = _("The project runs %(months)d months; this call allows at most %(max)d.") % {
+                "months": months,
+                "max": call.max_months,
+            }
+    lines = list(application.budget_lines.all())
+    total = sum((line.amount for line in lines), Decimal("0.00"))
+    requested = application.requested
+    own = application.own_contribution or Decimal("0.00")
+    other = application.other_funding or Decimal("0.00")
+    if not lines:
+        errors["lines"] = _("Please list the costs in the budget plan.")
+    if requested is None or requested <= 0:
+        errors["requested"] = _("Please say how much you ask for.")
+    if lines and requested is not None and requested > 0:
+        financed = requested + own + other
+        if financed != total:
+            errors["lines"] = _(
+                "The budget plan does not add up: the costs are %(total)s, but the amount asked for, the own"
+                " contribution and other funding come to %(financed)s."
+            ) % {"total": euro(total), "financed": euro(financed)}
+        elif call.max_grant is not None and requested > call.max_grant:
+            errors["requested"] = _("This call funds at most %(max)s per project.") % {"max": euro(call.max_grant)}
+        elif call.budget is not None and requested > call.budget:
+            errors["requested"] = _("This is more than the call's whole budget (%(budget)s).") % {
+                "budget": euro(call.budget)
+            }
+        else:
+            problem = tier_problem(call_tiers(call), requested=requested, total_costs=total, own_contribution=own)
+            if problem:
+                errors["own_contribution"] = problem
+    return errors
+
+
+@transaction.atomic
+def application_create(
+    *, user, call: Call, kind: str, organisation=None, title: str, language: str = ""
+) -> Application:
+    """Start a draft application to a call that takes applications, as the call allows the person to apply."""
+    _require(user, "competitions.apply", call)
+    errors: dict = {}
+    if kind not in applicant_kinds_for(user, call):
+        errors["kind"] = _("You cannot apply to this call this way.")
+    if kind == ApplicantKind.ORGANISATION:
+        if organisation is None or organisation.pk not in {o.pk for o in organisations_represented_by(user)}:
+            errors["organisation"] = _("Please choose an organisation you represent (verified by the city).")
+    else:
+        organisation = None
+    cleaned = _clean_application({"title": title}, call, errors)
+    if not cleaned.get("title"):
+        errors["title"] = _("Please give the project a title.")
+    _raise(errors)
+    application = Application.objects.create(
+        call=call,
+        applicant=user,
+        kind=kind,
+        organisation=organisation,
+        title=cleaned["title"],
+        contact_name=str(user),
+        contact_email=user.email,
+        language=supported_language(language or getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE),
+    )
+    audit_record(
+        actor=user,
+        action="application.created",
+        obj=application,
+        data={"call": call.pk, "kind": kind, "organisation": organisation.pk if organisation else None},
+    )
+    return application
+
+
+@transaction.atomic
+def application_update(*, user, application: Application, **data) -> Application:
+    """Save a draft: anything may still be missing; what is given must be well-formed."""
+    application = _application_for_update(application)
+    _require(user, "competitions.change_application", application)
+    errors: dict = {}
+    cleaned = _clean_application(data, application.call, errors)
+    _raise(errors)
+    _apply(application, cleaned)
+    audit_record(actor=user, action="application.saved", obj=application, data={"fields": sorted(cleaned)})
+    return application
+
+
+def _acknowledge(application: Application) -> None:
+    """After commit: the acknowledgement in the applicant's language."""
+    if not application.contact_email:
+        return
+    from django.urls import reverse
+
+    url = settings.SITE_URL.rstrip("/") + reverse("competitions:application", kwargs={"pk": application.pk})
+    with translation.override(supported_language(application.language)):
+        call_title = localise(application.call, "title", translation.get_language()).text
+        subject = _("Your application has been received: %(title)s") % {"title": application.title}
+    send_localised_mail(
+        to=[application.contact_email],
+        language=application.language,
+        subject=subject,
+        template="competitions/email/application_received",
+        context={"application": application, "call_title": call_title, "url": url},
+    )
+
+
+@transaction.atomic
+def application_submit(*, user, application: Application) -> Application:
+    """Submit a draft: the call must take applications now (the server's clock), the application must be complete
+    and keep the call's rules; it is then locked and acknowledged by mail in the applicant's language."""
+    application = _application_for_update(application)
+    _require(user, "competitions.change_application", application)
+    call = application.call
+    if not rules.has_perm("competitions.apply", user, call):
+        raise Conflict(_("This call does not take applications now."))
+    errors = _completeness(application)
+    if errors:
+        raise ApplicationError(
+            _("The application cannot be submitted yet: %(first)s") % {"first": next(iter(errors.values()))},
+            field_errors=errors,
+        )
+    application.state = ApplicationState.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.save(update_fields=["state", "submitted_at", "updated_at"])
+    audit_record(
+        actor=user,
+        action="application.submitted",
+        obj=application,
+        data={"call": call.pk, "requested": str(application.requested)},
+    )
+    transaction.on_commit(lambda: _acknowledge(application), robust=True)
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, user, application: Application) -> Application:
+    """The applicant withdraws a submitted application (until the decision)."""
+    application = _application_for_update(application)
+    _require(user, "competitions.withdraw_application", application)
+    application.state = ApplicationState.WITHDRAWN
+    application.withdrawn_at = timezone.now()
+    application.save(update_fields=["state", "withdrawn_at", "updated_at"])
+    audit_record(actor=user, action="application.withdrawn", obj=application, data={"call": application.call_id})
+    return application
+
+
+@transaction.atomic
+def application_file_add(*, user, application: Application, upload, title: str) -> ApplicationFile:
+    """Attach a private file to a draft (PDF, JPEG or PNG, sniffed; size-limited; at most ten)."""
+    application = _application_for_update(application)
+    _require(user, "competitions.change_application", application)
+    title = clean_plain_text(title or "") or _("Attachment")
+    if len(title) > TITLE_MAX:
+        _refuse("title", _("Please shorten this text to at most %(max)d characters.") % {"max": TITLE_MAX})
+    if application.files.count() >= FILES_PER_APPLICATION:
+        _refuse("file", _("At most %(max)d files per application.") % {"max": FILES_PER_APPLICATION})
+    return _store_file(user=user, application=application, upload=upload, title=title, is_scan=False)
+
+
+@transaction.atomic
+def application_file_remove(*, user, stored: ApplicationFile) -> None:
+    application = _application_for_update(stored.application)
+    _require(user, "competitions.change_application", application)
+    audit_record(actor=user, action="application_file.removed", obj=stored, data={"application": application.pk})
+    name = stored.file.name
+    storage = stored.file.storage
+    stored.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+@transaction.atomic
+def application_enter_paper(
+    *,
+    user,
+    call: Call,
+    channel: str,
+    received_on: datetime.date,
+    scan,
+    kind: str,
+    contact_name: str,
+    contact_email: str = "",
+    language: str = "",
+    organisation=None,
+    **data,
+) -> Application:
+    """A coordinator enters an application that came on paper (by letter, by e-mail…), with the scan of the
+    original: it is checked like an online one and recorded as submitted on the day it was received, which must lie
+    within the application period."""
+    _require(user, "competitions.enter_paper_application", call)
+    errors: dict = {}
+    if channel not in ApplicationChannel.values or channel == ApplicationChannel.ONLINE:
+        errors["channel"] = _("Please say how the application came.")
+    if not isinstance(received_on, datetime.date):
+        errors["received_on"] = _("Please give the day the application was received.")
+    elif not call.opens.date() <= received_on <= timezone.localtime(call.closes).date():
+        errors["received_on"] = _("The application was received outside the application period.")
+    if kind not in ApplicantKind.values:
+        errors["kind"] = _("Please say who applies.")
+    contact_name = clean_plain_text(contact_name or "")
+    if not contact_name:
+        errors["contact_name"] = _("Please give the contact person's name.")
+    cleaned = _clean_application({**data, "contact_name": contact_name}, call, errors)
+    _raise(errors)
+    application = Application.objects.create(
+        call=call,
+        applicant=None,
+        kind=kind,
+        organisation=organisation if kind == ApplicantKind.ORGANISATION else None,
+        contact_email=(contact_email or "").strip(),
+        language=supported_language(language),
+        channel=channel,
+        entered_by=user,
+        title=cleaned.get("title") or "",
+    )
+    _apply(application, cleaned)
+    problems = _completeness(application)
+    if problems:
+        raise ApplicationError(
+            _("The application is not complete: %(first)s") % {"first": next(iter(problems.values()))},
+            field_errors=problems,
+        )
+    application.state = ApplicationState.SUBMITTED
+    application.submitted_at = timezone.make_aware(datetime.datetime.combine(received_on, datetime.time(12)))
+    application.save(update_fields=["state", "submitted_at"])
+    _store_file(user=user, application=application, upload=scan, title=_("Scan of the original"), is_scan=True)
+    audit_record(
+        actor=user,
+        action="application.entered",
+        obj=application,
+        data={"call": call.pk, "channel": channel, "received_on": received_on.isoformat()},
+    )
+    transaction.on_commit(lambda: _acknowledge(application), robust=True)
+    return application

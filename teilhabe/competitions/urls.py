@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from teilhabe.competitions import views, workspace
+from teilhabe.competitions import applications, views, workspace
 
 app_name = "competitions"
 
@@ -11,6 +11,20 @@ urlpatterns = [
     # Public pages (views.py)
     path("p/<slug:slug>/ideenwettbewerbe/", views.calls_view, name="public_calls"),
     path("p/<slug:slug>/ideenwettbewerbe/<str:pk>/", views.call_view, name="public_call"),
+    # Applicants' pages (applications.py)
+    path("p/<slug:slug>/ideenwettbewerbe/<str:pk>/bewerben/", applications.apply_view, name="apply"),
+    path("antraege/", applications.my_applications_view, name="applications_mine"),
+    path("antraege/<str:pk>/", applications.application_view, name="application"),
+    path("antraege/<str:pk>/bearbeiten/", applications.application_edit_view, name="application_edit"),
+    path("antraege/<str:pk>/einreichen/", applications.application_submit_view, name="application_submit"),
+    path("antraege/<str:pk>/zurueckziehen/", applications.application_withdraw_view, name="application_withdraw"),
+    path("antraege/<str:pk>/dateien/", applications.application_file_add_view, name="application_file_add"),
+    path("antraege/<str:pk>/dateien/<str:file>/", applications.application_file_view, name="application_file"),
+    path(
+        "antraege/<str:pk>/dateien/<str:file>/entfernen/",
+        applications.application_file_remove_view,
+        name="application_file_remove",
+    ),
     # The funds and their ledger (workspace.py)
     path("verwaltung/fonds/", workspace.funds_view, name="funds"),
     path("verwaltung/fonds/<str:pk>/", workspace.fund_view, name="fund"),
@@ -44,5 +58,13 @@ urlpatterns = [
         "verwaltung/ideenwettbewerbe/<str:pk>/kriterien/<str:criterion>/entfernen/",
         workspace.criterion_remove_view,
         name="criterion_remove",
+    ),
+    path(
+        "verwaltung/ideenwettbewerbe/<str:pk>/antraege/", applications.call_applications_view, name="call_applications"
+    ),
+    path(
+        "verwaltung/ideenwettbewerbe/<str:pk>/antraege/papier/",
+        applications.paper_application_view,
+        name="paper_application",
     ),
 ]

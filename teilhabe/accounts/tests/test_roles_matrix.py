@@ -215,6 +215,30 @@ def plan_object(kind: str, process, personas):
     return goal
 
 
+COMPETITION_OBJECTS = {
+    "unpublished call",
+    "open call",
+    "participant's draft application",
+    "participant's submitted application",
+}
+
+
+def competition_object(kind: str, personas):
+    """The personas' call (open now, the jury member on its jury), unpublished or published, or an application of
+    the participant to it (docs/competitions.md)."""
+    call = apps.get_model("competitions", "Call").objects.get(title="Ideenwettbewerb")
+    if kind == "unpublished call":
+        return call
+    call.is_published = True
+    call.save(update_fields=["is_published"])
+    if kind == "open call":
+        return call
+    state = "draft" if kind == "participant's draft application" else "submitted"
+    return apps.get_model("competitions", "Application").objects.create(
+        call=call, applicant=personas["participant"], kind="group", title="Antrag", state=state
+    )
+
+
 @pytest.mark.parametrize("permission", sorted(read_matrix()))
 def test_matrix_row_matches_rules(permission, personas, process, closed_process):
     row = read_matrix()[permission]
@@ -230,8 +254,8 @@ def test_matrix_row_matches_rules(permission, personas, process, closed_process)
             objects[phase] = answer_object(row["object"], proc, personas)
         elif row["object"] == "fund":  # the ideas competition's fund of the personas' city
             objects[phase] = apps.get_model("competitions", "Fund").objects.get(name="Fonds")
-        elif row["object"] == "unpublished call":  # the personas' call, with the jury member on its jury
-            objects[phase] = apps.get_model("competitions", "Call").objects.get(title="Ideenwettbewerb")
+        elif row["object"] in COMPETITION_OBJECTS:
+            objects[phase] = competition_object(row["object"], personas)
         elif row["object"] == "representative":
             objects[phase] = unverified_representative(personas["participant"])
         elif row["object"] == "published comment":

@@ -1,13 +1,22 @@
 """Fixtures of the ideas competition's tests: the personas' fund with a budget for this year."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from teilhabe.competitions import services
 from teilhabe.competitions.models import Fund
 from teilhabe.competitions.services import fund_year_set
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Services' messages and numbers in English (the msgids), whatever the catalogue says."""
+    with translation.override("en"):
+        yield
 
 
 def client_of(user, language="en") -> Client:
@@ -28,3 +37,47 @@ def fund(personas, coordinator):
 @pytest.fixture
 def year():
     return timezone.localdate().year
+
+
+HANNOVER_TIERS = [("5000", "fixed", 0), ("10000", "own_contribution", 20), (None, "partial", 0)]
+GFZ_CRITERIA = [
+    "Size of the target group",
+    "Innovative approach",
+    "Participation of residents of different origins",
+    "Impact beyond the project's duration",
+]
+
+
+@pytest.fixture
+def defaults(fund, coordinator):
+    for up_to, kind, share in HANNOVER_TIERS:
+        services.tier_add(user=coordinator, fund=fund, up_to=up_to, kind=kind, min_own_share=share)
+    for name in GFZ_CRITERIA:
+        services.criterion_add(user=coordinator, fund=fund, name=name, weight=1)
+    return fund
+
+
+def call_data(**overrides):
+    now = timezone.now()
+    data = {
+        "title": "Zusammen Wirken",
+        "theme": "Nachbarschaft",
+        "description": "Ideen für das Zusammenleben.",
+        "opens": now + datetime.timedelta(days=1),
+        "closes": now + datetime.timedelta(days=60),
+        "budget": Decimal("60000"),
+        "max_grant": Decimal("20000"),
+        "max_months": 18,
+        "allows_organisations": True,
+        "allows_groups": True,
+        "allows_individuals": False,
+        "scale_min": 0,
+        "scale_max": 10,
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def call(defaults, coordinator, process):
+    return services.call_create(user=coordinator, process=process, fund=defaults, **call_data())

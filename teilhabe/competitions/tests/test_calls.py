@@ -13,54 +13,11 @@ from django.utils import timezone
 from teilhabe.competitions import services
 from teilhabe.competitions.models import Call, FundingTier
 from teilhabe.competitions.selectors import CallState, call_state, call_tiers, tier_problem
-from teilhabe.competitions.tests.conftest import client_of
+from teilhabe.competitions.tests.conftest import GFZ_CRITERIA, call_data, client_of
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed
 from teilhabe.core.models import AuditEntry, ContentTranslation
 
 pytestmark = pytest.mark.django_db
-
-HANNOVER_TIERS = [("5000", "fixed", 0), ("10000", "own_contribution", 20), (None, "partial", 0)]
-GFZ_CRITERIA = [
-    "Size of the target group",
-    "Innovative approach",
-    "Participation of residents of different origins",
-    "Impact beyond the project's duration",
-]
-
-
-@pytest.fixture
-def defaults(fund, coordinator):
-    for up_to, kind, share in HANNOVER_TIERS:
-        services.tier_add(user=coordinator, fund=fund, up_to=up_to, kind=kind, min_own_share=share)
-    for name in GFZ_CRITERIA:
-        services.criterion_add(user=coordinator, fund=fund, name=name, weight=1)
-    return fund
-
-
-def call_data(**overrides):
-    now = timezone.now()
-    data = {
-        "title": "Zusammen Wirken",
-        "theme": "Nachbarschaft",
-        "description": "Ideen für das Zusammenleben.",
-        "opens": now + datetime.timedelta(days=1),
-        "closes": now + datetime.timedelta(days=60),
-        "budget": Decimal("60000"),
-        "max_grant": Decimal("20000"),
-        "max_months": 18,
-        "allows_organisations": True,
-        "allows_groups": True,
-        "allows_individuals": False,
-        "scale_min": 0,
-        "scale_max": 10,
-    }
-    data.update(overrides)
-    return data
-
-
-@pytest.fixture
-def call(defaults, coordinator, process):
-    return services.call_create(user=coordinator, process=process, fund=defaults, **call_data())
 
 
 def test_a_new_call_gets_the_funds_default_tiers_and_criteria(call, fund):
