@@ -24,6 +24,7 @@ from teilhabe.competitions.forms import (
     ApplicationFileForm,
     ApplicationForm,
     ApplicationStartForm,
+    EligibilityForm,
     PaperApplicationForm,
 )
 from teilhabe.competitions.models import Application
@@ -109,6 +110,8 @@ def _detail_context(request, application) -> dict:
         "can_change": rules.has_perm("competitions.change_application", user, application),
         "can_withdraw": rules.has_perm("competitions.withdraw_application", user, application),
         "is_staff_view": rules.has_perm("competitions.view_applications", user, application.call),
+        "eligibility": selectors.application_eligibility(application),
+        "can_check": rules.has_perm("competitions.check_eligibility", user, application),
     }
 
 
@@ -264,6 +267,7 @@ def application_file_view(request, pk, file):
 def call_applications_view(request, pk):
     call = _call(request, pk)
     applications = selectors.call_applications(call)
+    checked = selectors.call_eligibility(call)
     return render(
         request,
         "competitions/work_applications.html",
@@ -272,6 +276,8 @@ def call_applications_view(request, pk):
             "process": call.process,
             "applications": applications,
             "drafts": selectors.call_applications(call, include_drafts=True).__len__() - len(applications),
+            "eligible": {pk for pk, ok in checked.items() if ok},
+            "ineligible": {pk for pk, ok in checked.items() if not ok},
             "crumbs": _call_crumbs(call.process, call),
         },
     )
@@ -304,5 +310,36 @@ def paper_application_view(request, pk):
         request,
         "competitions/work_paper_application.html",
         {"call": call, "process": call.process, "form": form, "crumbs": _call_crumbs(call.process, call)},
+        status=status,
+    )
+
+
+@login_required
+def eligibility_view(request, pk):
+    """The checklist of a submitted application, the outcome and the reason; the applicant is told by mail."""
+    application = _application(request, pk, "competitions.check_eligibility")
+    current = selectors.application_eligibility(application)
+    status = 200
+    if request.method == "POST":
+        form = EligibilityForm(request.POST)
+        status = 400
+        if form.is_valid():
+            done, status = attempt(
+                form,
+                lambda: services.eligibility_record(user=request.user, application=application, **form.service_data()),
+            )
+            if done is not None:
+                messages.success(request, _("The check was recorded and the applicant told."))
+                return redirect("competitions:call_applications", pk=application.call_id)
+    else:
+        initial = {}
+        if current is not None:
+            initial = {f"check_{key}": value for key, value in current.checklist.items()}
+            initial.update({"outcome": "eligible" if current.is_eligible else "ineligible", "reason": current.reason})
+        form = EligibilityForm(initial=initial)
+    return render(
+        request,
+        "competitions/work_eligibility.html",
+        {**_detail_context(request, application), "form": form, "crumbs": _call_crumbs(application.call.process)},
         status=status,
     )

@@ -326,3 +326,38 @@ class PaperApplicationForm(ApplicationForm):
             }
         )
         return data
+
+
+# Eligibility -------------------------------------------------------------------------------------------------
+
+
+class EligibilityForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("eligible", _("Eligible: goes to the jury")), ("ineligible", _("Not eligible"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("Reason (the applicant is told it)"),
+        max_length=REASON_MAX * 4,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "lang": "de", "dir": "auto"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from teilhabe.competitions.models import EligibilityItem
+
+        super().__init__(*args, **kwargs)
+        items = {}
+        for value, label in EligibilityItem.choices:
+            items[f"check_{value}"] = forms.BooleanField(label=label, required=False)
+        self.fields = {**items, **self.fields}
+
+    def service_data(self) -> dict:
+        from teilhabe.competitions.models import EligibilityItem
+
+        return {
+            "checklist": {value: self.cleaned_data.get(f"check_{value}") for value in EligibilityItem.values},
+            "is_eligible": self.cleaned_data["outcome"] == "eligible",
+            "reason": self.cleaned_data["reason"],
+        }

@@ -390,3 +390,34 @@ class ApplicationFile(models.Model):
         ordering = ["uploaded_at", "pk"]
         verbose_name = _("application file")
         verbose_name_plural = _("application files")
+
+
+class EligibilityItem(models.TextChoices):
+    """The checklist staff go through for every submitted application (Formalprüfung)."""
+
+    IN_TIME = "in_time", _("Received within the application period")
+    APPLICANT = "applicant", _("The applicant may apply to this call")
+    THEME = "theme", _("The project fits the call's theme and serves the city's residents")
+    BUDGET = "budget", _("The budget plan is complete and plausible")
+    FUNDING_RULES = "funding_rules", _("The amount and own contribution keep the funding rules")
+    NOT_FUNDED_TWICE = "not_funded_twice", _("The project is not funded by the city from another budget")
+
+
+class Eligibility(models.Model):
+    """The outcome of staff's check of an application against the call's rules (Förderfähigkeit): the checklist,
+    eligible or not, and the reason. Changed only by a new check (audited each time)."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="eligibility", verbose_name=_("application")
+    )
+    is_eligible = models.BooleanField(_("eligible"))
+    checklist = models.JSONField(_("checklist"), default=dict)
+    reason = models.TextField(_("reason"), max_length=REASON_MAX * 4, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("checked by")
+    )
+    checked_at = models.DateTimeField(_("checked"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("eligibility check")
+        verbose_name_plural = _("eligibility checks")

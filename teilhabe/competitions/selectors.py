@@ -381,3 +381,16 @@ def call_applications(call, *, include_drafts: bool = False):
     if not include_drafts:
         applications = applications.exclude(state=ApplicationState.DRAFT)
     return list(applications.order_by("submitted_at", "pk"))
+
+
+def application_eligibility(application):
+    from teilhabe.competitions.models import Eligibility
+
+    return Eligibility.objects.filter(application=application).select_related("checked_by").first()
+
+
+def call_eligibility(call) -> dict[int, bool]:
+    """Application id → eligible or not, for the applications of a call that were checked."""
+    from teilhabe.competitions.models import Eligibility
+
+    return dict(Eligibility.objects.filter(application__call=call).values_list("application_id", "is_eligible"))

@@ -41,6 +41,8 @@ from teilhabe.competitions.models import (
     BudgetLine,
     Call,
     Criterion,
+    Eligibility,
+    EligibilityItem,
     EntryKind,
     Fund,
     FundingTier,
@@ -1028,3 +1030,73 @@ def application_enter_paper(
     )
     transaction.on_commit(lambda: _acknowledge(application), robust=True)
     return application
+
+
+# --- eligibility -------------------------------------------------------------------------------------------------
+
+
+def _tell_eligibility(application: Application, eligibility: Eligibility) -> None:
+    """After commit: the outcome in the applicant's language (the reason as staff wrote it)."""
+    address = application.contact_email or (application.applicant.email if application.applicant_id else "")
+    if not address:
+        return
+    from django.urls import reverse
+
+    url = settings.SITE_URL.rstrip("/") + reverse("competitions:application", kwargs={"pk": application.pk})
+    with translation.override(supported_language(application.language)):
+        subject = _("The check of your application: %(title)s") % {"title": application.title}
+    send_localised_mail(
+        to=[address],
+        language=application.language,
+        subject=subject,
+        template="competitions/email/eligibility",
+        context={"application": application, "eligibility": eligibility, "url": url},
+    )
+
+
+@transaction.atomic
+def eligibility_record(
+    *, user, application: Application, checklist: dict, is_eligible: bool, reason: str = ""
+) -> Eligibility:
+    """Record the check of a submitted application: each checklist item ticked or not, the outcome and the
+    reason. Eligible only with every item ticked; not eligible only with a reason. A new check replaces the last
+    (both audited); the applicant is told by mail in their language."""
+    application = _application_for_update(application)
+    _require(user, "competitions.check_eligibility", application)
+    errors: dict = {}
+    unknown = set(checklist) - set(EligibilityItem.values)
+    if unknown:
+        errors["checklist"] = _("Please tick items of the checklist only.")
+    ticks = {item: bool(checklist.get(item)) for item in EligibilityItem.values}
+    reason = (reason or "").strip().replace("\x00", "")
+    if len(reason) > REASON_MAX * 4:
+        errors["reason"] = _("Please shorten this text to at most %(max)d characters.") % {"max": REASON_MAX * 4}
+    if is_eligible and not all(ticks.values()):
+        errors["is_eligible"] = _("An application is eligible only when every item of the checklist is met.")
+    if not is_eligible and not reason:
+        errors["reason"] = _("Please give the reason: the applicant is told it.")
+    _raise(errors)
+    previous = Eligibility.objects.filter(application=application).first()
+    eligibility, _created = Eligibility.objects.update_or_create(
+        application=application,
+        defaults={
+            "is_eligible": bool(is_eligible),
+            "checklist": ticks,
+            "reason": reason,
+            "checked_by": user,
+            "checked_at": timezone.now(),
+        },
+    )
+    audit_record(
+        actor=user,
+        action="application.eligibility_checked",
+        obj=application,
+        data={
+            "eligible": bool(is_eligible),
+            "checklist": ticks,
+            "reason": reason,
+            "previous": None if previous is None else previous.is_eligible,
+        },
+    )
+    transaction.on_commit(lambda: _tell_eligibility(application, eligibility), robust=True)
+    return eligibility

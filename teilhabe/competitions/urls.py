@@ -67,4 +67,5 @@ urlpatterns = [
         applications.paper_application_view,
         name="paper_application",
     ),
+    path("verwaltung/antraege/<str:pk>/pruefung/", applications.eligibility_view, name="eligibility"),
 ]

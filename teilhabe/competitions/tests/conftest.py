@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from teilhabe.competitions import services
-from teilhabe.competitions.models import Fund
+from teilhabe.competitions.models import Call, Fund
 from teilhabe.competitions.services import fund_year_set
 
 
@@ -81,3 +81,43 @@ def call_data(**overrides):
 @pytest.fixture
 def call(defaults, coordinator, process):
     return services.call_create(user=coordinator, process=process, fund=defaults, **call_data())
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def open_call(call, coordinator, django_capture_on_commit_callbacks):
+    services.call_publish(user=coordinator, call=call)
+    Call.objects.filter(pk=call.pk).update(opens=timezone.now() - datetime.timedelta(days=1))
+    call.refresh_from_db()
+    return call
+
+
+def complete(process, city, **overrides):
+    data = {
+        "description": "Ein Sprachcafé für Nachbarinnen und Nachbarn.",
+        "target_groups": list(process.target_groups.all()),
+        "districts": [city.districts.first()],
+        "fields_of_action": [process.fields_of_action.first()],
+        "starts_on": datetime.date(2027, 3, 1),
+        "ends_on": datetime.date(2027, 12, 31),
+        "timeline": "März: Start. Dezember: Abschluss.",
+        "requested": Decimal("4000"),
+        "own_contribution": Decimal("500"),
+        "other_funding": Decimal("0"),
+        "lines": [("Honorare", Decimal("3000")), ("Material", Decimal("1500"))],
+    }
+    data.update(overrides)
+    return data
+
+
+def draft(user, target, process, city, **overrides):
+    application = services.application_create(user=user, call=target, kind="group", title="Sprachcafé", language="tr")
+    return services.application_update(
+        user=user, application=application, group_name="Nachbarschaft Nord", **complete(process, city, **overrides)
+    )
