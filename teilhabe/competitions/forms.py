@@ -361,3 +361,46 @@ class EligibilityForm(forms.Form):
             "is_eligible": self.cleaned_data["outcome"] == "eligible",
             "reason": self.cleaned_data["reason"],
         }
+
+
+# The jury ----------------------------------------------------------------------------------------------------
+
+
+class DeclarationForm(forms.Form):
+    has_conflict = forms.TypedChoiceField(
+        label=_("Do you have a conflict of interest with this application?"),
+        choices=[
+            ("0", _("No: I am not connected to the applicant or the project")),
+            ("1", _("Yes: I am connected (member, employee, relative, partner…) and stay out of it")),
+        ],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note (optional)"), max_length=REASON_MAX, required=False)
+
+
+class ScoreForm(forms.Form):
+    """A score and a comment per criterion of the call, on its scale."""
+
+    def __init__(self, *args, criteria, low, high, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.TypedChoiceField(
+                label=criterion.name,
+                choices=[("", "—"), *[(str(value), str(value)) for value in range(low, high + 1)]],
+                coerce=int,
+                help_text=criterion.description,
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on “%(criterion)s”") % {"criterion": criterion.name},
+                max_length=REASON_MAX * 2,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def service_data(self) -> dict:
+        return {
+            criterion.pk: (self.cleaned_data[f"score_{criterion.pk}"], self.cleaned_data.get(f"comment_{criterion.pk}"))
+            for criterion in self.criteria
+        }

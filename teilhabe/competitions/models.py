@@ -149,6 +149,8 @@ class Call(TimeStampedModel):
     scale_min = models.PositiveSmallIntegerField(_("lowest score"), default=0)
     scale_max = models.PositiveSmallIntegerField(_("highest score"), default=10)
     is_published = models.BooleanField(_("published"), default=False)
+    scoring_closed_at = models.DateTimeField(_("scoring closed"), null=True, blank=True)
+    recommended_at = models.DateTimeField(_("recommendation recorded"), null=True, blank=True)
 
     translatable_fields = ("title", "theme", "description")
 
@@ -421,3 +423,69 @@ class Eligibility(models.Model):
     class Meta:
         verbose_name = _("eligibility check")
         verbose_name_plural = _("eligibility checks")
+
+
+# --- the jury ----------------------------------------------------------------------------------------------------
+
+
+class ConflictDeclaration(models.Model):
+    """A juror's declaration, for one application, whether they have a conflict of interest (Befangenheit). A juror
+    with a conflict is recused: they neither score the application nor see its scores. Declared once."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="declarations", verbose_name=_("application")
+    )
+    seat = models.ForeignKey(
+        JuryMembership, on_delete=models.CASCADE, related_name="declarations", verbose_name=_("juror")
+    )
+    has_conflict = models.BooleanField(_("conflict of interest"))
+    note = models.CharField(_("note"), max_length=REASON_MAX, blank=True)
+    declared_at = models.DateTimeField(_("declared"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "seat"], name="declaration_once_per_juror")]
+        indexes = [models.Index(fields=["seat", "application"], name="declaration_seat")]
+        verbose_name = _("conflict declaration")
+        verbose_name_plural = _("conflict declarations")
+
+
+class Score(models.Model):
+    """A juror's score of one criterion of one application, with a comment (Bewertung)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="scores", verbose_name=_("application")
+    )
+    seat = models.ForeignKey(JuryMembership, on_delete=models.CASCADE, related_name="scores", verbose_name=_("juror"))
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="scores", verbose_name=_("criterion")
+    )
+    value = models.PositiveSmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), max_length=REASON_MAX * 2, blank=True)
+    scored_at = models.DateTimeField(_("scored"), default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "seat", "criterion"], name="score_once_per_criterion")
+        ]
+        indexes = [models.Index(fields=["application", "seat"], name="score_application_seat")]
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+
+
+class Recommendation(models.Model):
+    """The jury's recommendation of an application for funding, with the amount (Förderempfehlung). The set of a
+    call's recommendations never exceeds the call's budget."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="recommendation", verbose_name=_("application")
+    )
+    amount = models.DecimalField(_("recommended amount (EUR)"), max_digits=12, decimal_places=2)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="recommendation_positive")]
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")

@@ -12,12 +12,26 @@ Applications: anyone with an account applies to a published call while it takes 
 allows: for an organisation they represent, verified; as a group's contact person; as an individual). An
 application is seen by its applicant and the call's coordinators; the applicant changes it while it is a draft and
 withdraws it after submitting, until the decision. The coordinators enter applications that came on paper.
+
+The jury: each juror declares for each eligible application whether they have a conflict of interest. Only
+after declaring no conflict does a juror read the application and score it (until the chair closes scoring); a
+recused juror never reads it nor sees its scores. Nobody — jurors, coordinators — sees anyone's scores but their
+own until the chair closes scoring; then the jurors (not for applications they are recused from) and the
+coordinators see them. The chair records the recommendation after closing.
 """
 
 import rules
 
 from teilhabe.competitions.models import Application, ApplicationState, Call, Fund
-from teilhabe.competitions.selectors import CallState, call_ids_judged_by, call_state, fund_ids_of
+from teilhabe.competitions.selectors import (
+    CallState,
+    call_ids_judged_by,
+    call_state,
+    declaration_of,
+    fund_ids_of,
+    is_for_jury,
+    seat_of,
+)
 from teilhabe.processes.rules import is_coordinator
 
 
@@ -70,15 +84,70 @@ def is_submitted(user, application):
     return isinstance(application, Application) and application.state == ApplicationState.SUBMITTED
 
 
+@rules.predicate
+def is_chair_of_call(user, call):
+    seat = seat_of(user, call) if isinstance(call, Call) else None
+    return seat is not None and seat.is_chair
+
+
+@rules.predicate
+def scoring_open(user, obj):
+    call = obj.call if isinstance(obj, Application) else obj
+    return isinstance(call, Call) and call.scoring_closed_at is None
+
+
+@rules.predicate
+def scoring_closed(user, obj):
+    call = obj.call if isinstance(obj, Application) else obj
+    return isinstance(call, Call) and call.scoring_closed_at is not None
+
+
+@rules.predicate
+def goes_to_jury(user, application):
+    return isinstance(application, Application) and is_for_jury(application)
+
+
+@rules.predicate
+def is_juror_of_application(user, application):
+    return isinstance(application, Application) and seat_of(user, application.call) is not None
+
+
+@rules.predicate
+def declared_no_conflict(user, application):
+    if not isinstance(application, Application):
+        return False
+    return declaration_of(seat_of(user, application.call), application) is False
+
+
+@rules.predicate
+def not_declared_yet(user, application):
+    if not isinstance(application, Application):
+        return False
+    seat = seat_of(user, application.call)
+    return seat is not None and declaration_of(seat, application) is None
+
+
 rules.add_perm("competitions.view_fund", keeps_fund)
 rules.add_perm("competitions.keep_ledger", keeps_fund)
 rules.add_perm("competitions.add_call", is_coordinator)
 rules.add_perm("competitions.change_call", is_call_coordinator)
 rules.add_perm("competitions.view_call", is_published_call | is_call_coordinator | is_juror_of_call)
 rules.add_perm("competitions.apply", rules.is_authenticated & takes_applications)
-rules.add_perm("competitions.view_application", is_own_application | is_application_coordinator)
+rules.add_perm(
+    "competitions.view_application",
+    is_own_application | is_application_coordinator | (goes_to_jury & declared_no_conflict),
+)
 rules.add_perm("competitions.change_application", is_own_application & is_draft)
 rules.add_perm("competitions.withdraw_application", is_own_application & is_submitted)
 rules.add_perm("competitions.view_applications", is_call_coordinator)
 rules.add_perm("competitions.enter_paper_application", is_call_coordinator)
 rules.add_perm("competitions.check_eligibility", is_application_coordinator & is_submitted)
+rules.add_perm("competitions.view_jury", is_juror_of_call | is_call_coordinator)
+rules.add_perm("competitions.declare_conflict", goes_to_jury & not_declared_yet & scoring_open)
+rules.add_perm("competitions.score_application", goes_to_jury & declared_no_conflict & scoring_open)
+rules.add_perm(
+    "competitions.view_scores",
+    scoring_closed & goes_to_jury & (declared_no_conflict | is_application_coordinator),
+)
+rules.add_perm("competitions.close_scoring", is_chair_of_call & scoring_open)
+rules.add_perm("competitions.recommend", is_chair_of_call & scoring_closed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import Count, F, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -394,3 +394,192 @@ def call_eligibility(call) -> dict[int, bool]:
     from teilhabe.competitions.models import Eligibility
 
     return dict(Eligibility.objects.filter(application__call=call).values_list("application_id", "is_eligible"))
+
+
+# --- the jury ----------------------------------------------------------------------------------------------------
+
+
+def seat_of(user, call):
+    """A person's seat on a call's jury, or None; remembered on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or call is None:
+        return None
+    seats = getattr(user, "_jury_seats", None)
+    if seats is None:
+        seats = {seat.call_id: seat for seat in JuryMembership.objects.filter(user=user)}
+        user._jury_seats = seats
+    return seats.get(call.pk)
+
+
+def is_for_jury(application) -> bool:
+    """Submitted (not withdrawn) and found eligible: what the jury scores."""
+    if application.state != ApplicationState.SUBMITTED:
+        return False
+    eligibility = application_eligibility(application)
+    return eligibility is not None and eligibility.is_eligible
+
+
+def jury_applications(call):
+    """The applications the jury scores: submitted and eligible, in the order they came."""
+    return (
+        Application.objects.filter(call=call, state=ApplicationState.SUBMITTED, eligibility__is_eligible=True)
+        .select_related("organisation")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def declaration_of(seat, application):
+    """True (conflict: recused), False (declared: no conflict) or None (not declared yet)."""
+    from teilhabe.competitions.models import ConflictDeclaration
+
+    if seat is None:
+        return None
+    return (
+        ConflictDeclaration.objects.filter(seat=seat, application=application)
+        .values_list("has_conflict", flat=True)
+        .first()
+    )
+
+
+def scores_of_seat(seat, application) -> dict[int, tuple[int, str]]:
+    from teilhabe.competitions.models import Score
+
+    rows = Score.objects.filter(seat=seat, application=application).values_list("criterion_id", "value", "comment")
+    return {criterion_id: (value, comment) for criterion_id, value, comment in rows}
+
+
+@dataclass(frozen=True)
+class JurorTotal:
+    seat_id: int
+    juror: str
+    total: Decimal  # the weighted mean of the juror's scores of the criteria
+
+
+@dataclass
+class JuryRow:
+    """One application in the jury's overview: the viewer's own state, and — after closing, for those who may see
+    them — the weighted mean over the non-recused jurors who scored every criterion, the spread (highest − lowest
+    juror's weighted mean) and the rank."""
+
+    application: Application
+    declaration: bool | None = None
+    scored: int = 0
+    mean: Decimal | None = None
+    spread: Decimal | None = None
+    jurors: int = 0
+    recused: int = 0
+    rank: int | None = None
+    recommended: Decimal | None = None
+
+
+def _weighted_totals(call, criteria) -> dict[int, list[tuple[int, Decimal]]]:
+    """Application id → [(seat id, weighted mean)] for the seats that scored every criterion and are not recused;
+    one aggregate query."""
+    from teilhabe.competitions.models import ConflictDeclaration, Score
+
+    weights = {criterion.pk: criterion.weight for criterion in criteria}
+    total_weight = sum(weights.values()) or 1
+    recused = set(
+        ConflictDeclaration.objects.filter(application__call=call, has_conflict=True).values_list(
+            "application_id", "seat_id"
+        )
+    )
+    rows = (
+        Score.objects.filter(application__call=call, criterion_id__in=list(weights))
+        .order_by()
+        .values_list("application_id", "seat_id")
+        .annotate(weighted=Sum(F("value") * F("criterion__weight")), count=Count("pk"))
+    )
+    totals: dict[int, list[tuple[int, Decimal]]] = {}
+    for application_id, seat_id, weighted, count in rows:
+        if count != len(weights) or (application_id, seat_id) in recused:
+            continue
+        mean = (Decimal(weighted) / total_weight).quantize(Decimal("0.01"))
+        totals.setdefault(application_id, []).append((seat_id, mean))
+    return totals
+
+
+def jury_overview(call, *, seat=None, show_results: bool) -> list[JuryRow]:
+    """The jury's overview of a call: every application the jury scores with the viewer's declaration and progress
+    (``seat``), and, when ``show_results``, the results — except for applications the viewer is recused from.
+    A fixed number of queries whatever the number of applications."""
+    from teilhabe.competitions.models import ConflictDeclaration, Recommendation, Score
+
+    criteria = call_criteria(call)
+    applications = list(jury_applications(call))
+    rows = [JuryRow(application=application) for application in applications]
+    by_id = {row.application.pk: row for row in rows}
+    if seat is not None:
+        for application_id, has_conflict in ConflictDeclaration.objects.filter(seat=seat).values_list(
+            "application_id", "has_conflict"
+        ):
+            if application_id in by_id:
+                by_id[application_id].declaration = has_conflict
+        counts = Score.objects.filter(seat=seat).order_by().values_list("application_id").annotate(count=Count("pk"))
+        for application_id, count in counts:
+            if application_id in by_id:
+                by_id[application_id].scored = count
+    if not show_results:
+        return rows
+    recused_counts = (
+        ConflictDeclaration.objects.filter(application__call=call, has_conflict=True)
+        .order_by()
+        .values_list("application_id")
+        .annotate(count=Count("pk"))
+    )
+    for application_id, count in recused_counts:
+        if application_id in by_id:
+            by_id[application_id].recused = count
+    for application_id, amount in Recommendation.objects.filter(application__call=call).values_list(
+        "application_id", "amount"
+    ):
+        if application_id in by_id:
+            by_id[application_id].recommended = amount
+    totals = _weighted_totals(call, criteria)
+    for row in rows:
+        if row.declaration is True:
+            continue  # recused: no scores of it are shown to this juror
+        values = [total for _seat, total in totals.get(row.application.pk, [])]
+        if values:
+            row.jurors = len(values)
+            row.mean = (sum(values) / len(values)).quantize(Decimal("0.01"))
+            row.spread = max(values) - min(values)
+    ranked = sorted(
+        (row for row in rows if row.mean is not None), key=lambda row: (-row.mean, row.spread, row.application.pk)
+    )
+    for position, row in enumerate(ranked, start=1):
+        row.rank = position
+    rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.application.pk))
+    return rows
+
+
+def application_scores(application, criteria) -> list[dict]:
+    """After closing: every non-recused juror's scores of an application, per criterion with comments, and their
+    weighted mean."""
+    from teilhabe.competitions.models import ConflictDeclaration, Score
+
+    recused = set(
+        ConflictDeclaration.objects.filter(application=application, has_conflict=True).values_list("seat_id", flat=True)
+    )
+    weights = {criterion.pk: criterion.weight for criterion in criteria}
+    total_weight = sum(weights.values()) or 1
+    jurors: dict[int, dict] = {}
+    for score in Score.objects.filter(application=application).select_related("seat__user").order_by("seat_id"):
+        if score.seat_id in recused:
+            continue
+        entry = jurors.setdefault(score.seat_id, {"juror": str(score.seat.user), "scores": {}, "total": None})
+        entry["scores"][score.criterion_id] = (score.value, score.comment)
+    for entry in jurors.values():
+        if set(entry["scores"]) == set(weights):
+            weighted = sum(weights[pk] * value for pk, (value, _comment) in entry["scores"].items())
+            entry["total"] = (Decimal(weighted) / total_weight).quantize(Decimal("0.01"))
+    return list(jurors.values())
+
+
+def recommended_total(call) -> Decimal:
+    from teilhabe.competitions.models import Recommendation
+
+    return Recommendation.objects.filter(application__call=call).aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def calls_judged_by(user) -> list:
+    return list(Call.objects.filter(pk__in=call_ids_judged_by(user)).select_related("process").order_by("-opens"))

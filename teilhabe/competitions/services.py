@@ -40,6 +40,7 @@ from teilhabe.competitions.models import (
     ApplicationState,
     BudgetLine,
     Call,
+    ConflictDeclaration,
     Criterion,
     Eligibility,
     EligibilityItem,
@@ -48,6 +49,8 @@ from teilhabe.competitions.models import (
     FundingTier,
     FundYear,
     LedgerEntry,
+    Recommendation,
+    Score,
     TierKind,
 )
 from teilhabe.competitions.selectors import (
@@ -56,11 +59,14 @@ from teilhabe.competitions.selectors import (
     _sums_by_kind,
     applicant_kinds_for,
     call_config_locked,
+    call_criteria,
     call_tiers,
     entry_net,
     euro,
     fund_year_budget,
+    jury_applications,
     organisations_represented_by,
+    seat_of,
     tier_problem,
 )
 from teilhabe.core.cache_versions import cache_version_bump
@@ -1100,3 +1106,161 @@ def eligibility_record(
     )
     transaction.on_commit(lambda: _tell_eligibility(application, eligibility), robust=True)
     return eligibility
+
+
+# --- the jury ----------------------------------------------------------------------------------------------------
+
+NOTE_MAX = REASON_MAX
+COMMENT_MAX = REASON_MAX * 2
+
+
+def _call_for_jury(call: Call) -> Call:
+    return Call.objects.select_for_update().select_related("process").get(pk=call.pk)
+
+
+@transaction.atomic
+def conflict_declare(*, user, application: Application, has_conflict: bool, note: str = "") -> ConflictDeclaration:
+    """A juror declares, once, whether they have a conflict of interest with an application; with a conflict they
+    are recused from it (recorded in the audit log)."""
+    _call_for_jury(application.call)  # declarations and closing are ordered
+    application = Application.objects.select_related("call").get(pk=application.pk)
+    _require(user, "competitions.declare_conflict", application)
+    note = clean_plain_text(note or "")
+    if len(note) > NOTE_MAX:
+        _refuse("note", _("Please shorten this text to at most %(max)d characters.") % {"max": NOTE_MAX})
+    seat = seat_of(user, application.call)
+    declaration = ConflictDeclaration.objects.create(
+        application=application, seat=seat, has_conflict=bool(has_conflict), note=note
+    )
+    audit_record(
+        actor=user,
+        action="jury.recused" if has_conflict else "jury.no_conflict_declared",
+        obj=declaration,
+        data={"application": application.pk, "call": application.call_id, "seat": seat.pk, "note": note},
+    )
+    return declaration
+
+
+@transaction.atomic
+def scores_record(*, user, application: Application, scores: dict) -> list[Score]:
+    """A juror's scores of every criterion of an application (``scores``: criterion id → (value, comment)), on the
+    call's scale, all or nothing; they replace the juror's earlier scores of it until the chair closes scoring."""
+    call = _call_for_jury(application.call)
+    application = Application.objects.select_related("call").get(pk=application.pk)
+    _require(user, "competitions.score_application", application)
+    seat = seat_of(user, call)
+    criteria = {criterion.pk: criterion for criterion in call_criteria(call)}
+    errors: dict = {}
+    cleaned = {}
+    for pk, criterion in criteria.items():
+        value, comment = scores.get(pk, (None, ""))
+        field = f"score_{pk}"
+        if not isinstance(value, int) or not call.scale_min <= value <= call.scale_max:
+            errors[field] = _("Please score “%(criterion)s” from %(low)d to %(high)d.") % {
+                "criterion": criterion.name,
+                "low": call.scale_min,
+                "high": call.scale_max,
+            }
+            continue
+        comment = (comment or "").strip().replace("\x00", "")
+        if len(comment) > COMMENT_MAX:
+            errors[f"comment_{pk}"] = _("Please shorten this text to at most %(max)d characters.") % {
+                "max": COMMENT_MAX
+            }
+        cleaned[pk] = (value, comment)
+    if set(scores) - set(criteria):
+        errors["scores"] = _("Please score the criteria of this call only.")
+    _raise(errors)
+    Score.objects.filter(application=application, seat=seat).delete()
+    now = timezone.now()
+    saved = Score.objects.bulk_create(
+        Score(application=application, seat=seat, criterion_id=pk, value=value, comment=comment, scored_at=now)
+        for pk, (value, comment) in cleaned.items()
+    )
+    audit_record(
+        actor=user,
+        action="jury.scored",
+        obj=application,
+        data={
+            "seat": seat.pk,
+            "scores": {str(pk): value for pk, (value, _comment) in cleaned.items()},
+            "comments": {str(pk): comment for pk, (_value, comment) in cleaned.items() if comment},
+        },
+    )
+    return saved
+
+
+@transaction.atomic
+def scoring_close(*, user, call: Call) -> Call:
+    """The chair closes scoring: from now on no score changes, and the jurors (not for applications they are
+    recused from) and the coordinators see all scores, the weighted means, the spread and the ranking."""
+    call = _call_for_jury(call)
+    _require(user, "competitions.close_scoring", call)
+    call.scoring_closed_at = timezone.now()
+    call.save(update_fields=["scoring_closed_at", "updated_at"])
+    audit_record(
+        actor=user,
+        action="jury.scoring_closed",
+        obj=call,
+        data={
+            "applications": jury_applications(call).count(),
+            "scores": Score.objects.filter(application__call=call).count(),
+            "recusals": ConflictDeclaration.objects.filter(application__call=call, has_conflict=True).count(),
+        },
+    )
+    return call
+
+
+@transaction.atomic
+def recommendation_set(*, user, call: Call, amounts: dict) -> list[Recommendation]:
+    """The jury's recommended set (``amounts``: application id → amount), replacing the previous one, recorded by
+    the chair after closing. Each amount at most what was asked for and the call's maximum grant; the set never
+    over the call's budget."""
+    call = _call_for_jury(call)
+    _require(user, "competitions.recommend", call)
+    eligible = {application.pk: application for application in jury_applications(call)}
+    errors: dict = {}
+    cleaned: dict[int, Decimal] = {}
+    for application_id, amount in amounts.items():
+        application = eligible.get(application_id)
+        field = f"amount_{application_id}"
+        if application is None:
+            errors["amounts"] = _("Only applications the jury scored can be recommended.")
+            continue
+        value = _amount(amount, field, errors)
+        if value is None:
+            continue
+        if application.requested is not None and value > application.requested:
+            errors[field] = _("%(reference)s: more than was asked for (%(requested)s).") % {
+                "reference": application.reference,
+                "requested": euro(application.requested),
+            }
+        elif call.max_grant is not None and value > call.max_grant:
+            errors[field] = _("%(reference)s: more than the call's maximum grant (%(max)s).") % {
+                "reference": application.reference,
+                "max": euro(call.max_grant),
+            }
+        else:
+            cleaned[application_id] = value
+    _raise(errors)
+    total = sum(cleaned.values(), Decimal("0.00"))
+    budget = call.budget if call.budget is not None else Decimal("0.00")
+    if total > budget:
+        message = _(
+            "The recommended projects come to %(total)s, %(over)s more than the call's budget of %(budget)s. Please"
+            " recommend less."
+        ) % {"total": euro(total), "over": euro(total - budget), "budget": euro(budget)}
+        raise ApplicationError(message, field_errors={"amounts": message})
+    Recommendation.objects.filter(application__call=call).delete()
+    saved = Recommendation.objects.bulk_create(
+        Recommendation(application_id=pk, amount=amount, recorded_by=user) for pk, amount in cleaned.items()
+    )
+    call.recommended_at = timezone.now()
+    call.save(update_fields=["recommended_at", "updated_at"])
+    audit_record(
+        actor=user,
+        action="jury.recommended",
+        obj=call,
+        data={"amounts": {str(pk): str(amount) for pk, amount in cleaned.items()}, "total": str(total)},
+    )
+    return saved

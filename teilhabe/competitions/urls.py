@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from teilhabe.competitions import applications, views, workspace
+from teilhabe.competitions import applications, jury, views, workspace
 
 app_name = "competitions"
 
@@ -68,4 +68,10 @@ urlpatterns = [
         name="paper_application",
     ),
     path("verwaltung/antraege/<str:pk>/pruefung/", applications.eligibility_view, name="eligibility"),
+    # The jury (jury.py)
+    path("verwaltung/jury/", jury.juries_view, name="juries"),
+    path("verwaltung/jury/<str:pk>/", jury.jury_view, name="jury"),
+    path("verwaltung/jury/<str:pk>/abschliessen/", jury.close_view, name="jury_close"),
+    path("verwaltung/jury/<str:pk>/empfehlung/", jury.recommend_view, name="jury_recommend"),
+    path("verwaltung/jury/<str:pk>/antraege/<str:application>/", jury.jury_application_view, name="jury_application"),
 ]

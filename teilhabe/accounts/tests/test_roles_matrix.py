@@ -220,23 +220,48 @@ COMPETITION_OBJECTS = {
     "open call",
     "participant's draft application",
     "participant's submitted application",
+    "eligible application",
+    "eligible application, jury member declared no conflict",
+    "eligible application after scoring closed",
+    "call chaired by the jury member",
+    "call chaired by the jury member, scoring closed",
 }
 
 
 def competition_object(kind: str, personas):
     """The personas' call (open now, the jury member on its jury), unpublished or published, or an application of
     the participant to it (docs/competitions.md)."""
+    from django.utils import timezone
+
     call = apps.get_model("competitions", "Call").objects.get(title="Ideenwettbewerb")
     if kind == "unpublished call":
+        return call
+    seat = call.jury.get(user=personas["jury_member"])
+    if kind.startswith("call chaired"):
+        seat.is_chair = True
+        seat.save(update_fields=["is_chair"])
+        if kind.endswith("scoring closed"):
+            call.scoring_closed_at = timezone.now()
+            call.save(update_fields=["scoring_closed_at"])
         return call
     call.is_published = True
     call.save(update_fields=["is_published"])
     if kind == "open call":
         return call
     state = "draft" if kind == "participant's draft application" else "submitted"
-    return apps.get_model("competitions", "Application").objects.create(
+    application = apps.get_model("competitions", "Application").objects.create(
         call=call, applicant=personas["participant"], kind="group", title="Antrag", state=state
     )
+    if kind.startswith("eligible application"):
+        apps.get_model("competitions", "Eligibility").objects.create(application=application, is_eligible=True)
+        if kind != "eligible application":
+            apps.get_model("competitions", "ConflictDeclaration").objects.create(
+                application=application, seat=seat, has_conflict=False
+            )
+        if kind.endswith("scoring closed"):
+            call.scoring_closed_at = timezone.now()
+            call.save(update_fields=["scoring_closed_at"])
+    return application
 
 
 @pytest.mark.parametrize("permission", sorted(read_matrix()))
