@@ -112,6 +112,9 @@ def _detail_context(request, application) -> dict:
         "is_staff_view": rules.has_perm("competitions.view_applications", user, application.call),
         "eligibility": selectors.application_eligibility(application),
         "can_check": rules.has_perm("competitions.check_eligibility", user, application),
+        "can_decide": rules.has_perm("competitions.decide", user, application),
+        "decision": selectors.application_decision(application),
+        "grant": selectors.application_grant(application),
     }
 
 

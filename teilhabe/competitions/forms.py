@@ -404,3 +404,43 @@ class ScoreForm(forms.Form):
             criterion.pk: (self.cleaned_data[f"score_{criterion.pk}"], self.cleaned_data.get(f"comment_{criterion.pk}"))
             for criterion in self.criteria
         }
+
+
+# Decisions and grants ----------------------------------------------------------------------------------------
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("The committee's decision"), widget=forms.RadioSelect, choices=[])
+    amount = amount_field(_("Changed amount (EUR)"), required=False, help_text=_("Only for a changed amount."))
+    decided_on = date_field(_("Decided on"))
+    session_reference = forms.CharField(label=_("Session or document reference"), max_length=100)
+    override_reason = LedgerEntryForm.base_fields["override_reason"]
+
+    def __init__(self, *args, **kwargs):
+        from teilhabe.competitions.models import DecisionOutcome
+
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = DecisionOutcome.choices
+
+
+class TrancheForm(forms.Form):
+    amount = amount_field(_("Amount (EUR)"))
+    booked_on = date_field(_("Date"))
+    reason = forms.CharField(label=_("Note"), max_length=REASON_MAX, required=False)
+
+
+class ReportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of report"), choices=[], widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("What was done, what worked, what did not"),
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    people_reached = forms.IntegerField(label=_("People reached"), min_value=0, max_value=10_000_000)
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG, optional)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from teilhabe.competitions.models import ReportKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ReportKind.choices

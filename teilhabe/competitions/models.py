@@ -81,6 +81,9 @@ class LedgerEntry(models.Model):
     call = models.ForeignKey(
         "Call", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("call")
     )
+    grant = models.ForeignKey(
+        "Grant", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger", verbose_name=_("grant")
+    )
     reason = models.CharField(_("reason"), max_length=REASON_MAX)
     corrects = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections", verbose_name=_("corrects")
@@ -378,6 +381,9 @@ class ApplicationFile(models.Model):
         Application, on_delete=models.CASCADE, related_name="files", verbose_name=_("application")
     )
     is_scan = models.BooleanField(_("scan of the original"), default=False)
+    report = models.ForeignKey(
+        "GrantReport", null=True, blank=True, on_delete=models.CASCADE, related_name="files", verbose_name=_("report")
+    )
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     file = models.FileField(_("file"), upload_to="competitions/applications/")
     content_type = models.CharField(_("type"), max_length=50)
@@ -489,3 +495,72 @@ class Recommendation(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="recommendation_positive")]
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
+
+
+# --- the committee's decision and grants -------------------------------------------------------------------------
+
+
+class DecisionOutcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    CHANGED = "changed", _("Approved with a changed amount")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Decision(models.Model):
+    """The council committee's decision on an application (Ausschussbeschluss), recorded by a coordinator."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="decision", verbose_name=_("application")
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=DecisionOutcome.choices)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    decided_on = models.DateField(_("decided on"))
+    session_reference = models.CharField(_("session or document reference"), max_length=100)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("committee decision")
+        verbose_name_plural = _("committee decisions")
+
+
+class Grant(models.Model):
+    """A funded project (Förderung): the approved amount, paid in tranches (ledger payments naming the grant);
+    its page is public once the grantee consents."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="grant", verbose_name=_("application")
+    )
+    amount = models.DecimalField(_("granted amount (EUR)"), max_digits=12, decimal_places=2)
+    public_consent = models.BooleanField(_("the grantee agrees to a public page"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="grant_positive")]
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+
+
+class ReportKind(models.TextChoices):
+    PROGRESS = "progress", _("Progress report")
+    FINAL = "final", _("Final report")
+
+
+class GrantReport(models.Model):
+    """A grantee's report on a funded project (Sachbericht): what was done and how many people were reached."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="reports", verbose_name=_("grant"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    text = models.TextField(_("report"), max_length=DESCRIPTION_MAX)
+    people_reached = models.PositiveIntegerField(_("people reached"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("submitted by")
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")

@@ -18,11 +18,15 @@ after declaring no conflict does a juror read the application and score it (unti
 recused juror never reads it nor sees its scores. Nobody — jurors, coordinators — sees anyone's scores but their
 own until the chair closes scoring; then the jurors (not for applications they are recused from) and the
 coordinators see them. The chair records the recommendation after closing.
+
+After closing, a coordinator records the council committee's decision on each application the jury scored;
+approval makes a grant, which the coordinators pay in tranches. The grantee reports on it and decides whether its
+page is public.
 """
 
 import rules
 
-from teilhabe.competitions.models import Application, ApplicationState, Call, Fund
+from teilhabe.competitions.models import Application, ApplicationState, Call, Decision, Fund, Grant
 from teilhabe.competitions.selectors import (
     CallState,
     call_ids_judged_by,
@@ -127,6 +131,30 @@ def not_declared_yet(user, application):
     return seat is not None and declaration_of(seat, application) is None
 
 
+@rules.predicate
+def not_decided(user, application):
+    return isinstance(application, Application) and not Decision.objects.filter(application=application).exists()
+
+
+@rules.predicate
+def is_grantee(user, grant):
+    return (
+        isinstance(grant, Grant)
+        and getattr(user, "is_authenticated", False)
+        and grant.application.applicant_id == user.pk
+    )
+
+
+@rules.predicate
+def is_grant_coordinator(user, grant):
+    return isinstance(grant, Grant) and is_coordinator(user, grant.application.call)
+
+
+@rules.predicate
+def is_public_grant(user, grant):
+    return isinstance(grant, Grant) and grant.public_consent
+
+
 rules.add_perm("competitions.view_fund", keeps_fund)
 rules.add_perm("competitions.keep_ledger", keeps_fund)
 rules.add_perm("competitions.add_call", is_coordinator)
@@ -138,7 +166,7 @@ rules.add_perm(
     is_own_application | is_application_coordinator | (goes_to_jury & declared_no_conflict),
 )
 rules.add_perm("competitions.change_application", is_own_application & is_draft)
-rules.add_perm("competitions.withdraw_application", is_own_application & is_submitted)
+rules.add_perm("competitions.withdraw_application", is_own_application & is_submitted & not_decided)
 rules.add_perm("competitions.view_applications", is_call_coordinator)
 rules.add_perm("competitions.enter_paper_application", is_call_coordinator)
 rules.add_perm("competitions.check_eligibility", is_application_coordinator & is_submitted)
@@ -151,3 +179,7 @@ rules.add_perm(
 )
 rules.add_perm("competitions.close_scoring", is_chair_of_call & scoring_open)
 rules.add_perm("competitions.recommend", is_chair_of_call & scoring_closed)
+rules.add_perm("competitions.decide", is_application_coordinator & goes_to_jury & scoring_closed & not_decided)
+rules.add_perm("competitions.manage_grant", is_grant_coordinator)
+rules.add_perm("competitions.report_on_grant", is_grantee)
+rules.add_perm("competitions.view_grant", is_public_grant | is_grantee | is_grant_coordinator)

@@ -583,3 +583,54 @@ def recommended_total(call) -> Decimal:
 
 def calls_judged_by(user) -> list:
     return list(Call.objects.filter(pk__in=call_ids_judged_by(user)).select_related("process").order_by("-opens"))
+
+
+# --- decisions and grants ----------------------------------------------------------------------------------------
+
+
+def grant_paid(grant) -> Decimal:
+    """What has been paid on a grant: its payments less repayments."""
+    sums = dict(LedgerEntry.objects.filter(grant=grant).order_by().values_list("kind").annotate(total=Sum("amount")))
+    return (sums.get(EntryKind.PAYMENT) or ZERO) - (sums.get(EntryKind.REPAYMENT) or ZERO)
+
+
+def application_decision(application):
+    from teilhabe.competitions.models import Decision
+
+    return Decision.objects.filter(application=application).first()
+
+
+def application_grant(application):
+    from teilhabe.competitions.models import Grant
+
+    return Grant.objects.filter(application=application).first()
+
+
+def grant_get(pk: int):
+    from teilhabe.competitions.models import Grant
+
+    return (
+        Grant.objects.select_related("application", "application__call", "application__call__process")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def grant_tranches(grant) -> list:
+    return list(LedgerEntry.objects.filter(grant=grant).order_by("booked_on", "pk"))
+
+
+def grant_reports(grant) -> list:
+    return list(grant.reports.prefetch_related("files").order_by("submitted_at", "pk"))
+
+
+def public_grants(call) -> list:
+    """The funded projects of a call whose grantees agreed to a public page."""
+    from teilhabe.competitions.models import Grant
+
+    return list(
+        Grant.objects.filter(application__call=call, public_consent=True)
+        .select_related("application", "application__organisation")
+        .prefetch_related("application__fields_of_action", "application__districts")
+        .order_by("application__title")
+    )

@@ -42,14 +42,19 @@ from teilhabe.competitions.models import (
     Call,
     ConflictDeclaration,
     Criterion,
+    Decision,
+    DecisionOutcome,
     Eligibility,
     EligibilityItem,
     EntryKind,
     Fund,
     FundingTier,
     FundYear,
+    Grant,
+    GrantReport,
     LedgerEntry,
     Recommendation,
+    ReportKind,
     Score,
     TierKind,
 )
@@ -64,6 +69,7 @@ from teilhabe.competitions.selectors import (
     entry_net,
     euro,
     fund_year_budget,
+    grant_paid,
     jury_applications,
     organisations_represented_by,
     seat_of,
@@ -168,6 +174,7 @@ def ledger_entry_record(
     booked_on: datetime.date | None = None,
     reason: str,
     call=None,
+    grant=None,
     corrects: LedgerEntry | None = None,
     override_reason: str = "",
 ) -> LedgerEntry:
@@ -193,6 +200,8 @@ def ledger_entry_record(
     override_reason = clean_plain_text(override_reason or "")
     if len(override_reason) > REASON_MAX:
         errors["override_reason"] = _("Please shorten this text to at most %(max)d characters.") % {"max": REASON_MAX}
+    if grant is not None:
+        call = grant.application.call
     if call is not None and call.fund_id != fund.pk:
         errors["call"] = _("The call is paid from another fund.")
     _raise(errors)
@@ -204,6 +213,14 @@ def ledger_entry_record(
             _("A correction cannot take the entry below zero: it stands at %(net)s.")
             % {"net": euro(entry_net(corrects))},
         )
+    if grant is not None and kind == EntryKind.PAYMENT:
+        paid = grant_paid(grant)
+        if paid + amount > grant.amount:
+            _refuse(
+                "amount",
+                _("The grant is %(granted)s and %(paid)s are paid already: at most %(left)s can be paid.")
+                % {"granted": euro(grant.amount), "paid": euro(paid), "left": euro(grant.amount - paid)},
+            )
     budget = fund_year_budget(fund, year)
     sums = _sums_by_kind(fund.pk, year)
     before = _balance(year, budget, sums)
@@ -251,6 +268,7 @@ def ledger_entry_record(
         amount=amount,
         booked_on=booked_on,
         call=call,
+        grant=grant,
         reason=reason,
         corrects=corrects,
         override_reason=override_reason if overspends else "",
@@ -263,6 +281,7 @@ def ledger_entry_record(
         "amount": str(amount),
         "booked_on": booked_on.isoformat(),
         "call": call.pk if call else None,
+        "grant": grant.pk if grant else None,
         "corrects": corrects.pk if corrects else None,
         "reason": reason,
     }
@@ -1264,3 +1283,173 @@ def recommendation_set(*, user, call: Call, amounts: dict) -> list[Recommendatio
         data={"amounts": {str(pk): str(amount) for pk, amount in cleaned.items()}, "total": str(total)},
     )
     return saved
+
+
+# --- the committee's decision and grants -------------------------------------------------------------------------
+
+SESSION_MAX = 100
+
+
+def _tell_decision(application: Application, decision: Decision) -> None:
+    address = application.contact_email or (application.applicant.email if application.applicant_id else "")
+    if not address:
+        return
+    from django.urls import reverse
+
+    url = settings.SITE_URL.rstrip("/") + reverse("competitions:application", kwargs={"pk": application.pk})
+    with translation.override(supported_language(application.language)):
+        subject = _("The decision on your application: %(title)s") % {"title": application.title}
+    send_localised_mail(
+        to=[address],
+        language=application.language,
+        subject=subject,
+        template="competitions/email/decision",
+        context={"application": application, "decision": decision, "url": url},
+    )
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    user,
+    application: Application,
+    outcome: str,
+    decided_on: datetime.date,
+    session_reference: str,
+    amount=None,
+    override_reason: str = "",
+) -> Decision:
+    """Record the committee's decision on an application the jury scored (after closing). Approval (with the
+    recommended amount, else the amount asked for) or approval with a changed amount makes a grant and books its
+    commitment in the fund's ledger for the year of the decision — refused over the year's budget unless the
+    coordinator overrides it with a reason. The applicant is told by mail in their language."""
+    _call_for_jury(application.call)
+    application = Application.objects.select_related("call", "call__fund", "call__process").get(pk=application.pk)
+    _require(user, "competitions.decide", application)
+    errors: dict = {}
+    if outcome not in DecisionOutcome.values:
+        errors["outcome"] = _("Please choose the committee's decision.")
+    if not isinstance(decided_on, datetime.date):
+        errors["decided_on"] = _("Please give the date of the decision.")
+    session_reference = clean_plain_text(session_reference or "")
+    if not session_reference:
+        errors["session_reference"] = _("Please give the session or document reference.")
+    elif len(session_reference) > SESSION_MAX:
+        errors["session_reference"] = _("Please shorten this text to at most %(max)d characters.") % {
+            "max": SESSION_MAX
+        }
+    granted = None
+    if outcome == DecisionOutcome.CHANGED:
+        granted = _amount(amount, "amount", errors)
+    elif outcome == DecisionOutcome.APPROVED:
+        recommendation = Recommendation.objects.filter(application=application).first()
+        granted = recommendation.amount if recommendation else application.requested
+    _raise(errors)
+    decision = Decision.objects.create(
+        application=application,
+        outcome=outcome,
+        amount=granted,
+        decided_on=decided_on,
+        session_reference=session_reference,
+        recorded_by=user,
+    )
+    audit_record(
+        actor=user,
+        action="committee.decided",
+        obj=application,
+        data={
+            "outcome": outcome,
+            "amount": str(granted) if granted is not None else None,
+            "decided_on": decided_on.isoformat(),
+            "session": session_reference,
+        },
+    )
+    if granted is not None:
+        grant = Grant.objects.create(application=application, amount=granted)
+        audit_record(
+            actor=user, action="grant.created", obj=grant, data={"application": application.pk, "amount": str(granted)}
+        )
+        try:
+            ledger_entry_record(
+                user=user,
+                fund=application.call.fund,
+                kind=EntryKind.COMMITMENT,
+                amount=granted,
+                year=decided_on.year,
+                booked_on=decided_on,
+                grant=grant,
+                reason=_("Committee decision %(session)s: %(reference)s %(title)s")
+                % {"session": session_reference, "reference": application.reference, "title": application.title},
+                override_reason=override_reason,
+            )
+        except ApplicationError as error:
+            message = error.message
+            raise ApplicationError(message, field_errors={"amount": message}) from error
+    transaction.on_commit(lambda: _tell_decision(application, decision), robust=True)
+    return decision
+
+
+@transaction.atomic
+def grant_pay(*, user, grant: Grant, amount, booked_on: datetime.date, reason: str = "") -> LedgerEntry:
+    """Pay a tranche of a grant: a payment in the ledger naming the grant, never more than the grant in total."""
+    grant = Grant.objects.select_related("application__call__fund").get(pk=grant.pk)
+    _require(user, "competitions.manage_grant", grant)
+    application = grant.application
+    return ledger_entry_record(
+        user=user,
+        fund=application.call.fund,
+        kind=EntryKind.PAYMENT,
+        amount=amount,
+        year=Decision.objects.get(application=application).decided_on.year,
+        booked_on=booked_on,
+        grant=grant,
+        reason=reason
+        or _("Tranche: %(reference)s %(title)s") % {"reference": application.reference, "title": application.title},
+    )
+
+
+@transaction.atomic
+def grant_consent_set(*, user, grant: Grant, consent: bool) -> Grant:
+    """The grantee agrees (or no longer agrees) to the grant's public page."""
+    grant = Grant.objects.select_for_update().select_related("application__call").get(pk=grant.pk)
+    _require(user, "competitions.report_on_grant", grant)
+    grant.public_consent = bool(consent)
+    grant.save(update_fields=["public_consent"])
+    audit_record(actor=user, action="grant.consent_set", obj=grant, data={"consent": grant.public_consent})
+    calls_changed(grant.application.call.process_id)
+    return grant
+
+
+@transaction.atomic
+def grant_report_submit(*, user, grant: Grant, kind: str, text: str, people_reached, uploads=()) -> GrantReport:
+    """A progress or final report of the grantee: text, people reached, files (as an application's files)."""
+    grant = Grant.objects.select_related("application").get(pk=grant.pk)
+    _require(user, "competitions.report_on_grant", grant)
+    errors: dict = {}
+    if kind not in ReportKind.values:
+        errors["kind"] = _("Please say what kind of report this is.")
+    text = (text or "").strip().replace("\x00", "")
+    if not text:
+        errors["text"] = _("Please write the report.")
+    elif len(text) > DESCRIPTION_MAX:
+        errors["text"] = _("Please shorten this text to at most %(max)d characters.") % {"max": DESCRIPTION_MAX}
+    if not isinstance(people_reached, int) or not 0 <= people_reached <= 10_000_000:
+        errors["people_reached"] = _("Please give the number of people reached.")
+    if kind == ReportKind.FINAL and grant.reports.filter(kind=ReportKind.FINAL).exists():
+        errors["kind"] = _("The final report has been submitted already.")
+    _raise(errors)
+    report = GrantReport.objects.create(
+        grant=grant, kind=kind, text=text, people_reached=people_reached, submitted_by=user
+    )
+    audit_record(
+        actor=user,
+        action="grant.reported",
+        obj=report,
+        data={"grant": grant.pk, "kind": kind, "people": people_reached},
+    )
+    for upload in uploads or ():
+        stored = _store_file(user=user, application=grant.application, upload=upload, title=_("Report"), is_scan=False)
+        stored.report = report
+        stored.save(update_fields=["report"])
+    calls_changed(grant.application.call.process_id)
+    return report

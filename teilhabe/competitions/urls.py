@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from teilhabe.competitions import applications, jury, views, workspace
+from teilhabe.competitions import applications, grants, jury, views, workspace
 
 app_name = "competitions"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     # Public pages (views.py)
     path("p/<slug:slug>/ideenwettbewerbe/", views.calls_view, name="public_calls"),
     path("p/<slug:slug>/ideenwettbewerbe/<str:pk>/", views.call_view, name="public_call"),
+    path(
+        "p/<slug:slug>/ideenwettbewerbe/<str:pk>/projekte/<str:grant>/", grants.public_grant_view, name="public_grant"
+    ),
     # Applicants' pages (applications.py)
     path("p/<slug:slug>/ideenwettbewerbe/<str:pk>/bewerben/", applications.apply_view, name="apply"),
     path("antraege/", applications.my_applications_view, name="applications_mine"),
@@ -74,4 +77,10 @@ urlpatterns = [
     path("verwaltung/jury/<str:pk>/abschliessen/", jury.close_view, name="jury_close"),
     path("verwaltung/jury/<str:pk>/empfehlung/", jury.recommend_view, name="jury_recommend"),
     path("verwaltung/jury/<str:pk>/antraege/<str:application>/", jury.jury_application_view, name="jury_application"),
+    # Decisions and grants (grants.py)
+    path("verwaltung/antraege/<str:pk>/entscheidung/", grants.decision_view, name="decision"),
+    path("foerderungen/<str:pk>/", grants.grant_view, name="grant"),
+    path("foerderungen/<str:pk>/tranche/", grants.tranche_view, name="grant_tranche"),
+    path("foerderungen/<str:pk>/bericht/", grants.report_view, name="grant_report"),
+    path("foerderungen/<str:pk>/einwilligung/", grants.consent_view, name="grant_consent"),
 ]

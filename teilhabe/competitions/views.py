@@ -66,5 +66,6 @@ def call_view(request, slug, pk):
                 for criterion in criteria
             ],
             "applicants": selectors.call_applicant_kinds(call),
+            "grants": selectors.public_grants(call),
         },
     )

@@ -225,6 +225,7 @@ COMPETITION_OBJECTS = {
     "eligible application after scoring closed",
     "call chaired by the jury member",
     "call chaired by the jury member, scoring closed",
+    "participant's grant",
 }
 
 
@@ -248,6 +249,11 @@ def competition_object(kind: str, personas):
     call.save(update_fields=["is_published"])
     if kind == "open call":
         return call
+    if kind == "participant's grant":
+        application = apps.get_model("competitions", "Application").objects.create(
+            call=call, applicant=personas["participant"], kind="group", title="Antrag", state="submitted"
+        )
+        return apps.get_model("competitions", "Grant").objects.create(application=application, amount=1000)
     state = "draft" if kind == "participant's draft application" else "submitted"
     application = apps.get_model("competitions", "Application").objects.create(
         call=call, applicant=personas["participant"], kind="group", title="Antrag", state=state
