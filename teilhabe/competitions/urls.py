@@ -42,6 +42,11 @@ urlpatterns = [
     path("verwaltung/p/<slug:slug>/ideenwettbewerbe/", workspace.calls_view, name="calls"),
     path("verwaltung/p/<slug:slug>/ideenwettbewerbe/neu/", workspace.call_create_view, name="call_create"),
     path("verwaltung/ideenwettbewerbe/<str:pk>/", workspace.call_view, name="call"),
+    path(
+        "verwaltung/ideenwettbewerbe/<str:pk>/zusammenfassung.<str:format>",
+        workspace.call_summary_view,
+        name="call_summary",
+    ),
     path("verwaltung/ideenwettbewerbe/<str:pk>/bearbeiten/", workspace.call_edit_view, name="call_edit"),
     path("verwaltung/ideenwettbewerbe/<str:pk>/veroeffentlichen/", workspace.call_publish_view, name="call_publish"),
     path("verwaltung/ideenwettbewerbe/<str:pk>/uebersetzungen/", workspace.call_translate_view, name="call_translate"),

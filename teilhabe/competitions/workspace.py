@@ -581,3 +581,20 @@ def call_translate_view(request, pk):
         },
         status=status,
     )
+
+
+@login_required
+def call_summary_view(request, pk, format):
+    """The call summary for the committee as PDF, XLSX or ODS, for the call's coordinators; never cached."""
+    from django.http import HttpResponse
+
+    from teilhabe.competitions.documents import CONTENT_TYPES, FORMATS, call_summary_document
+
+    call = _call(request, pk)
+    if format not in FORMATS:
+        raise NotFound()
+    data = call_summary_document(call, format, request.LANGUAGE_CODE)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[format])
+    response["Content-Disposition"] = f'attachment; filename="call-{call.pk}-summary.{format}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -7,9 +7,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone, translation
 
+from teilhabe.accounts.models import Role
+from teilhabe.accounts.services import user_create_verified
 from teilhabe.competitions import services
-from teilhabe.competitions.models import Call, Fund
+from teilhabe.competitions.models import Call, EligibilityItem, Fund, JuryMembership
 from teilhabe.competitions.services import fund_year_set
+from teilhabe.conftest import PASSWORD
 
 
 @pytest.fixture(autouse=True)
@@ -121,3 +124,26 @@ def draft(user, target, process, city, **overrides):
     return services.application_update(
         user=user, application=application, group_name="Nachbarschaft Nord", **complete(process, city, **overrides)
     )
+
+
+ALL_ITEMS = {item: True for item in EligibilityItem.values}
+
+
+@pytest.fixture
+def scored(open_call, participant, coordinator, process, city):
+    """Two eligible applications (€4,000 each) scored by the chair; scoring closed; the first recommended."""
+    chair = user_create_verified(email="chair@example.org", password=PASSWORD, roles=[Role.JURY_MEMBER])
+    JuryMembership.objects.create(call=open_call, user=chair, is_chair=True)
+    applications = []
+    for _number in range(2):
+        application = draft(participant, open_call, process, city)
+        services.application_submit(user=participant, application=application)
+        services.eligibility_record(user=coordinator, application=application, checklist=ALL_ITEMS, is_eligible=True)
+        services.conflict_declare(user=chair, application=application, has_conflict=False)
+        criteria = application.call.criteria.all()
+        services.scores_record(user=chair, application=application, scores={c.pk: (6, "") for c in criteria})
+        applications.append(application)
+    services.scoring_close(user=chair, call=open_call)
+    open_call.refresh_from_db()
+    services.recommendation_set(user=chair, call=open_call, amounts={applications[0].pk: "3500"})
+    return applications

@@ -10,39 +10,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from teilhabe.accounts.models import Role
-from teilhabe.accounts.services import user_create_verified
 from teilhabe.competitions import services
-from teilhabe.competitions.models import EligibilityItem, Grant, JuryMembership, LedgerEntry
+from teilhabe.competitions.models import EligibilityItem, Grant, LedgerEntry
 from teilhabe.competitions.selectors import fund_balance, grant_paid
 from teilhabe.competitions.tests.conftest import PDF, client_of, draft
-from teilhabe.conftest import PASSWORD
 from teilhabe.core.errors import ApplicationError, NotAllowed
 from teilhabe.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
 ALL = {item: True for item in EligibilityItem.values}
-
-
-@pytest.fixture
-def scored(open_call, participant, coordinator, process, city):
-    """Two eligible applications (€4,000 each) scored by the chair; scoring closed; the first recommended."""
-    chair = user_create_verified(email="chair@example.org", password=PASSWORD, roles=[Role.JURY_MEMBER])
-    JuryMembership.objects.create(call=open_call, user=chair, is_chair=True)
-    applications = []
-    for _number in range(2):
-        application = draft(participant, open_call, process, city)
-        services.application_submit(user=participant, application=application)
-        services.eligibility_record(user=coordinator, application=application, checklist=ALL, is_eligible=True)
-        services.conflict_declare(user=chair, application=application, has_conflict=False)
-        criteria = application.call.criteria.all()
-        services.scores_record(user=chair, application=application, scores={c.pk: (6, "") for c in criteria})
-        applications.append(application)
-    services.scoring_close(user=chair, call=open_call)
-    open_call.refresh_from_db()
-    services.recommendation_set(user=chair, call=open_call, amounts={applications[0].pk: "3500"})
-    return applications
 
 
 def decide(coordinator, application, outcome="approved", **extra):
