@@ -17,7 +17,21 @@ class FundAdmin(AuditedModelAdmin):
 
 @admin.register(Call)
 class CallAdmin(ScopedToCoordinatedProcess, AuditedModelAdmin):
-    """Calls of the processes the coordinator coordinates, with their juries and translations."""
+    """Calls of the processes the coordinator coordinates, with their juries and translations. Set-up (tiers,
+    criteria, scale) and publishing happen on the call's page in the site (``competitions:call``)."""
+
+    fields = [
+        "process",
+        "fund",
+        "title",
+        "theme",
+        "description",
+        "opens",
+        "closes",
+        "budget",
+        "max_grant",
+        "max_months",
+    ]
 
     list_display = ["title", "process", "fund", "opens", "closes"]
     list_filter = [("process", admin.RelatedOnlyFieldListFilter)]

@@ -21,6 +21,7 @@ from teilhabe.core.services import content_translation_set
 from teilhabe.councils.models import CouncilMembership, DistrictSpace
 from teilhabe.demo.analog import demo_analog_entries
 from teilhabe.demo.answers import demo_answers
+from teilhabe.demo.competitions import demo_competitions
 from teilhabe.demo.events import demo_events
 from teilhabe.demo.paper import demo_print_runs
 from teilhabe.demo.plan import demo_plan
@@ -149,6 +150,7 @@ PERSONAS = [
 ANALOG_CHANNELS = [Channel.WORKSHOP, Channel.PAPER_FORM, Channel.LETTER, Channel.DISTRICT_COUNCIL, Channel.INFO_STAND]
 GROUP_CHANNELS = {Channel.WORKSHOP, Channel.DISTRICT_COUNCIL}  # results of a group carry its size
 RESIDENTS = 150
+OPEN_CALL_TITLE = "Ideenwettbewerb „Zusammen Wirken“ zum LIP 4.0"
 
 
 def demo_seed(*, log=print) -> dict:
@@ -174,6 +176,7 @@ def demo_seed(*, log=print) -> dict:
     demo_analog_entries(process, personas)  # three paper forms from an information stand, one with its scan
     demo_print_runs(process, personas)  # Arabic forms for the next workshop, German posters
     demo_plan(process, personas, residents)  # after the decisions: contributions are linked to measures
+    demo_competitions(process, personas, residents, OPEN_CALL_TITLE)  # the fund, last year's call and this year's
     content_version_bump()  # the process, its phases and texts were written directly: cached pages go
     log(f"Demo ready: {Contribution.objects.filter(process=process).count()} contributions in “{process.title}”.")
     return {"process": process, "personas": personas}
@@ -250,7 +253,7 @@ def _call(city, process, today) -> None:
     )
     Call.objects.update_or_create(
         process=process,
-        title="Ideenwettbewerb „Zusammen Wirken“ zum LIP 4.0",
+        title=OPEN_CALL_TITLE,
         defaults={
             "fund": fund,
             "description": "Projektideen von Vereinen und Initiativen, die das Zusammenleben im Stadtteil stärken.",
@@ -300,7 +303,7 @@ def _personas(city, process) -> dict:
     )
     if representative.verified_at is None:  # four eyes: the coordinator persona verifies the representative
         representative_verify(actor=personas[Role.COORDINATOR], representative=representative)
-    JuryMembership.objects.get_or_create(call=process.calls.get(), user=personas[Role.JURY_MEMBER])
+    JuryMembership.objects.get_or_create(call=process.calls.get(title=OPEN_CALL_TITLE), user=personas[Role.JURY_MEMBER])
     return personas
 
 

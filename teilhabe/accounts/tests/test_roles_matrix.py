@@ -215,6 +215,61 @@ def plan_object(kind: str, process, personas):
     return goal
 
 
+COMPETITION_OBJECTS = {
+    "unpublished call",
+    "open call",
+    "participant's draft application",
+    "participant's submitted application",
+    "eligible application",
+    "eligible application, jury member declared no conflict",
+    "eligible application after scoring closed",
+    "call chaired by the jury member",
+    "call chaired by the jury member, scoring closed",
+    "participant's grant",
+}
+
+
+def competition_object(kind: str, personas):
+    """The personas' call (open now, the jury member on its jury), unpublished or published, or an application of
+    the participant to it (docs/competitions.md)."""
+    from django.utils import timezone
+
+    call = apps.get_model("competitions", "Call").objects.get(title="Ideenwettbewerb")
+    if kind == "unpublished call":
+        return call
+    seat = call.jury.get(user=personas["jury_member"])
+    if kind.startswith("call chaired"):
+        seat.is_chair = True
+        seat.save(update_fields=["is_chair"])
+        if kind.endswith("scoring closed"):
+            call.scoring_closed_at = timezone.now()
+            call.save(update_fields=["scoring_closed_at"])
+        return call
+    call.is_published = True
+    call.save(update_fields=["is_published"])
+    if kind == "open call":
+        return call
+    if kind == "participant's grant":
+        application = apps.get_model("competitions", "Application").objects.create(
+            call=call, applicant=personas["participant"], kind="group", title="Antrag", state="submitted"
+        )
+        return apps.get_model("competitions", "Grant").objects.create(application=application, amount=1000)
+    state = "draft" if kind == "participant's draft application" else "submitted"
+    application = apps.get_model("competitions", "Application").objects.create(
+        call=call, applicant=personas["participant"], kind="group", title="Antrag", state=state
+    )
+    if kind.startswith("eligible application"):
+        apps.get_model("competitions", "Eligibility").objects.create(application=application, is_eligible=True)
+        if kind != "eligible application":
+            apps.get_model("competitions", "ConflictDeclaration").objects.create(
+                application=application, seat=seat, has_conflict=False
+            )
+        if kind.endswith("scoring closed"):
+            call.scoring_closed_at = timezone.now()
+            call.save(update_fields=["scoring_closed_at"])
+    return application
+
+
 @pytest.mark.parametrize("permission", sorted(read_matrix()))
 def test_matrix_row_matches_rules(permission, personas, process, closed_process):
     row = read_matrix()[permission]
@@ -228,6 +283,10 @@ def test_matrix_row_matches_rules(permission, personas, process, closed_process)
             objects[phase] = proc
         elif row["object"] in ANSWER_OBJECTS:
             objects[phase] = answer_object(row["object"], proc, personas)
+        elif row["object"] == "fund":  # the ideas competition's fund of the personas' city
+            objects[phase] = apps.get_model("competitions", "Fund").objects.get(name="Fonds")
+        elif row["object"] in COMPETITION_OBJECTS:
+            objects[phase] = competition_object(row["object"], personas)
         elif row["object"] == "representative":
             objects[phase] = unverified_representative(personas["participant"])
         elif row["object"] == "published comment":

@@ -45,7 +45,19 @@ def test_seed_demo_builds_hannover_once(db, settings, capsys, tmp_path):
     for role in Role:
         assert User.objects.filter(groups__name=role.value).exists(), role
     assert "koordination@demo.teilhabe.test" in out
-    assert Call.objects.get().jury.get().user.email == "jury@demo.teilhabe.test"
+    open_call = Call.objects.get(title__startswith="Ideenwettbewerb „Zusammen Wirken“")
+    assert open_call.jury.filter(user__email="jury@demo.teilhabe.test").exists()
+    # The competition (issue 12): two years of ledger, a closed call with funded projects, an open call in every
+    # state with a jury of four and one recusal.
+    assert open_call.jury.count() == 4 and open_call.jury.filter(declarations__has_conflict=True).count() == 1
+    assert set(open_call.applications.values_list("state", flat=True)) == {"draft", "submitted", "withdrawn"}
+    assert open_call.applications.exclude(channel="online").count() == 2
+    assert set(
+        open_call.applications.filter(eligibility__isnull=False).values_list("eligibility__is_eligible", flat=True)
+    ) == {True, False}
+    closed_call = Call.objects.exclude(pk=open_call.pk).get()
+    assert closed_call.scoring_closed_at and closed_call.applications.filter(grant__public_consent=True).count() == 2
+    assert len({entry.year for entry in closed_call.fund.ledger.all()}) >= 1 and closed_call.fund.years.count() == 2
     assert Contribution.objects.filter(open_flag_count__gt=0).exists()  # the moderation queue has work
     # Every process text exists in every offered language except German.
     assert ContentTranslation.objects.values("language").distinct().count() == len(settings.LANGUAGES) - 1
