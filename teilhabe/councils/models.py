@@ -1,4 +1,9 @@
-"""District integration councils and their workspaces."""
+"""District integration councils and their workspaces.
+
+Hannover has 13 district integration councils (Integrationsbeiräte), one per Stadtbezirk: advisory bodies of
+residents with a migration history and of district politicians that meet in public at least quarterly. Facts and
+sources: docs/councils.md.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -22,7 +27,16 @@ class DistrictSpace(models.Model):
         return self.name
 
 
+class CouncilRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    DEPUTY = "deputy", _("Deputy chair")
+    MEMBER = "member", _("Member")
+
+
 class CouncilMembership(models.Model):
+    """A person's seat on a council, with their role and term. Their name is public only with their consent
+    (``name_public``); without it the public page counts them without naming them."""
+
     space = models.ForeignKey(
         DistrictSpace, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("district council space")
     )
@@ -32,9 +46,29 @@ class CouncilMembership(models.Model):
         related_name="council_memberships",
         verbose_name=_("person"),
     )
-    is_chair = models.BooleanField(_("chair"), default=False)
+    role = models.CharField(_("role"), max_length=10, choices=CouncilRole.choices, default=CouncilRole.MEMBER)
+    term_start = models.DateField(_("term begins"), null=True, blank=True)
+    term_end = models.DateField(_("term ends"), null=True, blank=True)
+    name_public = models.BooleanField(
+        _("name shown publicly"), default=False, help_text=_("Only with the member's consent.")
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["space", "user"], name="council_membership_unique")]
+        ordering = ["space", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["space", "user"], name="council_membership_unique"),
+            models.UniqueConstraint(
+                fields=["space"], condition=models.Q(role="chair"), name="council_membership_one_chair"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(term_start__isnull=True)
+                | models.Q(term_end__isnull=True)
+                | models.Q(term_end__gte=models.F("term_start")),
+                name="council_membership_term_order",
+            ),
+        ]
         verbose_name = _("council membership")
         verbose_name_plural = _("council memberships")
+
+    def __str__(self):
+        return f"{self.space} – {self.get_role_display()}"

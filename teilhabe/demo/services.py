@@ -21,6 +21,7 @@ from teilhabe.core.services import content_translation_set
 from teilhabe.councils.models import CouncilMembership, DistrictSpace
 from teilhabe.demo.analog import demo_analog_entries
 from teilhabe.demo.answers import demo_answers
+from teilhabe.demo.councils import demo_councils
 from teilhabe.demo.events import demo_events
 from teilhabe.demo.paper import demo_print_runs
 from teilhabe.demo.plan import demo_plan
@@ -174,6 +175,7 @@ def demo_seed(*, log=print) -> dict:
     demo_analog_entries(process, personas)  # three paper forms from an information stand, one with its scan
     demo_print_runs(process, personas)  # Arabic forms for the next workshop, German posters
     demo_plan(process, personas, residents)  # after the decisions: contributions are linked to measures
+    demo_councils(process, personas)  # members and sessions of the 13 district integration councils
     content_version_bump()  # the process, its phases and texts were written directly: cached pages go
     log(f"Demo ready: {Contribution.objects.filter(process=process).count()} contributions in “{process.title}”.")
     return {"process": process, "personas": personas}

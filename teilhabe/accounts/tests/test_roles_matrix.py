@@ -215,6 +215,17 @@ def plan_object(kind: str, process, personas):
     return goal
 
 
+COUNCIL_OBJECTS = {"own district council"}
+
+
+def council_object(kind: str):
+    """The council of the district council member persona (Mitte)."""
+    from teilhabe.councils.models import DistrictSpace
+
+    assert kind in COUNCIL_OBJECTS, f"unknown object kind {kind!r}"
+    return DistrictSpace.objects.get(name="Integrationsbeirat Mitte")
+
+
 @pytest.mark.parametrize("permission", sorted(read_matrix()))
 def test_matrix_row_matches_rules(permission, personas, process, closed_process):
     row = read_matrix()[permission]
@@ -224,6 +235,8 @@ def test_matrix_row_matches_rules(permission, personas, process, closed_process)
             objects[phase] = {column: event_object(row["object"], proc, own_unit(column)) for column in COLUMNS}
         elif row["object"] in PLAN_OBJECTS:
             objects[phase] = plan_object(row["object"], proc, personas)
+        elif row["object"] in COUNCIL_OBJECTS:
+            objects[phase] = council_object(row["object"])
         elif row["object"] == "process":
             objects[phase] = proc
         elif row["object"] in ANSWER_OBJECTS:
@@ -268,6 +281,18 @@ def test_event_rows_stay_with_the_organiser(personas, process, city):
                 if rules.has_perm(name, user, obj):
                     disagreements.append(f"{user.email} may {name} on {column}'s event")
     assert not disagreements, "; ".join(disagreements)
+
+
+def test_council_rows_stay_with_the_council(personas, city):
+    """A member of another district's council gets no council permission on the personas' council (Mitte)."""
+    from teilhabe.events.tests.organiser_support import outsiders
+
+    other = outsiders(city)["other_council_member"]
+    rows = [name for name, row in read_matrix().items() if row["object"] in COUNCIL_OBJECTS]
+    assert rows, "the matrix has no council rows"
+    space = council_object("own district council")
+    assert other.council_memberships.exists()
+    assert [name for name in rows if rules.has_perm(name, other, space)] == []
 
 
 def test_public_files_of_public_events_are_for_everyone(personas, process):

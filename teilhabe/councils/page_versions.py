@@ -1,0 +1,61 @@
+"""What the cached public council pages depend on (``teilhabe.core.page_cache``).
+
+A district page shows the council (bumped by every council write: ``services.council_changed``), the process's
+contributions (its figures version), events (its events version) and plan (its plan version), and staff texts
+(the site's content version). It expires at the next end of a public event of the process (a session moves from
+the next to the past ones) and at the next start or end of a phase. The list of councils shows names only (the
+site's content version).
+
+Each worker remembers the space's id per (slug, district number), so that only the versions are read.
+"""
+
+from teilhabe.core.cache_versions import cache_versions_many
+from teilhabe.core.page_cache import page_versions, remember
+from teilhabe.councils.models import DistrictSpace
+from teilhabe.councils.selectors import COUNCIL_NAMESPACE
+from teilhabe.events.selectors import EVENTS_NAMESPACE, calendar_next_change
+from teilhabe.plan.selectors import PLAN_NAMESPACE
+from teilhabe.processes.page_versions import CONTENT, FIGURES_NAMESPACE, process_facts, process_page_versions
+
+# Per worker: (process slug, district number) -> space id (a district keeps its council).
+_space_ids: dict[tuple[str, int], int] = {}
+
+
+def council_list_page_versions(slug: str):
+    """The list of a city's councils (names and links)."""
+    return process_page_versions(slug)
+
+
+def _space_id(slug: str, number: int, process_id: int) -> int | None:
+    known = _space_ids.get((slug, number))
+    if known is None:
+        known = (
+            DistrictSpace.objects.filter(district__number=number, district__city__processes__pk=process_id)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if known is not None:
+            remember(_space_ids, (slug, number), known, limit=5000)
+    return known
+
+
+def district_page_versions(slug: str, number: int):
+    """The versions of the page of the council of district ``number``; None when no published process has this
+    slug or its city no such council (the view answers 404)."""
+    found = process_facts(slug)
+    if found is None:
+        return None
+    facts, _versions = found
+    space_id = _space_id(slug, number, facts.pk)
+    if space_id is None:
+        return None
+    pairs = [
+        CONTENT,
+        (FIGURES_NAMESPACE, facts.pk),
+        (PLAN_NAMESPACE, facts.pk),
+        (EVENTS_NAMESPACE, facts.pk),
+        (COUNCIL_NAMESPACE, space_id),
+    ]
+    versions = cache_versions_many(pairs)
+    moment = calendar_next_change(facts.pk, versions[(EVENTS_NAMESPACE, facts.pk)])
+    return page_versions(pairs, changes_at=[*facts.moments, *([moment] if moment else [])], known=versions)

@@ -1,0 +1,24 @@
+"""Who may do what with the district integration councils. Views, services and tests ask these names.
+
+A council's public page is for everyone. A member works in their own council's space only; the coordinators of
+any process in the council's city work with every council of that city and manage their members.
+"""
+
+import rules
+
+from teilhabe.councils.models import DistrictSpace
+from teilhabe.councils.selectors import city_ids_coordinated_by, council_space_ids
+
+
+@rules.predicate
+def is_member_of_space(user, space):
+    return isinstance(space, DistrictSpace) and space.pk in council_space_ids(user)
+
+
+@rules.predicate
+def is_city_coordinator(user, space):
+    return isinstance(space, DistrictSpace) and space.district.city_id in city_ids_coordinated_by(user)
+
+
+rules.add_perm("councils.view_space", is_member_of_space | is_city_coordinator)
+rules.add_perm("councils.manage_members", is_city_coordinator)

@@ -1,0 +1,278 @@
+"""Reading the district integration councils: their spaces, members and what the process holds for a district.
+
+Every view of a council asks these selectors. A member's name is public only with their consent; the public page
+counts the others. What a district page lists — contributions, events, measures — is what the public sees of the
+process anyway (published contributions, public events, measures of the newest published plan version).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from teilhabe.contributions.models import Channel, Contribution, ContributionTally, Status
+from teilhabe.core.fields import parse_id
+from teilhabe.core.selectors import localise
+from teilhabe.councils.models import CouncilMembership, CouncilRole, DistrictSpace
+from teilhabe.events.models import PUBLIC_STATES, Event, EventType
+from teilhabe.events.selectors import council_space_ids_of, event_when_text
+from teilhabe.plan.models import Section
+from teilhabe.plan.selectors import version_current
+from teilhabe.processes.models import Process
+from teilhabe.processes.selectors import process_ids_coordinated_by
+
+# Cache namespace of a council's public page (object id: the space), bumped by every council write on commit.
+COUNCIL_NAMESPACE = "council"
+
+CONTRIBUTIONS_SHOWN = 10
+EVENTS_SHOWN = 10
+PAST_SESSIONS_SHOWN = 10
+MEASURES_SHOWN = 50
+
+
+def council_space_ids(user) -> frozenset[int]:
+    """The spaces a person is a member of (remembered for the request, shared with the events app)."""
+    return council_space_ids_of(user)
+
+
+def city_ids_coordinated_by(user) -> frozenset[int]:
+    """The cities of the processes a person coordinates: a coordinator works with every council of the city."""
+    ids = process_ids_coordinated_by(user)
+    if not ids:
+        return frozenset()
+    cached = getattr(user, "_coordinated_city_ids", None)
+    if cached is None:
+        cached = frozenset(Process.objects.filter(pk__in=ids).values_list("city_id", flat=True))
+        user._coordinated_city_ids = cached
+    return cached
+
+
+def space_city_id(space: DistrictSpace) -> int:
+    return space.district.city_id
+
+
+def space_of_district(process, number) -> DistrictSpace | None:
+    """The council of district ``number`` in the process's city, or None (a malformed number included)."""
+    number = parse_id(number)
+    if number is None or number > 32767:
+        return None
+    return (
+        DistrictSpace.objects.filter(district__city_id=process.city_id, district__number=number)
+        .select_related("district")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class SpaceRow:
+    number: int
+    name: str
+    district: str
+    members: int
+    chair: str  # the chair's name if public, else ""
+
+
+def space_rows(city_id: int) -> list[SpaceRow]:
+    """Every council of a city in district order, with its number of members and its chair (if named)."""
+    spaces = (
+        DistrictSpace.objects.filter(district__city_id=city_id)
+        .select_related("district")
+        .annotate(member_count=Count("memberships"))
+        .order_by("district__number")
+    )
+    chairs = {
+        membership.space_id: membership.user.public_name
+        for membership in CouncilMembership.objects.filter(
+            space__district__city_id=city_id, role=CouncilRole.CHAIR, name_public=True
+        ).select_related("user")
+    }
+    return [
+        SpaceRow(space.district.number, space.name, space.district.name, space.member_count, chairs.get(space.pk, ""))
+        for space in spaces
+    ]
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    pk: int
+    name: str
+    email: str
+    role: str
+    role_label: str
+    term_start: datetime.date | None
+    term_end: datetime.date | None
+    name_public: bool
+
+
+def member_rows(space: DistrictSpace) -> list[MemberRow]:
+    """Every member, chair first, for the council's own and the coordinators' pages."""
+    memberships = CouncilMembership.objects.filter(space=space).select_related("user").order_by("role", "id")
+    return [
+        MemberRow(
+            membership.pk,
+            membership.user.public_name,
+            membership.user.email,
+            membership.role,
+            str(membership.get_role_display()),
+            membership.term_start,
+            membership.term_end,
+            membership.name_public,
+        )
+        for membership in memberships
+    ]
+
+
+def membership_get(space: DistrictSpace, pk) -> CouncilMembership | None:
+    number = parse_id(pk)
+    if number is None:
+        return None
+    return CouncilMembership.objects.filter(space=space, pk=number).select_related("user", "space__district").first()
+
+
+def person_by_email(email: str):
+    """The active account with this e-mail address (case does not matter), or None."""
+    if not isinstance(email, str) or not email.strip() or len(email) > 254:
+        return None
+    return get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+@dataclass(frozen=True)
+class PublicMember:
+    name: str
+    role_label: str
+    term_start: datetime.date | None
+    term_end: datetime.date | None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A line of a district page: a title, a URL name with its argument, and a short note (date, status)."""
+
+    title: str
+    pk: str
+    note: str
+
+
+@dataclass(frozen=True)
+class DistrictPage:
+    space: DistrictSpace
+    members: list[PublicMember]
+    unnamed_members: int
+    next_sessions: list[Link]
+    past_sessions: list[Link]
+    contributions: list[Link]
+    contribution_count: int
+    events: list[Link]
+    measures: list[Link]
+
+
+def _public_members(space: DistrictSpace) -> tuple[list[PublicMember], int]:
+    memberships = list(CouncilMembership.objects.filter(space=space).select_related("user").order_by("role", "id"))
+    named = [
+        PublicMember(m.user.public_name, str(m.get_role_display()), m.term_start, m.term_end)
+        for m in memberships
+        if m.name_public
+    ]
+    return named, len(memberships) - len(named)
+
+
+def _event_links(events) -> list[Link]:
+    return [Link(event.title, str(event.pk), event_when_text(event)) for event in events]
+
+
+def district_contribution_count(process, district_id: int) -> int:
+    """Published contributions of the process about the district, from the tallies (a few rows)."""
+    total = ContributionTally.objects.filter(
+        process=process, status=Status.PUBLISHED, district_id=district_id
+    ).aggregate(total=Sum("contributions"))["total"]
+    return total or 0
+
+
+def district_page(process, space: DistrictSpace, language: str, *, now=None) -> DistrictPage:
+    """What the public page of a council shows, prepared for the template (no per-card logic there)."""
+    now = now or timezone.now()
+    district = space.district
+    members, unnamed = _public_members(space)
+    public_events = Event.objects.filter(process=process, state__in=PUBLIC_STATES).only(
+        "pk", "title", "starts_at", "ends_at", "state", "process_id"
+    )
+    sessions = public_events.filter(type=EventType.COUNCIL_SESSION, organiser_council=space)
+    next_sessions = sessions.filter(ends_at__gt=now).order_by("starts_at")[:EVENTS_SHOWN]
+    past_sessions = sessions.filter(ends_at__lte=now).order_by("-starts_at")[:PAST_SESSIONS_SHOWN]
+    events = (
+        public_events.filter(district=district, ends_at__gt=now)
+        .exclude(type=EventType.COUNCIL_SESSION, organiser_council=space)
+        .order_by("starts_at")[:EVENTS_SHOWN]
+    )
+    contributions = (
+        Contribution.objects.filter(process=process, status=Status.PUBLISHED, district=district)
+        .order_by("-published_at", "-pk")
+        .only("pk", "title", "published_at", "channel")[:CONTRIBUTIONS_SHOWN]
+    )
+    channel_labels = dict(Channel.choices)
+    contribution_links = [
+        Link(
+            c.title,
+            str(c.pk),
+            " · ".join(
+                part
+                for part in (
+                    c.published_at.date().isoformat() if c.published_at else "",
+                    str(channel_labels.get(c.channel, "")),
+                )
+                if part
+            ),
+        )
+        for c in contributions
+    ]
+    return DistrictPage(
+        space=space,
+        members=members,
+        unnamed_members=unnamed,
+        next_sessions=_event_links(next_sessions),
+        past_sessions=_event_links(past_sessions),
+        contributions=contribution_links,
+        contribution_count=district_contribution_count(process, district.pk),
+        events=_event_links(events),
+        measures=district_measures(process, district.pk, language),
+    )
+
+
+def district_measures(process, district_id: int, language: str) -> list[Link]:
+    """The measures of the newest published plan version that name the district, in the plan's order."""
+    version = version_current(process)
+    if version is None:
+        return []
+    sections = (
+        Section.objects.filter(version=version, kind="measure", districts=district_id)
+        .select_related("measure")
+        .order_by("position", "id")[:MEASURES_SHOWN]
+    )
+    return [
+        Link(localise(section, "title", language).text, section.measure.code, section.measure.code)
+        for section in sections
+    ]
+
+
+def has_council_work(user) -> bool:
+    """Whether someone has a council page under /verwaltung/: a member of a council or a coordinator."""
+    return bool(council_space_ids(user)) or bool(city_ids_coordinated_by(user))
+
+
+def workspace_spaces(user) -> list[DistrictSpace]:
+    """The councils someone works with: every council of the cities they coordinate in, and their own."""
+    cities = city_ids_coordinated_by(user)
+    mine = council_space_ids(user)
+    spaces = DistrictSpace.objects.filter(district__city_id__in=cities) | DistrictSpace.objects.filter(pk__in=mine)
+    return list(spaces.select_related("district").order_by("district__city_id", "district__number"))
+
+
+def workspace_space(pk) -> DistrictSpace | None:
+    number = parse_id(pk)
+    if number is None:
+        return None
+    return DistrictSpace.objects.filter(pk=number).select_related("district__city").first()

@@ -1,0 +1,23 @@
+"""The demo's councils: members with one chair each, two held and one planned session, nothing twice."""
+
+import pytest
+
+from teilhabe.councils.models import CouncilMembership, DistrictSpace
+from teilhabe.demo.councils import MEMBERS_PER_COUNCIL, demo_councils
+from teilhabe.events.models import Event, EventState
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_council_gets_fictional_members_and_three_sessions(process, personas, space, other_space, client):
+    demo_councils(process, personas)
+    demo_councils(process, personas)  # a second run adds nothing
+    for council in DistrictSpace.objects.filter(district__city=process.city):
+        seats = CouncilMembership.objects.filter(space=council).exclude(user=personas["district_council_member"])
+        assert seats.count() == MEMBERS_PER_COUNCIL
+        assert seats.filter(role="chair").count() == 1 and seats.filter(role="deputy").count() == 1
+        assert all("(fiktiv)" in seat.user.display_name for seat in seats.select_related("user"))
+        sessions = Event.objects.filter(organiser_council=council, type="council_session")
+        assert sorted(sessions.values_list("state", flat=True)) == [EventState.HELD, EventState.HELD, "planned"]
+    html = client.get(f"/p/{process.slug}/beiraete/2/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "(fiktiv)" in html and "Öffentliche Sitzung des Integrationsbeirat Nord" in html

@@ -1,0 +1,20 @@
+"""The councils' URLs: public pages under /p/<slug>/beiraete/, members' and coordinators' under /verwaltung/."""
+
+from django.urls import path
+
+from teilhabe.councils import views
+
+app_name = "councils"
+
+urlpatterns = [
+    path("p/<slug:slug>/beiraete/", views.council_list_view, name="list"),
+    path("p/<slug:slug>/beiraete/<str:number>/", views.district_view, name="district"),
+    path("verwaltung/beiraete/", views.my_councils_view, name="mine"),
+    path("verwaltung/beiraete/<str:pk>/", views.space_view, name="space"),
+    path("verwaltung/beiraete/<str:pk>/mitglieder/<str:member>/", views.membership_view, name="membership"),
+    path(
+        "verwaltung/beiraete/<str:pk>/mitglieder/<str:member>/entfernen/",
+        views.membership_remove_view,
+        name="membership_remove",
+    ),
+]
