@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from teilhabe.councils.models import CouncilRole
+from teilhabe.councils.models import AGENDA_TEXT_MAX, AGENDA_TITLE_MAX, CouncilRole
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
@@ -39,3 +39,19 @@ class MembershipAddForm(MembershipChangeForm):
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     field_order = ["email", "role", "term_start", "term_end", "name_public"]
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Agenda item"), max_length=AGENDA_TITLE_MAX)
+    description = forms.CharField(
+        label=_("Description (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=AGENDA_TEXT_MAX,
+        required=False,
+    )
+
+
+class DecisionForm(forms.Form):
+    decision = forms.CharField(
+        label=_("What the council decided"), widget=forms.Textarea(attrs={"rows": 3}), max_length=AGENDA_TEXT_MAX
+    )

@@ -72,3 +72,31 @@ class CouncilMembership(models.Model):
 
     def __str__(self):
         return f"{self.space} – {self.get_role_display()}"
+
+
+AGENDA_TITLE_MAX = 200
+AGENDA_TEXT_MAX = 5000
+
+
+class AgendaItem(models.Model):
+    """An item on the agenda of a council session (Tagesordnungspunkt), with what the council decided on it.
+
+    A session is an event of type "district council session" organised by the council (``teilhabe.events``):
+    its place, accessibility, documents, minutes and attendance are the event's."""
+
+    session = models.ForeignKey(
+        "events.Event", on_delete=models.CASCADE, related_name="agenda_items", verbose_name=_("session")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=AGENDA_TITLE_MAX)
+    description = models.TextField(_("description"), max_length=AGENDA_TEXT_MAX, blank=True)
+    decision = models.TextField(_("decision"), max_length=AGENDA_TEXT_MAX, blank=True)
+
+    class Meta:
+        ordering = ["session", "position"]
+        constraints = [models.UniqueConstraint(fields=["session", "position"], name="agenda_item_unique_position")]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self):
+        return f"{self.position}. {self.title}"

@@ -6,7 +6,8 @@ contributions (its figures version), events (its events version) and plan (its p
 the next to the past ones) and at the next start or end of a phase. The list of councils shows names only (the
 site's content version).
 
-Each worker remembers the space's id per (slug, district number), so that only the versions are read.
+Each worker remembers the space's id per (process, district number, content version), so that only the
+versions are read.
 """
 
 from teilhabe.core.cache_versions import cache_versions_many
@@ -17,8 +18,9 @@ from teilhabe.events.selectors import EVENTS_NAMESPACE, calendar_next_change
 from teilhabe.plan.selectors import PLAN_NAMESPACE
 from teilhabe.processes.page_versions import CONTENT, FIGURES_NAMESPACE, process_facts, process_page_versions
 
-# Per worker: (process slug, district number) -> space id (a district keeps its council).
-_space_ids: dict[tuple[str, int], int] = {}
+# Per worker: (process id, district number, content version) -> space id. A district keeps its council; the
+# admin, the only place a space is created or deleted, bumps the content version.
+_space_ids: dict[tuple[int, int, int], int] = {}
 
 
 def council_list_page_versions(slug: str):
@@ -26,8 +28,8 @@ def council_list_page_versions(slug: str):
     return process_page_versions(slug)
 
 
-def _space_id(slug: str, number: int, process_id: int) -> int | None:
-    known = _space_ids.get((slug, number))
+def _space_id(number: int, process_id: int, content: int) -> int | None:
+    known = _space_ids.get((process_id, number, content))
     if known is None:
         known = (
             DistrictSpace.objects.filter(district__number=number, district__city__processes__pk=process_id)
@@ -35,7 +37,7 @@ def _space_id(slug: str, number: int, process_id: int) -> int | None:
             .first()
         )
         if known is not None:
-            remember(_space_ids, (slug, number), known, limit=5000)
+            remember(_space_ids, (process_id, number, content), known, limit=5000)
     return known
 
 
@@ -46,7 +48,7 @@ def district_page_versions(slug: str, number: int):
     if found is None:
         return None
     facts, _versions = found
-    space_id = _space_id(slug, number, facts.pk)
+    space_id = _space_id(number, facts.pk, facts.content)
     if space_id is None:
         return None
     pairs = [
@@ -59,3 +61,9 @@ def district_page_versions(slug: str, number: int):
     versions = cache_versions_many(pairs)
     moment = calendar_next_change(facts.pk, versions[(EVENTS_NAMESPACE, facts.pk)])
     return page_versions(pairs, changes_at=[*facts.moments, *([moment] if moment else [])], known=versions)
+
+
+def session_page_versions(slug: str, number: int):
+    """A session's public page shows the council's agenda (the council's version) and the event (the events
+    version): the same versions as the district page."""
+    return district_page_versions(slug, number)

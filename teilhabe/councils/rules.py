@@ -7,7 +7,7 @@ any process in the council's city work with every council of that city and manag
 import rules
 
 from teilhabe.councils.models import DistrictSpace
-from teilhabe.councils.selectors import city_ids_coordinated_by, council_space_ids
+from teilhabe.councils.selectors import city_ids_coordinated_by, council_space_ids, session_space
 
 
 @rules.predicate
@@ -22,3 +22,19 @@ def is_city_coordinator(user, space):
 
 rules.add_perm("councils.view_space", is_member_of_space | is_city_coordinator)
 rules.add_perm("councils.manage_members", is_city_coordinator)
+
+
+@rules.predicate
+def is_member_of_session_council(user, session):
+    space = session_space(session)
+    return space is not None and space.pk in council_space_ids(user)
+
+
+@rules.predicate
+def is_session_city_coordinator(user, session):
+    space = session_space(session)
+    return space is not None and space.district.city_id in city_ids_coordinated_by(user)
+
+
+# The agenda of a council's session (and what was decided): its members and the city's coordinators.
+rules.add_perm("councils.edit_agenda", is_member_of_session_council | is_session_city_coordinator)

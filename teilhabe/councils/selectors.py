@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from teilhabe.contributions.models import Channel, Contribution, ContributionTally, Status
 from teilhabe.core.fields import parse_id
 from teilhabe.core.selectors import localise
-from teilhabe.councils.models import CouncilMembership, CouncilRole, DistrictSpace
-from teilhabe.events.models import PUBLIC_STATES, Event, EventType
+from teilhabe.councils.models import AgendaItem, CouncilMembership, CouncilRole, DistrictSpace
+from teilhabe.events.models import PUBLIC_STATES, Event, EventState, EventType
 from teilhabe.events.selectors import council_space_ids_of, event_when_text
 from teilhabe.plan.models import Section
 from teilhabe.plan.selectors import version_current
@@ -276,3 +277,69 @@ def workspace_space(pk) -> DistrictSpace | None:
     if number is None:
         return None
     return DistrictSpace.objects.filter(pk=number).select_related("district__city").first()
+
+
+def session_space(session) -> DistrictSpace | None:
+    """The council whose session ``session`` is: an event of type "district council session" organised by a
+    council; None for any other object."""
+    if not isinstance(session, Event) or session.type != EventType.COUNCIL_SESSION:
+        return None
+    if session.organiser_council_id is None:
+        return None
+    return session.organiser_council
+
+
+def session_get(space: DistrictSpace, pk, *, public: bool) -> Event | None:
+    """The session ``pk`` of ``space`` (a public one only, if ``public``), or None."""
+    number = parse_id(pk)
+    if number is None:
+        return None
+    sessions = Event.objects.filter(pk=number, type=EventType.COUNCIL_SESSION, organiser_council=space)
+    if public:
+        sessions = sessions.filter(state__in=PUBLIC_STATES, process__is_published=True)
+    return sessions.select_related("process", "district", "organiser_council__district").first()
+
+
+def agenda_of(session: Event) -> list[AgendaItem]:
+    return list(AgendaItem.objects.filter(session=session).order_by("position"))
+
+
+def agenda_item_get(session: Event, pk) -> AgendaItem | None:
+    number = parse_id(pk)
+    if number is None:
+        return None
+    return AgendaItem.objects.filter(session=session, pk=number).select_related("session").first()
+
+
+def space_sessions(space: DistrictSpace) -> list[Event]:
+    """Every session of the council, newest first, for its workspace."""
+    return list(
+        Event.objects.filter(type=EventType.COUNCIL_SESSION, organiser_council=space)
+        .select_related("process")
+        .order_by("-starts_at")
+    )
+
+
+@dataclass(frozen=True)
+class SessionPage:
+    session: Event
+    when: str
+    agenda: list[AgendaItem]
+    attendance: int | None
+    access: list[str]
+
+
+def session_page(session: Event) -> SessionPage:
+    """What a session's public page shows: when and where, its accessibility, the agenda with the decisions and
+    how many people attended (the event's head count, once held)."""
+    access = []
+    if session.step_free:
+        access.append(str(_("step-free access")))
+    if session.hearing_loop:
+        access.append(str(_("hearing loop")))
+    if session.sign_language:
+        access.append(str(_("sign language interpretation")))
+    if session.childcare:
+        access.append(str(_("childcare")))
+    total = session.attendance_total if session.state == EventState.HELD else None
+    return SessionPage(session, event_when_text(session), agenda_of(session), total, access)

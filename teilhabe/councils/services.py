@@ -7,13 +7,26 @@ import datetime
 
 import rules
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teilhabe.core.cache_versions import cache_version_bump
-from teilhabe.core.errors import ApplicationError, NotAllowed
+from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed
 from teilhabe.core.services import audit_record
-from teilhabe.councils.models import CouncilMembership, CouncilRole, DistrictSpace
+from teilhabe.core.text import clean_plain_text
+from teilhabe.councils.models import (
+    AGENDA_TEXT_MAX,
+    AGENDA_TITLE_MAX,
+    AgendaItem,
+    CouncilMembership,
+    CouncilRole,
+    DistrictSpace,
+)
 from teilhabe.councils.selectors import COUNCIL_NAMESPACE
+from teilhabe.events.models import Event, EventState
+
+AGENDA_ITEMS_MAX = 60
 
 
 def _require(user, perm: str, obj) -> None:
@@ -131,3 +144,87 @@ def membership_remove(*, user, membership: CouncilMembership) -> None:
     audit_record(actor=user, action="council.member_removed", obj=membership, data=_seat_data(membership))
     membership.delete()
     council_changed(space.pk)
+
+
+# --- the agenda of a session ----------------------------------------------------------------------------------
+
+
+def _agenda_text(title: str, description: str, errors: dict) -> tuple[str, str]:
+    title = clean_plain_text(title or "")
+    description = clean_plain_text(description or "")
+    if not title:
+        errors["title"] = _("Please give the agenda item a title.")
+    elif len(title) > AGENDA_TITLE_MAX:
+        errors["title"] = _("Please shorten this text to at most %(max)d characters.") % {"max": AGENDA_TITLE_MAX}
+    if len(description) > AGENDA_TEXT_MAX:
+        errors["description"] = _("Please shorten this text to at most %(max)d characters.") % {"max": AGENDA_TEXT_MAX}
+    return title, description
+
+
+def _open_session(user, session):
+    """The session, locked, if ``user`` may edit its agenda and it is neither declined nor cancelled."""
+    _require(user, "councils.edit_agenda", session)
+    session = Event.objects.select_for_update().get(pk=session.pk)
+    if session.state in (EventState.DECLINED, EventState.CANCELLED):
+        raise Conflict(_("The agenda of a cancelled or declined session is no longer changed."))
+    return session
+
+
+@transaction.atomic
+def agenda_item_add(*, user, session, title: str, description: str = "") -> AgendaItem:
+    """Put an item at the end of a session's agenda (a member of the council or a coordinator)."""
+    session = _open_session(user, session)
+    errors = {}
+    title, description = _agenda_text(title, description, errors)
+    _raise(errors)
+    last = AgendaItem.objects.filter(session=session).aggregate(last=Max("position"))["last"] or 0
+    if last >= AGENDA_ITEMS_MAX:
+        raise ApplicationError(_("A session has at most %(max)d agenda items.") % {"max": AGENDA_ITEMS_MAX})
+    item = AgendaItem.objects.create(session=session, position=last + 1, title=title, description=description)
+    audit_record(actor=user, action="council.agenda_item_added", obj=item, data={"session": session.pk, "title": title})
+    council_changed(session.organiser_council_id)
+    return item
+
+
+@transaction.atomic
+def agenda_decision_record(*, user, item: AgendaItem, decision: str) -> AgendaItem:
+    """Record what the council decided on an agenda item, once the session has begun."""
+    session = _open_session(user, item.session)
+    if session.starts_at > timezone.now():
+        raise Conflict(_("A decision is recorded once the session has begun."))
+    decision = clean_plain_text(decision or "")
+    errors = {}
+    if not decision:
+        errors["decision"] = _("Please write what the council decided.")
+    elif len(decision) > AGENDA_TEXT_MAX:
+        errors["decision"] = _("Please shorten this text to at most %(max)d characters.") % {"max": AGENDA_TEXT_MAX}
+    _raise(errors)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    before = item.decision
+    item.decision = decision
+    item.save(update_fields=["decision"])
+    audit_record(
+        actor=user,
+        action="council.agenda_decision_recorded",
+        obj=item,
+        data={"session": session.pk, "before": before, "decision": decision},
+    )
+    council_changed(session.organiser_council_id)
+    return item
+
+
+@transaction.atomic
+def agenda_item_remove(*, user, item: AgendaItem) -> None:
+    """Take an item off the agenda (before a decision is recorded on it); the later items move up."""
+    session = _open_session(user, item.session)
+    item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+    if item.decision:
+        raise Conflict(_("An item with a recorded decision stays on the agenda."))
+    audit_record(
+        actor=user, action="council.agenda_item_removed", obj=item, data={"session": session.pk, "title": item.title}
+    )
+    position = item.position
+    item.delete()
+    for later in AgendaItem.objects.filter(session=session, position__gt=position).order_by("position"):
+        AgendaItem.objects.filter(pk=later.pk).update(position=later.position - 1)
+    council_changed(session.organiser_council_id)

@@ -9,6 +9,7 @@ app_name = "councils"
 urlpatterns = [
     path("p/<slug:slug>/beiraete/", views.council_list_view, name="list"),
     path("p/<slug:slug>/beiraete/<str:number>/", views.district_view, name="district"),
+    path("p/<slug:slug>/beiraete/<str:number>/sitzungen/<str:pk>/", views.session_view, name="session"),
     path("verwaltung/beiraete/", views.my_councils_view, name="mine"),
     path("verwaltung/beiraete/<str:pk>/", views.space_view, name="space"),
     path("verwaltung/beiraete/<str:pk>/mitglieder/<str:member>/", views.membership_view, name="membership"),
@@ -16,5 +17,11 @@ urlpatterns = [
         "verwaltung/beiraete/<str:pk>/mitglieder/<str:member>/entfernen/",
         views.membership_remove_view,
         name="membership_remove",
+    ),
+    path("verwaltung/beiraete/<str:pk>/sitzungen/<str:session>/", views.session_agenda_view, name="session_agenda"),
+    path(
+        "verwaltung/beiraete/<str:pk>/sitzungen/<str:session>/punkte/<str:item>/beschluss/",
+        views.agenda_decision_view,
+        name="agenda_decision",
     ),
 ]

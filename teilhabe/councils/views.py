@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -21,8 +22,8 @@ from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.page_cache import cache_public_page
 from teilhabe.core.ui import apply_errors
 from teilhabe.councils import selectors, services
-from teilhabe.councils.forms import MembershipAddForm, MembershipChangeForm
-from teilhabe.councils.page_versions import council_list_page_versions, district_page_versions
+from teilhabe.councils.forms import AgendaItemForm, DecisionForm, MembershipAddForm, MembershipChangeForm
+from teilhabe.councils.page_versions import council_list_page_versions, district_page_versions, session_page_versions
 from teilhabe.processes.selectors import process_get_published
 
 _NUMBER = re.compile(r"[1-9][0-9]{0,3}")
@@ -90,6 +91,28 @@ def district_view(request, slug, number):
     return render(request, "councils/public_district.html", {"process": process, "page": page, "space": space})
 
 
+def _session_versions(request, slug, number, pk):
+    parsed = _number(number)
+    return None if parsed is None else session_page_versions(slug, parsed)
+
+
+@cache_public_page(_session_versions)
+def session_view(request, slug, number, pk):
+    """``/p/<slug>/beiraete/<n>/sitzungen/<id>/``: a public session — when and where, its accessibility, the
+    agenda and what was decided; its documents and minutes are on the event's page."""
+    process = _process_or_404(slug)
+    parsed = _number(number)
+    space = selectors.space_of_district(process, parsed) if parsed is not None else None
+    session = selectors.session_get(space, pk, public=True) if space is not None else None
+    if session is None or session.process_id != process.pk:
+        raise NotFound()
+    return render(
+        request,
+        "councils/public_session.html",
+        {"process": process, "space": space, "page": selectors.session_page(session)},
+    )
+
+
 # == members' and coordinators' pages ===========================================================================
 
 
@@ -154,6 +177,7 @@ def space_view(request, pk):
         {
             "space": space,
             "members": selectors.member_rows(space),
+            "sessions": selectors.space_sessions(space),
             "can_manage": can_manage,
             "form": form,
         },
@@ -216,3 +240,85 @@ def membership_remove_view(request, pk, member):
         messages.success(request, _("%(name)s is no longer a member.") % {"name": membership.user.public_name})
         return redirect("councils:space", pk=space.pk)
     return render(request, "councils/work_membership_remove.html", {"space": space, "membership": membership})
+
+
+# == the agenda of a session (members and coordinators) ========================================================
+
+
+def _session(request, pk, session_pk):
+    space = _space(request, pk)
+    session = selectors.session_get(space, session_pk, public=False)
+    if session is None:
+        raise NotFound()
+    if not rules.has_perm("councils.edit_agenda", request.user, session):
+        raise NotAllowed()
+    return space, session
+
+
+def _agenda_page(request, space, session, *, form=None, decision_forms=None, status=200):
+    decision_forms = decision_forms or {}
+    items = [
+        (item, decision_forms.get(item.pk) or DecisionForm(initial={"decision": item.decision}, prefix=f"d{item.pk}"))
+        for item in selectors.agenda_of(session)
+    ]
+    return render(
+        request,
+        "councils/work_session.html",
+        {
+            "space": space,
+            "session": session,
+            "page": selectors.session_page(session),
+            "items": items,
+            "form": form or AgendaItemForm(auto_id="agenda_%s"),
+            "decisions_open": session.starts_at <= timezone.now(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def session_agenda_view(request, pk, session):
+    """A session's agenda: add items; once the session has begun, record the decisions."""
+    space, event = _session(request, pk, session)
+    if request.method != "POST":
+        return _agenda_page(request, space, event)
+    form = AgendaItemForm(request.POST, auto_id="agenda_%s")
+    status = 400
+    if form.is_valid():
+        item, status = _attempt(
+            form,
+            lambda: services.agenda_item_add(
+                user=request.user,
+                session=event,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+            ),
+        )
+        if item is not None:
+            messages.success(request, _("The agenda item was added."))
+            return redirect("councils:session_agenda", pk=space.pk, session=event.pk)
+    return _agenda_page(request, space, event, form=form, status=status)
+
+
+@login_required
+def agenda_decision_view(request, pk, session, item):
+    """Record the decision on one agenda item (POST from the agenda page)."""
+    space, event = _session(request, pk, session)
+    agenda_item = selectors.agenda_item_get(event, item)
+    if agenda_item is None:
+        raise NotFound()
+    if request.method != "POST":
+        return redirect("councils:session_agenda", pk=space.pk, session=event.pk)
+    form = DecisionForm(request.POST, prefix=f"d{agenda_item.pk}")
+    status = 400
+    if form.is_valid():
+        done, status = _attempt(
+            form,
+            lambda: services.agenda_decision_record(
+                user=request.user, item=agenda_item, decision=form.cleaned_data["decision"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The decision was recorded."))
+            return redirect("councils:session_agenda", pk=space.pk, session=event.pk)
+    return _agenda_page(request, space, event, decision_forms={agenda_item.pk: form}, status=status)

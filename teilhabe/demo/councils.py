@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from teilhabe.accounts.models import Role
 from teilhabe.accounts.services import user_create_verified
+from teilhabe.councils import services as councils
 from teilhabe.councils.models import CouncilMembership, CouncilRole, DistrictSpace
 from teilhabe.events import services as events
 from teilhabe.events.models import Event, EventType
@@ -18,6 +19,20 @@ LAST_NAMES = ["Yılmaz", "Nowak", "Haddad", "Schulz", "Rahimi", "Petrenko", "Dem
 MEMBERS_PER_COUNCIL = 7
 TERM = (datetime.date(2024, 1, 1), datetime.date(2028, 12, 31))
 SESSIONS = ((-70, "held"), (-14, "held"), (21, "planned"))  # days from today
+AGENDA = (
+    ("Begrüßung und Feststellung der Beschlussfähigkeit", "", "Der Beirat ist beschlussfähig."),
+    (
+        "Entwurf des Lokalen Integrationsplans: Maßnahmen für den Stadtbezirk",
+        "Aussprache über die Maßnahmen, die den Stadtbezirk nennen.",
+        "Der Beirat bittet die Verwaltung, die Sprachangebote im Stadtbezirk auszubauen "
+        "(9 ja, 1 nein, 2 Enthaltungen).",
+    ),
+    (
+        "Förderanträge aus dem Beiratsbudget",
+        "Zwei Anträge von Vereinen aus dem Stadtbezirk.",
+        "Beide Anträge werden gefördert.",
+    ),
+)
 
 
 def _seat(index: int) -> tuple[str, bool]:
@@ -80,6 +95,12 @@ def _session(process, space, coordinator, *, days: int, held: bool) -> None:
         hearing_loop=days % 2 == 0,
         takes_registrations=False,
     )
+    items = [
+        councils.agenda_item_add(user=coordinator, session=event, title=title, description=description)
+        for title, description, _decision in AGENDA
+    ]
     if held:
         events.event_mark_held(user=coordinator, event=event)
         events.event_attendance_record(user=coordinator, event=event, total=9 + space.district.number % 5)
+        for item, (_title, _description, decision) in zip(items, AGENDA, strict=True):
+            councils.agenda_decision_record(user=coordinator, item=item, decision=decision)

@@ -215,15 +215,32 @@ def plan_object(kind: str, process, personas):
     return goal
 
 
-COUNCIL_OBJECTS = {"own district council"}
+COUNCIL_OBJECTS = {"own district council", "session of own district council"}
 
 
-def council_object(kind: str):
-    """The council of the district council member persona (Mitte)."""
+def council_object(kind: str, process=None):
+    """The council of the district council member persona (Mitte), or a planned session of it in ``process``."""
+    import datetime
+
+    from django.utils import timezone
+
     from teilhabe.councils.models import DistrictSpace
+    from teilhabe.events.models import Event
 
     assert kind in COUNCIL_OBJECTS, f"unknown object kind {kind!r}"
-    return DistrictSpace.objects.get(name="Integrationsbeirat Mitte")
+    space = DistrictSpace.objects.get(name="Integrationsbeirat Mitte")
+    if kind == "own district council":
+        return space
+    start = timezone.now() + datetime.timedelta(days=7)
+    return Event.objects.create(
+        process=process,
+        type="council_session",
+        title="Sitzung",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        state="planned",
+        organiser_council=space,
+    )
 
 
 @pytest.mark.parametrize("permission", sorted(read_matrix()))
@@ -236,7 +253,7 @@ def test_matrix_row_matches_rules(permission, personas, process, closed_process)
         elif row["object"] in PLAN_OBJECTS:
             objects[phase] = plan_object(row["object"], proc, personas)
         elif row["object"] in COUNCIL_OBJECTS:
-            objects[phase] = council_object(row["object"])
+            objects[phase] = council_object(row["object"], proc)
         elif row["object"] == "process":
             objects[phase] = proc
         elif row["object"] in ANSWER_OBJECTS:
@@ -288,11 +305,12 @@ def test_council_rows_stay_with_the_council(personas, city):
     from teilhabe.events.tests.organiser_support import outsiders
 
     other = outsiders(city)["other_council_member"]
-    rows = [name for name, row in read_matrix().items() if row["object"] in COUNCIL_OBJECTS]
+    rows = {name: row["object"] for name, row in read_matrix().items() if row["object"] in COUNCIL_OBJECTS}
     assert rows, "the matrix has no council rows"
-    space = council_object("own district council")
     assert other.council_memberships.exists()
-    assert [name for name in rows if rules.has_perm(name, other, space)] == []
+    process = personas["coordinator"].process_memberships.first().process
+    allowed = [name for name, kind in rows.items() if rules.has_perm(name, other, council_object(kind, process))]
+    assert allowed == []
 
 
 def test_public_files_of_public_events_are_for_everyone(personas, process):

@@ -2,8 +2,8 @@
 
 import pytest
 
-from teilhabe.councils.models import CouncilMembership, DistrictSpace
-from teilhabe.demo.councils import MEMBERS_PER_COUNCIL, demo_councils
+from teilhabe.councils.models import AgendaItem, CouncilMembership, DistrictSpace
+from teilhabe.demo.councils import AGENDA, MEMBERS_PER_COUNCIL, demo_councils
 from teilhabe.events.models import Event, EventState
 
 pytestmark = pytest.mark.django_db
@@ -19,5 +19,7 @@ def test_every_council_gets_fictional_members_and_three_sessions(process, person
         assert all("(fiktiv)" in seat.user.display_name for seat in seats.select_related("user"))
         sessions = Event.objects.filter(organiser_council=council, type="council_session")
         assert sorted(sessions.values_list("state", flat=True)) == [EventState.HELD, EventState.HELD, "planned"]
+        decided = AgendaItem.objects.filter(session__in=sessions).exclude(decision="")
+        assert decided.count() == 2 * len(AGENDA) and all(item.session.state == "held" for item in decided)
     html = client.get(f"/p/{process.slug}/beiraete/2/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "(fiktiv)" in html and "Öffentliche Sitzung des Integrationsbeirat Nord" in html
