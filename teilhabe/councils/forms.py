@@ -3,7 +3,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from teilhabe.councils.models import AGENDA_TEXT_MAX, AGENDA_TITLE_MAX, CouncilRole
+from teilhabe.administration.selectors import department_name
+from teilhabe.core.fields import IdField, ModelChoiceField
+from teilhabe.councils.models import (
+    AGENDA_TEXT_MAX,
+    AGENDA_TITLE_MAX,
+    STATEMENT_TEXT_MAX,
+    STATEMENT_TITLE_MAX,
+    CouncilRole,
+)
+from teilhabe.processes.models import FieldOfAction
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
@@ -55,3 +64,49 @@ class DecisionForm(forms.Form):
     decision = forms.CharField(
         label=_("What the council decided"), widget=forms.Textarea(attrs={"rows": 3}), max_length=AGENDA_TEXT_MAX
     )
+
+
+class PositionForm(forms.Form):
+    """A council statement's text and subject."""
+
+    title = forms.CharField(label=_("Title"), max_length=STATEMENT_TITLE_MAX)
+    text = forms.CharField(
+        label=_("Statement"), widget=forms.Textarea(attrs={"rows": 10}), max_length=STATEMENT_TEXT_MAX
+    )
+    field_of_action = ModelChoiceField(label=_("Field of action"), queryset=None, empty_label=None)
+    measure = forms.CharField(
+        label=_("On the measure (optional)"),
+        max_length=20,
+        required=False,
+        help_text=_("The measure's code in the plan, for example M-012."),
+    )
+    about_contribution = IdField(
+        label=_("On the contribution (optional)"),
+        required=False,
+        help_text=_("The number of the contribution, as in its address."),
+    )
+
+    def __init__(self, *args, processes, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = FieldOfAction.objects.filter(process__in=processes).select_related("process")
+        self.fields["field_of_action"].queryset = fields.order_by("process_id", "order")
+        self.fields["field_of_action"].label_from_instance = lambda field: f"{field.process.title} – {field.name}"
+
+
+class VoteForm(forms.Form):
+    """How the council adopted the statement and where it goes."""
+
+    session = ModelChoiceField(label=_("Adopted in the session"), queryset=None, empty_label=None)
+    yes = forms.IntegerField(label=_("Votes in favour"), min_value=0, max_value=999)
+    no = forms.IntegerField(label=_("Votes against"), min_value=0, max_value=999)
+    abstain = forms.IntegerField(label=_("Abstentions"), min_value=0, max_value=999)
+    department = ModelChoiceField(label=_("Addressed to the department"), queryset=None, empty_label=None)
+    due_date = _date_field(_("Answer due by"), help_text=_("For example 2027-03-31."))
+
+    def __init__(self, *args, sessions, departments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions
+        self.fields["session"].label_from_instance = lambda event: f"{event.starts_at:%Y-%m-%d} – {event.title}"
+        self.fields["department"].queryset = departments
+        self.fields["department"].label_from_instance = department_name
+        self.fields["due_date"].required = True

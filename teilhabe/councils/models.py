@@ -100,3 +100,120 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return f"{self.position}. {self.title}"
+
+
+STATEMENT_TITLE_MAX = 200  # a contribution's title holds as much
+STATEMENT_TEXT_MAX = 10000
+
+
+class PositionState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, awaiting routing")
+    FORWARDED = "forwarded", _("Routed to the department")
+
+
+class CouncilPosition(models.Model):
+    """A formal statement of a council — Stellungnahme des Beirats — on a measure of the plan, on a contribution
+    or on a topic of its own, adopted by vote in a session and addressed to a department with a due date.
+
+    Members draft it and record the vote; the chair (or a coordinator on their behalf) submits it; a coordinator
+    routes it (at once, when a coordinator submits): it then becomes a contribution of channel
+    ``district_council`` with the session as its provenance (``contribution``), routed to the department, and
+    travels the answer path like every contribution. (Called "position" in the code so as not to be confused
+    with ``administration.Statement``, a department's answer.)"""
+
+    space = models.ForeignKey(
+        DistrictSpace, on_delete=models.CASCADE, related_name="positions", verbose_name=_("district council space")
+    )
+    title = models.CharField(_("title"), max_length=STATEMENT_TITLE_MAX)
+    text = models.TextField(_("statement"), max_length=STATEMENT_TEXT_MAX)
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.PROTECT, related_name="+", verbose_name=_("process")
+    )
+    field_of_action = models.ForeignKey(
+        "processes.FieldOfAction", on_delete=models.PROTECT, related_name="+", verbose_name=_("field of action")
+    )
+    measure = models.ForeignKey(
+        "plan.Measure", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("measure")
+    )
+    about_contribution = models.ForeignKey(
+        "contributions.Contribution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("on the contribution"),
+    )
+    department = models.ForeignKey(
+        "administration.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("addressed to"),
+    )
+    due_date = models.DateField(_("answer due"), null=True, blank=True)
+    session = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("adopted in the session"),
+    )
+    votes_yes = models.PositiveSmallIntegerField(_("votes in favour"), null=True, blank=True)
+    votes_no = models.PositiveSmallIntegerField(_("votes against"), null=True, blank=True)
+    votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=12, choices=PositionState.choices, default=PositionState.DRAFT)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("drafted by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_on_behalf = models.BooleanField(_("submitted by a coordinator on the chair's behalf"), default=False)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    contribution = models.OneToOneField(
+        "contributions.Contribution",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="council_position",
+        verbose_name=_("contribution on the answer path"),
+    )
+    forwarded_at = models.DateTimeField(_("routed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["space", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(measure__isnull=True) | models.Q(about_contribution__isnull=True),
+                name="council_position_one_subject",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(state="draft")
+                | (
+                    models.Q(session__isnull=False)
+                    & models.Q(votes_yes__isnull=False)
+                    & models.Q(department__isnull=False)
+                    & models.Q(due_date__isnull=False)
+                    & models.Q(submitted_at__isnull=False)
+                ),
+                name="council_position_submitted_complete",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="forwarded") | models.Q(contribution__isnull=False),
+                name="council_position_forwarded_has_contribution",
+            ),
+        ]
+        verbose_name = _("council statement")
+        verbose_name_plural = _("council statements")
+
+    def __str__(self):
+        return self.title

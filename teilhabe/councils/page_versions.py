@@ -3,12 +3,17 @@
 A district page shows the council (bumped by every council write: ``services.council_changed``), the process's
 contributions (its figures version), events (its events version) and plan (its plan version), and staff texts
 (the site's content version). It expires at the next end of a public event of the process (a session moves from
-the next to the past ones) and at the next start or end of a phase. The list of councils shows names only (the
+the next to the past ones), at the next start or end of a phase and at midnight (a statement's answer becomes
+overdue). The list of councils shows names only (the
 site's content version).
 
 Each worker remembers the space's id per (process, district number, content version), so that only the
 versions are read.
 """
+
+import datetime
+
+from django.utils import timezone
 
 from teilhabe.core.cache_versions import cache_versions_many
 from teilhabe.core.page_cache import page_versions, remember
@@ -60,7 +65,13 @@ def district_page_versions(slug: str, number: int):
     ]
     versions = cache_versions_many(pairs)
     moment = calendar_next_change(facts.pk, versions[(EVENTS_NAMESPACE, facts.pk)])
-    return page_versions(pairs, changes_at=[*facts.moments, *([moment] if moment else [])], known=versions)
+    midnight = _next_midnight()  # an unanswered statement becomes overdue with the day
+    return page_versions(pairs, changes_at=[*facts.moments, midnight, *([moment] if moment else [])], known=versions)
+
+
+def _next_midnight() -> datetime.datetime:
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
 
 
 def session_page_versions(slug: str, number: int):

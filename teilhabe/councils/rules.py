@@ -7,7 +7,7 @@ any process in the council's city work with every council of that city and manag
 import rules
 
 from teilhabe.councils.models import DistrictSpace
-from teilhabe.councils.selectors import city_ids_coordinated_by, council_space_ids, session_space
+from teilhabe.councils.selectors import chaired_space_ids, city_ids_coordinated_by, council_space_ids, session_space
 
 
 @rules.predicate
@@ -38,3 +38,15 @@ def is_session_city_coordinator(user, session):
 
 # The agenda of a council's session (and what was decided): its members and the city's coordinators.
 rules.add_perm("councils.edit_agenda", is_member_of_session_council | is_session_city_coordinator)
+
+
+@rules.predicate
+def is_chair_of_space(user, space):
+    return isinstance(space, DistrictSpace) and space.pk in chaired_space_ids(user)
+
+
+# Formal statements (Stellungnahmen): the council's members draft them and record the vote; the chair submits (or
+# a coordinator on the chair's behalf); a coordinator routes a submitted statement to its department.
+rules.add_perm("councils.draft_statement", is_member_of_space)
+rules.add_perm("councils.submit_statement", is_chair_of_space | is_city_coordinator)
+rules.add_perm("councils.route_statement", is_city_coordinator)

@@ -15,10 +15,19 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from teilhabe.administration.models import Statement, StatementState
+from teilhabe.administration.selectors import department_name
 from teilhabe.contributions.models import Channel, Contribution, ContributionTally, Status
 from teilhabe.core.fields import parse_id
 from teilhabe.core.selectors import localise
-from teilhabe.councils.models import AgendaItem, CouncilMembership, CouncilRole, DistrictSpace
+from teilhabe.councils.models import (
+    AgendaItem,
+    CouncilMembership,
+    CouncilPosition,
+    CouncilRole,
+    DistrictSpace,
+    PositionState,
+)
 from teilhabe.events.models import PUBLIC_STATES, Event, EventState, EventType
 from teilhabe.events.selectors import council_space_ids_of, event_when_text
 from teilhabe.plan.models import Section
@@ -38,6 +47,19 @@ MEASURES_SHOWN = 50
 def council_space_ids(user) -> frozenset[int]:
     """The spaces a person is a member of (remembered for the request, shared with the events app)."""
     return council_space_ids_of(user)
+
+
+def chaired_space_ids(user) -> frozenset[int]:
+    """The spaces a person chairs; remembered for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_chaired_space_ids", None)
+    if cached is None:
+        cached = frozenset(
+            CouncilMembership.objects.filter(user=user, role=CouncilRole.CHAIR).values_list("space_id", flat=True)
+        )
+        user._chaired_space_ids = cached
+    return cached
 
 
 def city_ids_coordinated_by(user) -> frozenset[int]:
@@ -169,6 +191,7 @@ class DistrictPage:
     contribution_count: int
     events: list[Link]
     measures: list[Link]
+    positions: list
 
 
 def _public_members(space: DistrictSpace) -> tuple[list[PublicMember], int]:
@@ -240,6 +263,7 @@ def district_page(process, space: DistrictSpace, language: str, *, now=None) -> 
         contribution_count=district_contribution_count(process, district.pk),
         events=_event_links(events),
         measures=district_measures(process, district.pk, language),
+        positions=position_rows(space, public=True),
     )
 
 
@@ -343,3 +367,111 @@ def session_page(session: Event) -> SessionPage:
         access.append(str(_("childcare")))
     total = session.attendance_total if session.state == EventState.HELD else None
     return SessionPage(session, event_when_text(session), agenda_of(session), total, access)
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """A council statement as its pages show it: subject, vote, where it went, and the department's answer."""
+
+    pk: int
+    title: str
+    state: str
+    state_label: str
+    subject: str
+    session_date: datetime.date | None
+    votes: str
+    department: str
+    due_date: datetime.date | None
+    contribution_id: int | None
+    answer: str
+    answered_at: datetime.datetime | None
+    overdue: bool
+    days_to_answer: int | None
+
+
+def _subject(position: CouncilPosition) -> str:
+    if position.measure_id is not None:
+        return _("On the measure %(code)s of the plan") % {"code": position.measure.code}
+    if position.about_contribution_id is not None:
+        return _("On the contribution “%(title)s”") % {"title": position.about_contribution.title}
+    return _("On a topic of its own")
+
+
+def position_rows(space: DistrictSpace, *, public: bool, year: int | None = None, today=None) -> list[PositionRow]:
+    """The council's statements, newest first: on the public page only those routed to a department; with the
+    department's published answer, and marked overdue when the due date has passed without one."""
+    today = today or timezone.localdate()
+    positions = CouncilPosition.objects.filter(space=space).select_related(
+        "measure", "about_contribution", "department", "session"
+    )
+    if public:
+        positions = positions.filter(state=PositionState.FORWARDED)
+    if year is not None:
+        positions = positions.filter(submitted_at__year=year)
+    positions = list(positions.order_by("-submitted_at", "-created_at", "-pk"))
+    contribution_ids = [p.contribution_id for p in positions if p.contribution_id]
+    answers = {
+        statement.contribution_id: statement
+        for statement in Statement.objects.filter(
+            contribution_id__in=contribution_ids, state=StatementState.PUBLISHED
+        ).only("contribution_id", "text", "published_at")
+    }
+    rows = []
+    for position in positions:
+        answer = answers.get(position.contribution_id)
+        answered_at = answer.published_at if answer else None
+        routed = position.state == PositionState.FORWARDED
+        overdue = routed and answer is None and position.due_date is not None and position.due_date < today
+        days = None
+        if answered_at is not None and position.forwarded_at is not None:
+            days = (timezone.localdate(answered_at) - timezone.localdate(position.forwarded_at)).days
+        votes = ""
+        if position.votes_yes is not None:
+            votes = _("%(yes)d in favour, %(no)d against, %(abstain)d abstentions") % {
+                "yes": position.votes_yes,
+                "no": position.votes_no,
+                "abstain": position.votes_abstain,
+            }
+        rows.append(
+            PositionRow(
+                pk=position.pk,
+                title=position.title,
+                state=position.state,
+                state_label=str(position.get_state_display()),
+                subject=str(_subject(position)),
+                session_date=timezone.localdate(position.session.starts_at) if position.session else None,
+                votes=votes,
+                department=department_name(position.department) if position.department else "",
+                due_date=position.due_date,
+                contribution_id=position.contribution_id,
+                answer=answer.text if answer else "",
+                answered_at=answered_at,
+                overdue=overdue,
+                days_to_answer=days,
+            )
+        )
+    return rows
+
+
+def position_get(space: DistrictSpace, pk) -> CouncilPosition | None:
+    number = parse_id(pk)
+    if number is None:
+        return None
+    return (
+        CouncilPosition.objects.filter(space=space, pk=number)
+        .select_related("space__district", "process", "session", "department", "measure", "about_contribution")
+        .first()
+    )
+
+
+def council_processes(space: DistrictSpace):
+    """The published processes of the council's city (a statement belongs to one)."""
+    return Process.objects.filter(city_id=space.district.city_id).order_by("-pk")
+
+
+def held_sessions(space: DistrictSpace, process) -> list[Event]:
+    return list(
+        Event.objects.filter(
+            type=EventType.COUNCIL_SESSION, organiser_council=space, process=process, state=EventState.HELD
+        ).order_by("-starts_at")
+    )

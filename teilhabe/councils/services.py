@@ -11,6 +11,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from teilhabe.administration.services import routing_route
+from teilhabe.contributions.services import contribution_record_analog
 from teilhabe.core.cache_versions import cache_version_bump
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed
 from teilhabe.core.services import audit_record
@@ -18,12 +20,16 @@ from teilhabe.core.text import clean_plain_text
 from teilhabe.councils.models import (
     AGENDA_TEXT_MAX,
     AGENDA_TITLE_MAX,
+    STATEMENT_TEXT_MAX,
+    STATEMENT_TITLE_MAX,
     AgendaItem,
     CouncilMembership,
+    CouncilPosition,
     CouncilRole,
     DistrictSpace,
+    PositionState,
 )
-from teilhabe.councils.selectors import COUNCIL_NAMESPACE
+from teilhabe.councils.selectors import COUNCIL_NAMESPACE, chaired_space_ids
 from teilhabe.events.models import Event, EventState
 
 AGENDA_ITEMS_MAX = 60
@@ -228,3 +234,236 @@ def agenda_item_remove(*, user, item: AgendaItem) -> None:
     for later in AgendaItem.objects.filter(session=session, position__gt=position).order_by("position"):
         AgendaItem.objects.filter(pk=later.pk).update(position=later.position - 1)
     council_changed(session.organiser_council_id)
+
+
+# --- formal statements (Stellungnahmen des Beirats) --------------------------------------------------------------
+
+
+def _position_content(space, process, *, title, text, field_of_action, measure, about_contribution, errors) -> dict:
+    title = clean_plain_text(title or "")
+    text = clean_plain_text(text or "")
+    if not title:
+        errors["title"] = _("Please give the statement a title.")
+    elif len(title) > STATEMENT_TITLE_MAX:
+        errors["title"] = _("Please shorten this text to at most %(max)d characters.") % {"max": STATEMENT_TITLE_MAX}
+    if not text:
+        errors["text"] = _("Please write the statement.")
+    elif len(text) > STATEMENT_TEXT_MAX:
+        errors["text"] = _("Please shorten this text to at most %(max)d characters.") % {"max": STATEMENT_TEXT_MAX}
+    if process is None or process.city_id != space.district.city_id:
+        errors["process"] = _("Please choose a process of the council's city.")
+    elif field_of_action is None or field_of_action.process_id != process.pk:
+        errors["field_of_action"] = _("Please choose a field of action of this process.")
+    if measure is not None and about_contribution is not None:
+        errors["measure"] = _("A statement is on a measure or on a contribution, not both.")
+    if measure is not None and process is not None and measure.process_id != process.pk:
+        errors["measure"] = _("Please choose a measure of this process.")
+    if about_contribution is not None and process is not None and about_contribution.process_id != process.pk:
+        errors["about_contribution"] = _("Please choose a contribution of this process.")
+    return {
+        "title": title,
+        "text": text,
+        "process": process,
+        "field_of_action": field_of_action,
+        "measure": measure,
+        "about_contribution": about_contribution,
+    }
+
+
+def _locked_draft(user, position: CouncilPosition) -> CouncilPosition:
+    _require(user, "councils.draft_statement", position.space)
+    position = CouncilPosition.objects.select_for_update().select_related("space__district").get(pk=position.pk)
+    if position.state != PositionState.DRAFT:
+        raise Conflict(_("Only a draft statement can be changed."))
+    return position
+
+
+@transaction.atomic
+def position_draft(
+    *, user, space: DistrictSpace, process, title, text, field_of_action, measure=None, about_contribution=None
+) -> CouncilPosition:
+    """A member of the council drafts a statement (only members draft)."""
+    _require(user, "councils.draft_statement", space)
+    errors = {}
+    content = _position_content(
+        space,
+        process,
+        title=title,
+        text=text,
+        field_of_action=field_of_action,
+        measure=measure,
+        about_contribution=about_contribution,
+        errors=errors,
+    )
+    _raise(errors)
+    position = CouncilPosition.objects.create(space=space, drafted_by=user, **content)
+    audit_record(
+        actor=user,
+        action="council.statement_drafted",
+        obj=position,
+        data={"space": space.pk, "title": position.title, "process": process.pk},
+    )
+    council_changed(space.pk)
+    return position
+
+
+@transaction.atomic
+def position_change(
+    *, user, position: CouncilPosition, title, text, field_of_action, measure=None, about_contribution=None
+) -> CouncilPosition:
+    """A member changes the draft's text and subject."""
+    position = _locked_draft(user, position)
+    errors = {}
+    content = _position_content(
+        position.space,
+        position.process,
+        title=title,
+        text=text,
+        field_of_action=field_of_action,
+        measure=measure,
+        about_contribution=about_contribution,
+        errors=errors,
+    )
+    _raise(errors)
+    for field, value in content.items():
+        setattr(position, field, value)
+    position.save()
+    audit_record(actor=user, action="council.statement_changed", obj=position, data={"title": position.title})
+    return position
+
+
+def _count(value, field: str, errors: dict) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > 999:
+        errors[field] = _("Please give a number of votes (0 or more).")
+        return None
+    return value
+
+
+@transaction.atomic
+def position_vote_record(
+    *, user, position: CouncilPosition, session, yes: int, no: int, abstain: int, department, due_date
+) -> CouncilPosition:
+    """A member records how the council adopted the statement: in which held session, with how many votes in
+    favour, against and abstaining (counts only), and to which department it goes with which due date."""
+    position = _locked_draft(user, position)
+    errors = {}
+    counts = {field: _count(value, field, errors) for field, value in (("yes", yes), ("no", no), ("abstain", abstain))}
+    if not errors and counts["yes"] <= counts["no"]:
+        errors["yes"] = _("A statement is adopted with more votes in favour than against.")
+    if (
+        session is None
+        or session.organiser_council_id != position.space_id
+        or session.process_id != position.process_id
+        or session.type != "council_session"
+        or session.state != EventState.HELD
+    ):
+        errors["session"] = _("Please choose a held session of the council in this process.")
+    if department is None or department.city_id != position.space.district.city_id:
+        errors["department"] = _("Please choose a department of the city.")
+    if not isinstance(due_date, datetime.date):
+        errors["due_date"] = _("Please give the date by which the answer is due, for example 2027-03-31.")
+    elif due_date < timezone.localdate():
+        errors["due_date"] = _("The due date cannot be in the past.")
+    _raise(errors)
+    position.session = session
+    position.votes_yes, position.votes_no, position.votes_abstain = counts["yes"], counts["no"], counts["abstain"]
+    position.department = department
+    position.due_date = due_date
+    position.save()
+    audit_record(
+        actor=user,
+        action="council.statement_vote_recorded",
+        obj=position,
+        data={
+            "session": session.pk,
+            "yes": counts["yes"],
+            "no": counts["no"],
+            "abstain": counts["abstain"],
+            "department": department.pk,
+            "due_date": due_date.isoformat(),
+        },
+    )
+    council_changed(position.space_id)
+    return position
+
+
+@transaction.atomic
+def position_submit(*, user, position: CouncilPosition) -> CouncilPosition:
+    """The chair submits the adopted statement (or a coordinator on the chair's behalf, recorded as such). A
+    coordinator's submission routes it at once (``position_route``)."""
+    _require(user, "councils.submit_statement", position.space)
+    position = CouncilPosition.objects.select_for_update().select_related("space__district").get(pk=position.pk)
+    if position.state != PositionState.DRAFT:
+        raise Conflict(_("This statement has been submitted already."))
+    if position.session_id is None or position.votes_yes is None:
+        raise ApplicationError(_("Record the vote of the session first: a statement is submitted once adopted."))
+    if position.due_date < timezone.localdate():
+        message = _("The due date has passed. Record the vote again with a new due date.")
+        raise ApplicationError(message, field_errors={"due_date": message})
+    on_behalf = position.space_id not in chaired_space_ids(user)
+    position.state = PositionState.SUBMITTED
+    position.submitted_by = user
+    position.submitted_at = timezone.now()
+    position.submitted_on_behalf = on_behalf
+    position.save()
+    audit_record(
+        actor=user,
+        action="council.statement_submitted",
+        obj=position,
+        data={"space": position.space_id, "on_behalf_of_chair": on_behalf},
+    )
+    council_changed(position.space_id)
+    if rules.has_perm("councils.route_statement", user, position.space):
+        position = position_route(user=user, position=position)
+    return position
+
+
+@transaction.atomic
+def position_route(*, user, position: CouncilPosition) -> CouncilPosition:
+    """A coordinator routes a submitted statement: it becomes a contribution of channel ``district_council`` with
+    the session as provenance (published: a council's statement is public), routed to the department it is
+    addressed to with its due date — the answer path of every contribution."""
+    _require(user, "councils.route_statement", position.space)
+    position = (
+        CouncilPosition.objects.select_for_update()
+        .select_related("space__district", "session", "process", "department", "field_of_action")
+        .get(pk=position.pk)
+    )
+    if position.state != PositionState.SUBMITTED:
+        raise Conflict(_("Only a submitted statement can be routed."))
+    votes = _("Adopted in the session of %(date)s: %(yes)d in favour, %(no)d against, %(abstain)d abstentions.") % {
+        "date": timezone.localdate(position.session.starts_at).isoformat(),
+        "yes": position.votes_yes,
+        "no": position.votes_no,
+        "abstain": position.votes_abstain,
+    }
+    contribution = contribution_record_analog(
+        process=position.process,
+        user=user,
+        title=position.title,
+        body=f"{position.text}\n\n{votes}",
+        fields_of_action=[position.field_of_action],
+        district=position.space.district,
+        publication_consent=True,
+        event=position.session,
+    )
+    due_date = max(position.due_date, timezone.localdate())
+    routing_route(
+        user=user,
+        process=position.process,
+        contributions=[contribution],
+        lead=position.department,
+        due_date=due_date,
+    )
+    position.contribution = contribution
+    position.state = PositionState.FORWARDED
+    position.forwarded_at = timezone.now()
+    position.save()
+    audit_record(
+        actor=user,
+        action="council.statement_routed",
+        obj=position,
+        data={"contribution": contribution.pk, "department": position.department_id, "due_date": due_date.isoformat()},
+    )
+    council_changed(position.space_id)
+    return position

@@ -19,6 +19,8 @@ urlpatterns = [
         name="membership_remove",
     ),
     path("verwaltung/beiraete/<str:pk>/sitzungen/<str:session>/", views.session_agenda_view, name="session_agenda"),
+    path("verwaltung/beiraete/<str:pk>/stellungnahmen/neu/", views.position_new_view, name="position_new"),
+    path("verwaltung/beiraete/<str:pk>/stellungnahmen/<str:position>/", views.position_view, name="position"),
     path(
         "verwaltung/beiraete/<str:pk>/sitzungen/<str:session>/punkte/<str:item>/beschluss/",
         views.agenda_decision_view,

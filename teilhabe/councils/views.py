@@ -13,17 +13,29 @@ import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from teilhabe.administration.models import Department
+from teilhabe.contributions.selectors import contribution_visible
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.page_cache import cache_public_page
 from teilhabe.core.ui import apply_errors
 from teilhabe.councils import selectors, services
-from teilhabe.councils.forms import AgendaItemForm, DecisionForm, MembershipAddForm, MembershipChangeForm
+from teilhabe.councils.forms import (
+    AgendaItemForm,
+    DecisionForm,
+    MembershipAddForm,
+    MembershipChangeForm,
+    PositionForm,
+    VoteForm,
+)
 from teilhabe.councils.page_versions import council_list_page_versions, district_page_versions, session_page_versions
+from teilhabe.events.models import Event
+from teilhabe.plan import selectors as plan_selectors
 from teilhabe.processes.selectors import process_get_published
 
 _NUMBER = re.compile(r"[1-9][0-9]{0,3}")
@@ -178,6 +190,8 @@ def space_view(request, pk):
             "space": space,
             "members": selectors.member_rows(space),
             "sessions": selectors.space_sessions(space),
+            "positions": selectors.position_rows(space, public=False),
+            "can_draft": rules.has_perm("councils.draft_statement", request.user, space),
             "can_manage": can_manage,
             "form": form,
         },
@@ -322,3 +336,185 @@ def agenda_decision_view(request, pk, session, item):
             messages.success(request, _("The decision was recorded."))
             return redirect("councils:session_agenda", pk=space.pk, session=event.pk)
     return _agenda_page(request, space, event, decision_forms={agenda_item.pk: form}, status=status)
+
+
+# == formal statements (members draft and vote; the chair submits; a coordinator routes) ======================
+
+
+def _position_subject(form, process):
+    """The measure (by its code) and contribution (by its number) a statement form names, or an error on the
+    form: (measure, contribution, ok)."""
+    data = form.cleaned_data
+    measure = contribution = None
+    if data.get("measure"):
+        measure = plan_selectors.measure_get(process, data["measure"].strip()) if process else None
+        if measure is None:
+            form.add_error("measure", _("The plan of this process has no measure with this code."))
+    if data.get("about_contribution"):
+        contribution = contribution_visible(user=AnonymousUser(), pk=data["about_contribution"])
+        if contribution is None or (process is not None and contribution.process_id != process.pk):
+            form.add_error("about_contribution", _("There is no published contribution with this number here."))
+            contribution = None
+    return measure, contribution, not form.errors
+
+
+def _position_form(space, data=None, initial=None):
+    return PositionForm(data, initial=initial, processes=selectors.council_processes(space), auto_id="position_%s")
+
+
+@login_required
+def position_new_view(request, pk):
+    """A member drafts a statement of the council."""
+    space = _space(request, pk, "councils.draft_statement")
+    form = _position_form(space, request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            field = form.cleaned_data["field_of_action"]
+            measure, contribution, ok = _position_subject(form, field.process)
+            if ok:
+                position, status = _attempt(
+                    form,
+                    lambda: services.position_draft(
+                        user=request.user,
+                        space=space,
+                        process=field.process,
+                        title=form.cleaned_data["title"],
+                        text=form.cleaned_data["text"],
+                        field_of_action=field,
+                        measure=measure,
+                        about_contribution=contribution,
+                    ),
+                )
+                if position is not None:
+                    messages.success(request, _("The draft was saved. Record the council's vote once adopted."))
+                    return redirect("councils:position", pk=space.pk, position=position.pk)
+    return render(request, "councils/work_position_new.html", {"space": space, "form": form}, status=status)
+
+
+def _vote_form(position, data=None):
+    initial = {
+        "session": position.session_id,
+        "yes": position.votes_yes,
+        "no": position.votes_no,
+        "abstain": position.votes_abstain,
+        "department": position.department_id,
+        "due_date": position.due_date,
+    }
+    sessions = Event.objects.filter(pk__in=[s.pk for s in selectors.held_sessions(position.space, position.process)])
+    departments = Department.objects.filter(city_id=position.space.district.city_id).order_by("code")
+    return VoteForm(data, initial=initial, sessions=sessions, departments=departments, auto_id="vote_%s")
+
+
+def _position_page(request, space, position, *, form=None, vote_form=None, status=200):
+    user = request.user
+    can_draft = position.state == "draft" and rules.has_perm("councils.draft_statement", user, space)
+    if can_draft:
+        form = form or _position_form(
+            space,
+            initial={
+                "title": position.title,
+                "text": position.text,
+                "field_of_action": position.field_of_action_id,
+                "measure": position.measure.code if position.measure else "",
+                "about_contribution": position.about_contribution_id,
+            },
+        )
+        vote_form = vote_form or _vote_form(position)
+    rows = [row for row in selectors.position_rows(space, public=False) if row.pk == position.pk]
+    return render(
+        request,
+        "councils/work_position.html",
+        {
+            "space": space,
+            "position": position,
+            "row": rows[0],
+            "form": form if can_draft else None,
+            "vote_form": vote_form if can_draft else None,
+            "can_submit": position.state == "draft"
+            and position.votes_yes is not None
+            and rules.has_perm("councils.submit_statement", user, space),
+            "on_behalf": position.space_id not in selectors.chaired_space_ids(user),
+            "can_route": position.state == "submitted" and rules.has_perm("councils.route_statement", user, space),
+        },
+        status=status,
+    )
+
+
+def _position(request, pk, position):
+    space = _space(request, pk)
+    found = selectors.position_get(space, position)
+    if found is None:
+        raise NotFound()
+    return space, found
+
+
+@login_required
+def position_view(request, pk, position):
+    """A statement: its draft (members change it and record the vote), submitting (chair, or a coordinator on the
+    chair's behalf), routing (coordinators) and the department's answer."""
+    space, found = _position(request, pk, position)
+    if request.method != "POST":
+        return _position_page(request, space, found)
+    action = request.POST.get("action")
+    if action == "change":
+        form = _position_form(space, request.POST)
+        if form.is_valid():
+            field = form.cleaned_data["field_of_action"]
+            measure, contribution, ok = _position_subject(form, found.process)
+            if ok:
+                done, status = _attempt(
+                    form,
+                    lambda: services.position_change(
+                        user=request.user,
+                        position=found,
+                        title=form.cleaned_data["title"],
+                        text=form.cleaned_data["text"],
+                        field_of_action=field,
+                        measure=measure,
+                        about_contribution=contribution,
+                    ),
+                )
+                if done is not None:
+                    messages.success(request, _("The draft was saved."))
+                    return redirect("councils:position", pk=space.pk, position=found.pk)
+        return _position_page(request, space, found, form=form, status=400)
+    if action == "vote":
+        vote_form = _vote_form(found, request.POST)
+        if vote_form.is_valid():
+            data = vote_form.cleaned_data
+            done, status = _attempt(
+                vote_form,
+                lambda: services.position_vote_record(
+                    user=request.user,
+                    position=found,
+                    session=data["session"],
+                    yes=data["yes"],
+                    no=data["no"],
+                    abstain=data["abstain"],
+                    department=data["department"],
+                    due_date=data["due_date"],
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("The vote was recorded."))
+                return redirect("councils:position", pk=space.pk, position=found.pk)
+        return _position_page(request, space, found, vote_form=vote_form, status=400)
+    try:
+        if action == "submit":
+            done = services.position_submit(user=request.user, position=found)
+            if done.state == "forwarded":
+                messages.success(request, _("The statement was submitted and routed to the department."))
+            else:
+                messages.success(request, _("The statement was submitted. A coordinator routes it to the department."))
+        elif action == "route":
+            services.position_route(user=request.user, position=found)
+            messages.success(request, _("The statement was routed to the department."))
+        else:
+            raise NotFound()
+    except ApplicationError as error:
+        if isinstance(error, NotFound | NotAllowed):
+            raise
+        messages.error(request, error.message)
+    return redirect("councils:position", pk=space.pk, position=found.pk)
