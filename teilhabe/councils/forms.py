@@ -1,15 +1,19 @@
 """Forms of the council pages: they parse input; the services decide."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.administration.selectors import department_name
 from teilhabe.core.fields import IdField, ModelChoiceField
 from teilhabe.councils.models import (
+    ACTIVITY_MAX,
     AGENDA_TEXT_MAX,
     AGENDA_TITLE_MAX,
     STATEMENT_TEXT_MAX,
     STATEMENT_TITLE_MAX,
+    AllocationRule,
     CouncilRole,
 )
 from teilhabe.processes.models import FieldOfAction
@@ -110,3 +114,32 @@ class VoteForm(forms.Form):
         self.fields["department"].queryset = departments
         self.fields["department"].label_from_instance = department_name
         self.fields["due_date"].required = True
+
+
+class BudgetYearForm(forms.Form):
+    total = forms.IntegerField(label=_("Total for all councils (whole euros)"), min_value=0, max_value=100_000_000)
+    rule = forms.ChoiceField(label=_("Shared"), choices=AllocationRule.choices, initial=AllocationRule.POPULATION)
+
+
+class FundingForm(forms.Form):
+    activity = forms.CharField(label=_("Activity"), max_length=ACTIVITY_MAX)
+    amount = forms.DecimalField(
+        label=_("Amount (euros)"), min_value=Decimal("0.01"), max_value=Decimal("9999999.99"), decimal_places=2
+    )
+    date = _date_field(_("Date"), help_text=_("For example 2027-05-14."))
+    session = ModelChoiceField(label=_("Decided in the session"), queryset=None, empty_label=None)
+    override_reason = forms.CharField(
+        label=_("Reason for spending beyond the balance (coordinators only)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("Only if the amount is more than the council's balance; the override is recorded."),
+    )
+
+    def __init__(self, *args, sessions, can_override: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].required = True
+        self.fields["session"].queryset = sessions
+        self.fields["session"].label_from_instance = lambda event: f"{event.starts_at:%Y-%m-%d} – {event.title}"
+        if not can_override:
+            del self.fields["override_reason"]

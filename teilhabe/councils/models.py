@@ -217,3 +217,80 @@ class CouncilPosition(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class AllocationRule(models.TextChoices):
+    POPULATION = "population", _("By population share")
+    EQUAL = "equal", _("In equal shares")
+
+
+class BudgetYear(models.Model):
+    """The yearly budget of all councils of a city and how it is shared among them (Beiratsbudget). The shares
+    are computed once, when the budget is set (``CouncilAllocation``), by the rule chosen, in whole euros."""
+
+    city = models.ForeignKey("places.City", on_delete=models.CASCADE, related_name="+", verbose_name=_("city"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    total = models.PositiveIntegerField(_("total (EUR)"))
+    rule = models.CharField(_("shared"), max_length=12, choices=AllocationRule.choices)
+
+    class Meta:
+        ordering = ["city", "-year"]
+        constraints = [models.UniqueConstraint(fields=["city", "year"], name="budget_year_unique")]
+        verbose_name = _("council budget year")
+        verbose_name_plural = _("council budget years")
+
+    def __str__(self):
+        return f"{self.city} {self.year}"
+
+
+class CouncilAllocation(models.Model):
+    """A council's share of a year's budget, in whole euros."""
+
+    budget = models.ForeignKey(
+        BudgetYear, on_delete=models.CASCADE, related_name="allocations", verbose_name=_("budget")
+    )
+    space = models.ForeignKey(
+        DistrictSpace, on_delete=models.CASCADE, related_name="allocations", verbose_name=_("district council space")
+    )
+    amount = models.PositiveIntegerField(_("amount (EUR)"))
+    basis = models.PositiveIntegerField(_("basis (population or 1)"))
+
+    class Meta:
+        ordering = ["budget", "space__district__number"]
+        constraints = [models.UniqueConstraint(fields=["budget", "space"], name="allocation_unique")]
+        verbose_name = _("council allocation")
+        verbose_name_plural = _("council allocations")
+
+
+ACTIVITY_MAX = 300
+
+
+class FundedActivity(models.Model):
+    """What a council funded from its budget: an activity, the amount, the date and the session that decided it.
+    Balances are derived from these entries, never stored. An entry that spends more than is left needs an
+    explicit, audited override by a coordinator (``override_reason``)."""
+
+    space = models.ForeignKey(
+        DistrictSpace, on_delete=models.CASCADE, related_name="funded", verbose_name=_("district council space")
+    )
+    year = models.PositiveSmallIntegerField(_("budget year"))
+    activity = models.CharField(_("activity"), max_length=ACTIVITY_MAX)
+    amount = models.DecimalField(_("amount (EUR)"), max_digits=9, decimal_places=2)
+    date = models.DateField(_("date"))
+    session = models.ForeignKey(
+        "events.Event", on_delete=models.PROTECT, related_name="+", verbose_name=_("decided in the session")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    override_reason = models.TextField(_("reason for spending beyond the balance"), max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["space", "year", "date", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="funded_activity_positive")]
+        verbose_name = _("funded activity")
+        verbose_name_plural = _("funded activities")
+
+    def __str__(self):
+        return self.activity

@@ -8,6 +8,7 @@ import rules
 
 from teilhabe.councils.models import DistrictSpace
 from teilhabe.councils.selectors import chaired_space_ids, city_ids_coordinated_by, council_space_ids, session_space
+from teilhabe.places.models import City
 
 
 @rules.predicate
@@ -50,3 +51,15 @@ def is_chair_of_space(user, space):
 rules.add_perm("councils.draft_statement", is_member_of_space)
 rules.add_perm("councils.submit_statement", is_chair_of_space | is_city_coordinator)
 rules.add_perm("councils.route_statement", is_city_coordinator)
+
+
+@rules.predicate
+def coordinates_in_city(user, city):
+    return isinstance(city, City) and city.pk in city_ids_coordinated_by(user)
+
+
+# The council budget: the coordinators set a year's total and how it is shared; members and coordinators record
+# what the council funded; spending beyond the balance only a coordinator records, with a reason.
+rules.add_perm("councils.manage_budget", coordinates_in_city)
+rules.add_perm("councils.record_funding", is_member_of_space | is_city_coordinator)
+rules.add_perm("councils.override_budget", is_city_coordinator)

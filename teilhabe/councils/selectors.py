@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Sum
@@ -22,14 +23,18 @@ from teilhabe.core.fields import parse_id
 from teilhabe.core.selectors import localise
 from teilhabe.councils.models import (
     AgendaItem,
+    BudgetYear,
+    CouncilAllocation,
     CouncilMembership,
     CouncilPosition,
     CouncilRole,
     DistrictSpace,
+    FundedActivity,
     PositionState,
 )
 from teilhabe.events.models import PUBLIC_STATES, Event, EventState, EventType
 from teilhabe.events.selectors import council_space_ids_of, event_when_text
+from teilhabe.places.models import City
 from teilhabe.plan.models import Section
 from teilhabe.plan.selectors import version_current
 from teilhabe.processes.models import Process
@@ -192,6 +197,7 @@ class DistrictPage:
     events: list[Link]
     measures: list[Link]
     positions: list
+    budget: object
 
 
 def _public_members(space: DistrictSpace) -> tuple[list[PublicMember], int]:
@@ -264,6 +270,7 @@ def district_page(process, space: DistrictSpace, language: str, *, now=None) -> 
         events=_event_links(events),
         measures=district_measures(process, district.pk, language),
         positions=position_rows(space, public=True),
+        budget=budget_summary(space, timezone.localdate().year),
     )
 
 
@@ -475,3 +482,76 @@ def held_sessions(space: DistrictSpace, process) -> list[Event]:
             type=EventType.COUNCIL_SESSION, organiser_council=space, process=process, state=EventState.HELD
         ).order_by("-starts_at")
     )
+
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    year: int
+    allocated: int | None  # None: no budget set for the year
+    spent: Decimal
+    balance: Decimal | None
+    entries: list
+
+
+def allocation_of(space: DistrictSpace, year: int) -> int | None:
+    return (
+        CouncilAllocation.objects.filter(space=space, budget__year=year, budget__city_id=space.district.city_id)
+        .values_list("amount", flat=True)
+        .first()
+    )
+
+
+def spent_of(space: DistrictSpace, year: int) -> Decimal:
+    total = FundedActivity.objects.filter(space=space, year=year).aggregate(total=Sum("amount"))["total"]
+    return Decimal(total or 0).quantize(CENT)
+
+
+def budget_summary(space: DistrictSpace, year: int) -> BudgetSummary:
+    """A council's share of the year's budget, what it funded and the balance (derived, never stored)."""
+    allocated = allocation_of(space, year)
+    entries = list(
+        FundedActivity.objects.filter(space=space, year=year).select_related("session").order_by("date", "pk")
+    )
+    spent = sum((entry.amount for entry in entries), Decimal("0"))
+    balance = None if allocated is None else Decimal(allocated) - spent
+    return BudgetSummary(year, allocated, spent, balance, entries)
+
+
+@dataclass(frozen=True)
+class AllocationRow:
+    space: DistrictSpace
+    basis: int
+    amount: int
+    spent: Decimal
+    balance: Decimal
+
+
+def city_budget(city_id: int, year: int) -> tuple[BudgetYear | None, list[AllocationRow]]:
+    budget = BudgetYear.objects.filter(city_id=city_id, year=year).first()
+    if budget is None:
+        return None, []
+    spent = dict(
+        FundedActivity.objects.filter(space__district__city_id=city_id, year=year)
+        .values("space_id")
+        .annotate(total=Sum("amount"))
+        .values_list("space_id", "total")
+    )
+    rows = []
+    for allocation in CouncilAllocation.objects.filter(budget=budget).select_related("space__district"):
+        used = Decimal(spent.get(allocation.space_id) or 0).quantize(CENT)
+        rows.append(
+            AllocationRow(allocation.space, allocation.basis, allocation.amount, used, allocation.amount - used)
+        )
+    return budget, rows
+
+
+def coordinated_cities(user):
+    return list(City.objects.filter(pk__in=city_ids_coordinated_by(user)).order_by("name"))
+
+
+def city_get(pk) -> City | None:
+    number = parse_id(pk)
+    return None if number is None else City.objects.filter(pk=number).first()

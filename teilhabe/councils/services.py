@@ -4,6 +4,7 @@ and the council's public page made stale on commit (``council_changed``)."""
 from __future__ import annotations
 
 import datetime
+import decimal
 
 import rules
 from django.db import transaction
@@ -17,19 +18,25 @@ from teilhabe.core.cache_versions import cache_version_bump
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed
 from teilhabe.core.services import audit_record
 from teilhabe.core.text import clean_plain_text
+from teilhabe.councils.budget import largest_remainder
 from teilhabe.councils.models import (
+    ACTIVITY_MAX,
     AGENDA_TEXT_MAX,
     AGENDA_TITLE_MAX,
     STATEMENT_TEXT_MAX,
     STATEMENT_TITLE_MAX,
     AgendaItem,
+    AllocationRule,
+    BudgetYear,
+    CouncilAllocation,
     CouncilMembership,
     CouncilPosition,
     CouncilRole,
     DistrictSpace,
+    FundedActivity,
     PositionState,
 )
-from teilhabe.councils.selectors import COUNCIL_NAMESPACE, chaired_space_ids
+from teilhabe.councils.selectors import COUNCIL_NAMESPACE, allocation_of, chaired_space_ids, spent_of
 from teilhabe.events.models import Event, EventState
 
 AGENDA_ITEMS_MAX = 60
@@ -272,7 +279,9 @@ def _position_content(space, process, *, title, text, field_of_action, measure, 
 
 def _locked_draft(user, position: CouncilPosition) -> CouncilPosition:
     _require(user, "councils.draft_statement", position.space)
-    position = CouncilPosition.objects.select_for_update().select_related("space__district").get(pk=position.pk)
+    position = (
+        CouncilPosition.objects.select_for_update(of=("self",)).select_related("space__district").get(pk=position.pk)
+    )
     if position.state != PositionState.DRAFT:
         raise Conflict(_("Only a draft statement can be changed."))
     return position
@@ -392,7 +401,9 @@ def position_submit(*, user, position: CouncilPosition) -> CouncilPosition:
     """The chair submits the adopted statement (or a coordinator on the chair's behalf, recorded as such). A
     coordinator's submission routes it at once (``position_route``)."""
     _require(user, "councils.submit_statement", position.space)
-    position = CouncilPosition.objects.select_for_update().select_related("space__district").get(pk=position.pk)
+    position = (
+        CouncilPosition.objects.select_for_update(of=("self",)).select_related("space__district").get(pk=position.pk)
+    )
     if position.state != PositionState.DRAFT:
         raise Conflict(_("This statement has been submitted already."))
     if position.session_id is None or position.votes_yes is None:
@@ -425,7 +436,7 @@ def position_route(*, user, position: CouncilPosition) -> CouncilPosition:
     addressed to with its due date — the answer path of every contribution."""
     _require(user, "councils.route_statement", position.space)
     position = (
-        CouncilPosition.objects.select_for_update()
+        CouncilPosition.objects.select_for_update(of=("self",))
         .select_related("space__district", "session", "process", "department", "field_of_action")
         .get(pk=position.pk)
     )
@@ -467,3 +478,146 @@ def position_route(*, user, position: CouncilPosition) -> CouncilPosition:
     )
     council_changed(position.space_id)
     return position
+
+
+# --- the council budget ------------------------------------------------------------------------------------------
+
+BUDGET_TOTAL_MAX = 100_000_000
+YEARS = (2000, 2100)
+
+
+@transaction.atomic
+def budget_year_set(*, user, city, year: int, total: int, rule: str) -> BudgetYear:
+    """A coordinator sets a year's budget for all councils of the city and how it is shared (by population share
+    or equally); the shares are computed in whole euros by the largest remainder method and kept. Setting it again
+    recomputes the shares (the funded activities stay; balances follow)."""
+    _require(user, "councils.manage_budget", city)
+    errors = {}
+    if isinstance(year, bool) or not isinstance(year, int) or not YEARS[0] <= year <= YEARS[1]:
+        errors["year"] = _("Please give a year, for example 2027.")
+    if isinstance(total, bool) or not isinstance(total, int) or not 0 <= total <= BUDGET_TOTAL_MAX:
+        errors["total"] = _("Please give the total in whole euros (0 or more).")
+    if rule not in AllocationRule.values:
+        errors["rule"] = _("Please choose a rule from the list.")
+    _raise(errors)
+    spaces = list(
+        DistrictSpace.objects.filter(district__city=city).select_related("district").select_for_update(of=("self",))
+    )
+    if not spaces:
+        raise ApplicationError(_("This city has no district integration councils."))
+    if rule == AllocationRule.POPULATION:
+        missing = [space.district.name for space in spaces if not space.district.population]
+        if missing:
+            message = _("The population of these districts is not known: %(names)s. Share the budget equally.") % {
+                "names": ", ".join(missing)
+            }
+            raise ApplicationError(message, field_errors={"rule": message})
+        weights = {space.district.number: space.district.population for space in spaces}
+    else:
+        weights = {space.district.number: 1 for space in spaces}
+    shares = largest_remainder(total, weights)
+    budget, created = BudgetYear.objects.select_for_update().get_or_create(
+        city=city, year=year, defaults={"total": total, "rule": rule}
+    )
+    before = {}
+    if not created:
+        before = dict(CouncilAllocation.objects.filter(budget=budget).values_list("space_id", "amount"))
+        budget.total, budget.rule = total, rule
+        budget.save()
+        CouncilAllocation.objects.filter(budget=budget).delete()
+    CouncilAllocation.objects.bulk_create(
+        CouncilAllocation(
+            budget=budget, space=space, amount=shares[space.district.number], basis=weights[space.district.number]
+        )
+        for space in spaces
+    )
+    audit_record(
+        actor=user,
+        action="council.budget_set",
+        obj=budget,
+        data={
+            "year": year,
+            "total": total,
+            "rule": rule,
+            "shares": {str(space.pk): shares[space.district.number] for space in spaces},
+            "before": {str(key): value for key, value in before.items()},
+        },
+    )
+    for space in spaces:
+        council_changed(space.pk)
+    return budget
+
+
+@transaction.atomic
+def funding_record(
+    *, user, space: DistrictSpace, year: int, activity: str, amount, date, session, override_reason: str = ""
+) -> FundedActivity:
+    """Record what the council funded (a member or a coordinator): the activity, the amount, the date and the
+    session that decided it. Spending more than the balance of the year is refused, unless a coordinator records
+    it with a reason (an explicit override, audited as such)."""
+    _require(user, "councils.record_funding", space)
+    DistrictSpace.objects.select_for_update().get(pk=space.pk)  # entries of a council one at a time: one balance
+    errors = {}
+    activity = clean_plain_text(activity or "")
+    override_reason = clean_plain_text(override_reason or "")
+    if not activity:
+        errors["activity"] = _("Please name the activity.")
+    elif len(activity) > ACTIVITY_MAX:
+        errors["activity"] = _("Please shorten this text to at most %(max)d characters.") % {"max": ACTIVITY_MAX}
+    try:
+        amount = decimal.Decimal(amount).quantize(decimal.Decimal("0.01"), rounding=decimal.ROUND_HALF_UP)
+    except (decimal.InvalidOperation, TypeError, ValueError):
+        amount = None
+    if amount is None or not amount.is_finite() or amount <= 0 or amount >= decimal.Decimal("10000000"):
+        errors["amount"] = _("Please give an amount in euros greater than 0.")
+        amount = None
+    if not isinstance(date, datetime.date) or date.year != year:
+        errors["date"] = _("Please give a date in the budget year.")
+    elif date > timezone.localdate():
+        errors["date"] = _("The date cannot be in the future.")
+    if (
+        session is None
+        or session.organiser_council_id != space.pk
+        or session.type != "council_session"
+        or session.state != EventState.HELD
+    ):
+        errors["session"] = _("Please choose a held session of the council.")
+    allocated = allocation_of(space, year)
+    if allocated is None:
+        errors["year"] = _("No budget is set for this year yet. A coordinator sets it.")
+    _raise(errors)
+    balance = decimal.Decimal(allocated) - spent_of(space, year)
+    overspend = amount > balance
+    if overspend:
+        if not override_reason:
+            message = _(
+                "This is more than the council's balance of %(balance)s euros. A coordinator can record it with a "
+                "reason."
+            ) % {"balance": balance}
+            raise ApplicationError(message, field_errors={"amount": message})
+        _require(user, "councils.override_budget", space)
+    entry = FundedActivity.objects.create(
+        space=space,
+        year=year,
+        activity=activity,
+        amount=amount,
+        date=date,
+        session=session,
+        recorded_by=user,
+        override_reason=override_reason if overspend else "",
+    )
+    audit_record(
+        actor=user,
+        action="council.funding_override" if overspend else "council.funding_recorded",
+        obj=entry,
+        data={
+            "space": space.pk,
+            "year": year,
+            "amount": str(amount),
+            "session": session.pk,
+            "balance_before": str(balance),
+            **({"reason": override_reason} if overspend else {}),
+        },
+    )
+    council_changed(space.pk)
+    return entry

@@ -11,7 +11,9 @@ urlpatterns = [
     path("p/<slug:slug>/beiraete/<str:number>/", views.district_view, name="district"),
     path("p/<slug:slug>/beiraete/<str:number>/sitzungen/<str:pk>/", views.session_view, name="session"),
     path("verwaltung/beiraete/", views.my_councils_view, name="mine"),
+    path("verwaltung/beiraete/haushalt/<str:city>/<str:year>/", views.city_budget_view, name="city_budget"),
     path("verwaltung/beiraete/<str:pk>/", views.space_view, name="space"),
+    path("verwaltung/beiraete/<str:pk>/budget/<str:year>/", views.space_budget_view, name="space_budget"),
     path("verwaltung/beiraete/<str:pk>/mitglieder/<str:member>/", views.membership_view, name="membership"),
     path(
         "verwaltung/beiraete/<str:pk>/mitglieder/<str:member>/entfernen/",

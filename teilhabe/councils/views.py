@@ -27,7 +27,9 @@ from teilhabe.core.ui import apply_errors
 from teilhabe.councils import selectors, services
 from teilhabe.councils.forms import (
     AgendaItemForm,
+    BudgetYearForm,
     DecisionForm,
+    FundingForm,
     MembershipAddForm,
     MembershipChangeForm,
     PositionForm,
@@ -143,7 +145,15 @@ def my_councils_view(request):
     """The councils someone works with: their own, or every council of the cities they coordinate in."""
     if not selectors.has_council_work(request.user):
         raise NotAllowed()
-    return render(request, "councils/work_list.html", {"spaces": selectors.workspace_spaces(request.user)})
+    return render(
+        request,
+        "councils/work_list.html",
+        {
+            "spaces": selectors.workspace_spaces(request.user),
+            "cities": selectors.coordinated_cities(request.user),
+            "year": timezone.localdate().year,
+        },
+    )
 
 
 @login_required
@@ -192,6 +202,7 @@ def space_view(request, pk):
             "sessions": selectors.space_sessions(space),
             "positions": selectors.position_rows(space, public=False),
             "can_draft": rules.has_perm("councils.draft_statement", request.user, space),
+            "year": timezone.localdate().year,
             "can_manage": can_manage,
             "form": form,
         },
@@ -518,3 +529,101 @@ def position_view(request, pk, position):
             raise
         messages.error(request, error.message)
     return redirect("councils:position", pk=space.pk, position=found.pk)
+
+
+# == the council budget ========================================================================================
+
+
+def _year(value) -> int:
+    if not (isinstance(value, str) and re.fullmatch(r"20[0-9]{2}", value)):
+        raise NotFound()
+    return int(value)
+
+
+@login_required
+def city_budget_view(request, city, year):
+    """A coordinator sets a year's budget of all councils of the city and sees every council's share, what it
+    funded and its balance."""
+    city_obj = selectors.city_get(city)
+    if city_obj is None:
+        raise NotFound()
+    if not rules.has_perm("councils.manage_budget", request.user, city_obj):
+        raise NotAllowed()
+    number = _year(year)
+    budget, rows = selectors.city_budget(city_obj.pk, number)
+    initial = {"total": budget.total, "rule": budget.rule} if budget else None
+    form = BudgetYearForm(request.POST or None, initial=initial, auto_id="budget_%s")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            done, status = _attempt(
+                form,
+                lambda: services.budget_year_set(
+                    user=request.user,
+                    city=city_obj,
+                    year=number,
+                    total=form.cleaned_data["total"],
+                    rule=form.cleaned_data["rule"],
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("The budget of %(year)d was shared among the councils.") % {"year": number})
+                return redirect("councils:city_budget", city=city_obj.pk, year=number)
+    return render(
+        request,
+        "councils/work_city_budget.html",
+        {"city": city_obj, "year": number, "budget": budget, "rows": rows, "form": form},
+        status=status,
+    )
+
+
+@login_required
+def space_budget_view(request, pk, year):
+    """A council's budget of a year: its share, what it funded (with the session that decided it), the balance;
+    members and coordinators record a funded activity."""
+    space = _space(request, pk)
+    number = _year(year)
+    user = request.user
+    can_record = rules.has_perm("councils.record_funding", user, space)
+    can_override = rules.has_perm("councils.override_budget", user, space)
+    sessions = Event.objects.filter(type="council_session", organiser_council=space, state="held").order_by(
+        "-starts_at"
+    )
+    form = FundingForm(request.POST or None, sessions=sessions, can_override=can_override, auto_id="funding_%s")
+    status = 200
+    if request.method == "POST":
+        if not can_record:
+            raise NotAllowed()
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            done, status = _attempt(
+                form,
+                lambda: services.funding_record(
+                    user=user,
+                    space=space,
+                    year=number,
+                    activity=data["activity"],
+                    amount=data["amount"],
+                    date=data["date"],
+                    session=data["session"],
+                    override_reason=data.get("override_reason", ""),
+                ),
+                fields={"year": "date"},
+            )
+            if done is not None:
+                messages.success(request, _("The funded activity was recorded."))
+                return redirect("councils:space_budget", pk=space.pk, year=number)
+    return render(
+        request,
+        "councils/work_space_budget.html",
+        {
+            "space": space,
+            "summary": selectors.budget_summary(space, number),
+            "form": form if can_record else None,
+            "previous": number - 1,
+            "next": number + 1,
+        },
+        status=status,
+    )

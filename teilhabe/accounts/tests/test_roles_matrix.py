@@ -215,7 +215,7 @@ def plan_object(kind: str, process, personas):
     return goal
 
 
-COUNCIL_OBJECTS = {"own district council", "session of own district council"}
+COUNCIL_OBJECTS = {"own district council", "session of own district council", "city of the process"}
 
 
 def council_object(kind: str, process=None):
@@ -229,6 +229,8 @@ def council_object(kind: str, process=None):
 
     assert kind in COUNCIL_OBJECTS, f"unknown object kind {kind!r}"
     space = DistrictSpace.objects.get(name="Integrationsbeirat Mitte")
+    if kind == "city of the process":
+        return space.district.city
     if kind == "own district council":
         return space
     start = timezone.now() + datetime.timedelta(days=7)
