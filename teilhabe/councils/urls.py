@@ -14,6 +14,7 @@ urlpatterns = [
     path("verwaltung/beiraete/haushalt/<str:city>/<str:year>/", views.city_budget_view, name="city_budget"),
     path("verwaltung/beiraete/<str:pk>/", views.space_view, name="space"),
     path("verwaltung/beiraete/<str:pk>/budget/<str:year>/", views.space_budget_view, name="space_budget"),
+    path("verwaltung/beiraete/<str:pk>/jahresbericht/<str:year>.pdf", views.annual_report_view, name="annual_report"),
     path("verwaltung/beiraete/<str:pk>/mitglieder/<str:member>/", views.membership_view, name="membership"),
     path(
         "verwaltung/beiraete/<str:pk>/mitglieder/<str:member>/entfernen/",

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -36,6 +37,7 @@ from teilhabe.councils.forms import (
     VoteForm,
 )
 from teilhabe.councils.page_versions import council_list_page_versions, district_page_versions, session_page_versions
+from teilhabe.councils.report import render_annual_report
 from teilhabe.events.models import Event
 from teilhabe.plan import selectors as plan_selectors
 from teilhabe.processes.selectors import process_get_published
@@ -627,3 +629,17 @@ def space_budget_view(request, pk, year):
         },
         status=status,
     )
+
+
+@login_required
+def annual_report_view(request, pk, year):
+    """The council's annual report of a year as a tagged PDF, in the reader's language (members and
+    coordinators)."""
+    space = _space(request, pk)
+    number = _year(year)
+    data = render_annual_report(space, number, _language())
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="jahresbericht-beirat-{space.district.number}-{number}.pdf"'
+    )
+    return response
