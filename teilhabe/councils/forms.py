@@ -143,3 +143,50 @@ class FundingForm(forms.Form):
         self.fields["session"].label_from_instance = lambda event: f"{event.starts_at:%Y-%m-%d} – {event.title}"
         if not can_override:
             del self.fields["override_reason"]
+
+
+class ConsultationForm(forms.Form):
+    """A council's own consultation: a question in a field of action of a process, open between two dates."""
+
+    question = forms.CharField(label=_("Question"), max_length=200)
+    description = forms.CharField(
+        label=_("Description (optional)"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, required=False
+    )
+    field_of_action = ModelChoiceField(label=_("Field of action"), queryset=None, empty_label=None)
+    starts_on = _date_field(_("Open from"))
+    ends_on = _date_field(_("Open until"))
+
+    def __init__(self, *args, processes, **kwargs):
+        super().__init__(*args, **kwargs)
+        fields = FieldOfAction.objects.filter(process__in=processes).select_related("process")
+        self.fields["field_of_action"].queryset = fields.order_by("process_id", "order")
+        self.fields["field_of_action"].label_from_instance = lambda field: f"{field.process.title} – {field.name}"
+        self.fields["starts_on"].required = True
+        self.fields["ends_on"].required = True
+
+
+class ConsultationContributionForm(forms.Form):
+    """An answer to a council's consultation (online)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Your contribution"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    author_email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("We send you a link to confirm your contribution. It is not published."),
+    )
+    publication_consent = forms.BooleanField(label=_("I agree that my contribution is published."), required=False)
+
+    def __init__(self, *args, anonymous: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not anonymous:
+            del self.fields["author_email"]
+
+
+class PaperContributionForm(forms.Form):
+    """A contribution to the consultation that came on paper (entered by a coordinator)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
+    original_date = _date_field(_("Date on the original (optional)"))
+    publication_consent = forms.BooleanField(label=_("The author agreed to publication."), required=False)

@@ -294,3 +294,41 @@ class FundedActivity(models.Model):
 
     def __str__(self):
         return self.activity
+
+
+class DistrictConsultation(models.Model):
+    """A council's own consultation within the process (Beteiligung im Stadtbezirk): a question, open between two
+    dates, for contributions about the council's district. What comes in — online or on paper — is an ordinary
+    contribution of the process (its district the council's), linked here, and feeds the city-wide process."""
+
+    space = models.ForeignKey(
+        DistrictSpace, on_delete=models.CASCADE, related_name="consultations", verbose_name=_("district council space")
+    )
+    process = models.ForeignKey(
+        "processes.Process", on_delete=models.PROTECT, related_name="+", verbose_name=_("process")
+    )
+    question = models.CharField(_("question"), max_length=200)
+    description = models.TextField(_("description"), max_length=5000, blank=True)
+    field_of_action = models.ForeignKey(
+        "processes.FieldOfAction", on_delete=models.PROTECT, related_name="+", verbose_name=_("field of action")
+    )
+    starts_on = models.DateField(_("open from"))
+    ends_on = models.DateField(_("open until"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    contributions = models.ManyToManyField(
+        "contributions.Contribution", blank=True, related_name="district_consultations", verbose_name=_("contributions")
+    )
+
+    class Meta:
+        ordering = ["space", "-starts_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="consultation_dates")
+        ]
+        verbose_name = _("district consultation")
+        verbose_name_plural = _("district consultations")
+
+    def __str__(self):
+        return self.question

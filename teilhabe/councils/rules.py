@@ -63,3 +63,8 @@ def coordinates_in_city(user, city):
 rules.add_perm("councils.manage_budget", coordinates_in_city)
 rules.add_perm("councils.record_funding", is_member_of_space | is_city_coordinator)
 rules.add_perm("councils.override_budget", is_city_coordinator)
+
+
+# A council's own consultation: its members (and the city's coordinators) open one; online contributions follow the
+# process's own rules (contributions.add_contribution); paper ones are entered by coordinators.
+rules.add_perm("councils.open_consultation", is_member_of_space | is_city_coordinator)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +28,7 @@ from teilhabe.councils.models import (
     CouncilMembership,
     CouncilPosition,
     CouncilRole,
+    DistrictConsultation,
     DistrictSpace,
     FundedActivity,
     PositionState,
@@ -198,6 +199,7 @@ class DistrictPage:
     measures: list[Link]
     positions: list
     budget: object
+    consultations: list
 
 
 def _public_members(space: DistrictSpace) -> tuple[list[PublicMember], int]:
@@ -271,6 +273,7 @@ def district_page(process, space: DistrictSpace, language: str, *, now=None) -> 
         measures=district_measures(process, district.pk, language),
         positions=position_rows(space, public=True),
         budget=budget_summary(space, timezone.localdate().year),
+        consultations=consultation_rows(space, process),
     )
 
 
@@ -555,3 +558,46 @@ def coordinated_cities(user):
 def city_get(pk) -> City | None:
     number = parse_id(pk)
     return None if number is None else City.objects.filter(pk=number).first()
+
+
+@dataclass(frozen=True)
+class ConsultationRow:
+    pk: int
+    question: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    is_open: bool
+    contributions: int
+
+
+def consultation_rows(space: DistrictSpace, process=None, today=None) -> list[ConsultationRow]:
+    """The council's consultations (of ``process``, if given), newest first, with their published contributions
+    counted."""
+    today = today or timezone.localdate()
+    consultations = DistrictConsultation.objects.filter(space=space)
+    if process is not None:
+        consultations = consultations.filter(process=process)
+    consultations = consultations.annotate(
+        published=Count("contributions", filter=Q(contributions__status=Status.PUBLISHED))
+    ).order_by("-starts_on", "-pk")
+    return [
+        ConsultationRow(c.pk, c.question, c.starts_on, c.ends_on, c.starts_on <= today <= c.ends_on, c.published)
+        for c in consultations
+    ]
+
+
+def consultation_get(space: DistrictSpace, pk) -> DistrictConsultation | None:
+    number = parse_id(pk)
+    if number is None:
+        return None
+    return (
+        DistrictConsultation.objects.filter(space=space, pk=number)
+        .select_related("process", "space__district", "field_of_action")
+        .first()
+    )
+
+
+def consultation_contributions(consultation: DistrictConsultation, limit: int = 50) -> list[Link]:
+    contributions = consultation.contributions.filter(status=Status.PUBLISHED).order_by("-published_at", "-pk")
+    channel_labels = dict(Channel.choices)
+    return [Link(c.title, str(c.pk), str(channel_labels.get(c.channel, ""))) for c in contributions[:limit]]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from teilhabe.administration.services import routing_route
-from teilhabe.contributions.services import contribution_record_analog
+from teilhabe.contributions.services import contribution_create, contribution_record_analog
 from teilhabe.core.cache_versions import cache_version_bump
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed
 from teilhabe.core.services import audit_record
@@ -32,6 +32,7 @@ from teilhabe.councils.models import (
     CouncilMembership,
     CouncilPosition,
     CouncilRole,
+    DistrictConsultation,
     DistrictSpace,
     FundedActivity,
     PositionState,
@@ -621,3 +622,108 @@ def funding_record(
     )
     council_changed(space.pk)
     return entry
+
+
+# --- district consultations ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consultation_open(
+    *, user, space: DistrictSpace, process, question: str, description: str, field_of_action, starts_on, ends_on
+) -> DistrictConsultation:
+    """A council opens a consultation of its own in a process of its city: a question, open between two dates."""
+    _require(user, "councils.open_consultation", space)
+    errors = {}
+    question = clean_plain_text(question or "")
+    description = clean_plain_text(description or "")
+    if not question:
+        errors["question"] = _("Please ask a question.")
+    elif len(question) > 200:
+        errors["question"] = _("Please shorten this text to at most %(max)d characters.") % {"max": 200}
+    if len(description) > 5000:
+        errors["description"] = _("Please shorten this text to at most %(max)d characters.") % {"max": 5000}
+    if process is None or process.city_id != space.district.city_id:
+        errors["process"] = _("Please choose a process of the council's city.")
+    elif field_of_action is None or field_of_action.process_id != process.pk:
+        errors["field_of_action"] = _("Please choose a field of action of this process.")
+    if not isinstance(starts_on, datetime.date):
+        errors["starts_on"] = _("Please give a date, for example 2027-01-31.")
+    if not isinstance(ends_on, datetime.date):
+        errors["ends_on"] = _("Please give a date, for example 2027-01-31.")
+    elif isinstance(starts_on, datetime.date) and ends_on < starts_on:
+        errors["ends_on"] = _("The consultation cannot end before it begins.")
+    elif ends_on < timezone.localdate():
+        errors["ends_on"] = _("The end cannot be in the past.")
+    _raise(errors)
+    consultation = DistrictConsultation.objects.create(
+        space=space,
+        process=process,
+        question=question,
+        description=description,
+        field_of_action=field_of_action,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=user,
+    )
+    audit_record(
+        actor=user,
+        action="council.consultation_opened",
+        obj=consultation,
+        data={"space": space.pk, "process": process.pk, "starts_on": str(starts_on), "ends_on": str(ends_on)},
+    )
+    council_changed(space.pk)
+    return consultation
+
+
+def consultation_is_open(consultation: DistrictConsultation, today=None) -> bool:
+    today = today or timezone.localdate()
+    return consultation.starts_on <= today <= consultation.ends_on
+
+
+def _require_open(consultation: DistrictConsultation) -> None:
+    if not consultation_is_open(consultation):
+        raise Conflict(_("This consultation is not open."))
+
+
+@transaction.atomic
+def consultation_contribute(
+    *, user, consultation: DistrictConsultation, title: str, body: str, author_email: str = "", publication_consent
+):
+    """An online contribution to a council's consultation: a contribution of the process about the council's
+    district (the process's rules apply: its phase, moderation and, without an account, the e-mail confirmation)."""
+    _require_open(consultation)
+    contribution = contribution_create(
+        process=consultation.process,
+        user=user,
+        title=title,
+        body=body,
+        fields_of_action=[consultation.field_of_action],
+        district=consultation.space.district,
+        author_email=author_email,
+        publication_consent=publication_consent,
+    )
+    consultation.contributions.add(contribution)
+    council_changed(consultation.space_id)
+    return contribution
+
+
+@transaction.atomic
+def consultation_enter_paper(
+    *, user, consultation: DistrictConsultation, title: str, body: str, original_date, publication_consent: bool
+):
+    """A paper contribution to the consultation, entered by a coordinator (the analog entry's own rules apply)."""
+    _require_open(consultation)
+    contribution = contribution_record_analog(
+        process=consultation.process,
+        user=user,
+        channel="paper_form",
+        title=title,
+        body=body,
+        fields_of_action=[consultation.field_of_action],
+        district=consultation.space.district,
+        original_date=original_date,
+        publication_consent=publication_consent,
+    )
+    consultation.contributions.add(contribution)
+    council_changed(consultation.space_id)
+    return contribution

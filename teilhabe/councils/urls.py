@@ -10,6 +10,7 @@ urlpatterns = [
     path("p/<slug:slug>/beiraete/", views.council_list_view, name="list"),
     path("p/<slug:slug>/beiraete/<str:number>/", views.district_view, name="district"),
     path("p/<slug:slug>/beiraete/<str:number>/sitzungen/<str:pk>/", views.session_view, name="session"),
+    path("p/<slug:slug>/beiraete/<str:number>/befragung/<str:pk>/", views.consultation_view, name="consultation"),
     path("verwaltung/beiraete/", views.my_councils_view, name="mine"),
     path("verwaltung/beiraete/haushalt/<str:city>/<str:year>/", views.city_budget_view, name="city_budget"),
     path("verwaltung/beiraete/<str:pk>/", views.space_view, name="space"),
@@ -28,5 +29,11 @@ urlpatterns = [
         "verwaltung/beiraete/<str:pk>/sitzungen/<str:session>/punkte/<str:item>/beschluss/",
         views.agenda_decision_view,
         name="agenda_decision",
+    ),
+    path("verwaltung/beiraete/<str:pk>/befragungen/neu/", views.consultation_new_view, name="consultation_new"),
+    path(
+        "verwaltung/beiraete/<str:pk>/befragungen/<str:consultation>/",
+        views.consultation_work_view,
+        name="consultation_work",
     ),
 ]

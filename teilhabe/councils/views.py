@@ -29,14 +29,21 @@ from teilhabe.councils import selectors, services
 from teilhabe.councils.forms import (
     AgendaItemForm,
     BudgetYearForm,
+    ConsultationContributionForm,
+    ConsultationForm,
     DecisionForm,
     FundingForm,
     MembershipAddForm,
     MembershipChangeForm,
+    PaperContributionForm,
     PositionForm,
     VoteForm,
 )
-from teilhabe.councils.page_versions import council_list_page_versions, district_page_versions, session_page_versions
+from teilhabe.councils.page_versions import (
+    council_list_page_versions,
+    district_page_versions,
+    session_page_versions,
+)
 from teilhabe.councils.report import render_annual_report
 from teilhabe.events.models import Event
 from teilhabe.plan import selectors as plan_selectors
@@ -203,6 +210,8 @@ def space_view(request, pk):
             "members": selectors.member_rows(space),
             "sessions": selectors.space_sessions(space),
             "positions": selectors.position_rows(space, public=False),
+            "consultations": selectors.consultation_rows(space),
+            "can_consult": rules.has_perm("councils.open_consultation", request.user, space),
             "can_draft": rules.has_perm("councils.draft_statement", request.user, space),
             "year": timezone.localdate().year,
             "can_manage": can_manage,
@@ -643,3 +652,134 @@ def annual_report_view(request, pk, year):
         f'attachment; filename="jahresbericht-beirat-{space.district.number}-{number}.pdf"'
     )
     return response
+
+
+# == district consultations ====================================================================================
+
+
+@login_required
+def consultation_new_view(request, pk):
+    """A council opens a consultation of its own (members and coordinators)."""
+    space = _space(request, pk, "councils.open_consultation")
+    form = ConsultationForm(request.POST or None, processes=selectors.council_processes(space), auto_id="cons_%s")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            consultation, status = _attempt(
+                form,
+                lambda: services.consultation_open(
+                    user=request.user,
+                    space=space,
+                    process=data["field_of_action"].process,
+                    question=data["question"],
+                    description=data["description"],
+                    field_of_action=data["field_of_action"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                ),
+            )
+            if consultation is not None:
+                messages.success(request, _("The consultation was opened."))
+                return redirect("councils:consultation_work", pk=space.pk, consultation=consultation.pk)
+    return render(request, "councils/work_consultation_new.html", {"space": space, "form": form}, status=status)
+
+
+@login_required
+def consultation_work_view(request, pk, consultation):
+    """A consultation in the workspace: what came in; coordinators enter contributions that came on paper."""
+    space = _space(request, pk)
+    found = selectors.consultation_get(space, consultation)
+    if found is None:
+        raise NotFound()
+    can_enter = rules.has_perm("contributions.enter_analog", request.user, found.process)
+    form = PaperContributionForm(request.POST or None, auto_id="paper_%s") if can_enter else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise NotAllowed()
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            done, status = _attempt(
+                form,
+                lambda: services.consultation_enter_paper(
+                    user=request.user,
+                    consultation=found,
+                    title=data["title"],
+                    body=data["body"],
+                    original_date=data["original_date"],
+                    publication_consent=data["publication_consent"],
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("The paper contribution was entered."))
+                return redirect("councils:consultation_work", pk=space.pk, consultation=found.pk)
+    return render(
+        request,
+        "councils/work_consultation.html",
+        {
+            "space": space,
+            "consultation": found,
+            "is_open": services.consultation_is_open(found),
+            "contributions": selectors.consultation_contributions(found),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@cache_public_page(_session_versions)
+def consultation_view(request, slug, number, pk):
+    """``/p/<slug>/beiraete/<n>/befragung/<id>/``: a council's consultation — the question, its dates, what came in
+    and, while it is open, a form to answer (the page with the form is not kept whole: it has a CSRF token)."""
+    process = _process_or_404(slug)
+    parsed = _number(number)
+    space = selectors.space_of_district(process, parsed) if parsed is not None else None
+    found = selectors.consultation_get(space, pk) if space is not None else None
+    if found is None or found.process_id != process.pk:
+        raise NotFound()
+    is_open = services.consultation_is_open(found)
+    anonymous = not request.user.is_authenticated
+    form = (
+        ConsultationContributionForm(request.POST or None, anonymous=anonymous, auto_id="answer_%s")
+        if is_open
+        else None
+    )
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise NotFound()
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            contribution, status = _attempt(
+                form,
+                lambda: services.consultation_contribute(
+                    user=request.user,
+                    consultation=found,
+                    title=data["title"],
+                    body=data["body"],
+                    author_email=data.get("author_email", ""),
+                    publication_consent=data["publication_consent"],
+                ),
+            )
+            if contribution is not None:
+                if not contribution.author_id:
+                    return redirect("contributions:submitted", pk=contribution.pk)
+                messages.success(request, _("Thank you. Your contribution was received."))
+                return redirect("contributions:detail", pk=contribution.pk)
+    return render(
+        request,
+        "councils/public_consultation.html",
+        {
+            "process": process,
+            "space": space,
+            "consultation": found,
+            "is_open": is_open,
+            "contributions": selectors.consultation_contributions(found),
+            "form": form,
+        },
+        status=status,
+    )
