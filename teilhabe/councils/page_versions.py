@@ -46,9 +46,8 @@ def _space_id(number: int, process_id: int, content: int) -> int | None:
     return known
 
 
-def district_page_versions(slug: str, number: int):
-    """The versions of the page of the council of district ``number``; None when no published process has this
-    slug or its city no such council (the view answers 404)."""
+def district_page_facts(slug: str, number: int):
+    """(pairs, versions, moments) of the page of the council of district ``number``, or None."""
     found = process_facts(slug)
     if found is None:
         return None
@@ -65,8 +64,31 @@ def district_page_versions(slug: str, number: int):
     ]
     versions = cache_versions_many(pairs)
     moment = calendar_next_change(facts.pk, versions[(EVENTS_NAMESPACE, facts.pk)])
-    midnight = _next_midnight()  # an unanswered statement becomes overdue with the day
-    return page_versions(pairs, changes_at=[*facts.moments, midnight, *([moment] if moment else [])], known=versions)
+    moments = [*facts.moments, _next_midnight(), *([moment] if moment else [])]
+    return pairs, versions, moments
+
+
+def district_fragment_parts(slug: str, number: int) -> list | None:
+    """What the cached body of a district page depends on: the page's versions and the next moment at which time
+    alone changes it (a session ends, a phase starts or ends, a day begins)."""
+    found = district_page_facts(slug, number)
+    if found is None:
+        return None
+    pairs, versions, moments = found
+    now = timezone.now()
+    upcoming = min((moment for moment in moments if moment > now), default=None)
+    return [*(versions[pair] for pair in pairs), int(upcoming.timestamp()) if upcoming else 0]
+
+
+def district_page_versions(slug: str, number: int):
+    """The versions of the page of the council of district ``number``; None when no published process has this
+    slug or its city no such council (the view answers 404). Midnight is among the moments it expires at: an
+    unanswered statement becomes overdue with the day."""
+    found = district_page_facts(slug, number)
+    if found is None:
+        return None
+    pairs, versions, moments = found
+    return page_versions(pairs, changes_at=moments, known=versions)
 
 
 def _next_midnight() -> datetime.datetime:

@@ -11,16 +11,17 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from teilhabe.administration.models import Statement, StatementState
+from teilhabe.administration.models import Department, Statement, StatementState
 from teilhabe.administration.selectors import department_name
 from teilhabe.contributions.models import Channel, Contribution, ContributionTally, Status
 from teilhabe.core.fields import parse_id
-from teilhabe.core.selectors import localise
+from teilhabe.core.selectors import content_translation_table, localise
 from teilhabe.councils.models import (
     AgendaItem,
     BudgetYear,
@@ -198,6 +199,7 @@ class DistrictPage:
     events: list[Link]
     measures: list[Link]
     positions: list
+    positions_total: int
     budget: object
     consultations: list
 
@@ -241,8 +243,10 @@ def district_page(process, space: DistrictSpace, language: str, *, now=None) -> 
         .order_by("starts_at")[:EVENTS_SHOWN]
     )
     contributions = (
+        # Newest first by id: the index (process, status, district) holds them in that order, so no sort of the
+        # district's thousands of contributions is needed.
         Contribution.objects.filter(process=process, status=Status.PUBLISHED, district=district)
-        .order_by("-published_at", "-pk")
+        .order_by("-pk")
         .only("pk", "title", "published_at", "channel")[:CONTRIBUTIONS_SHOWN]
     )
     channel_labels = dict(Channel.choices)
@@ -271,8 +275,9 @@ def district_page(process, space: DistrictSpace, language: str, *, now=None) -> 
         contribution_count=district_contribution_count(process, district.pk),
         events=_event_links(events),
         measures=district_measures(process, district.pk, language),
-        positions=position_rows(space, public=True),
-        budget=budget_summary(space, timezone.localdate().year),
+        positions=position_rows(space, public=True, limit=DISTRICT_POSITIONS_SHOWN),
+        positions_total=CouncilPosition.objects.filter(space=space, state=PositionState.FORWARDED).count(),
+        budget=budget_summary(space, timezone.localdate().year, latest=DISTRICT_FUNDED_SHOWN),
         consultations=consultation_rows(space, process),
     )
 
@@ -399,6 +404,28 @@ class PositionRow:
     days_to_answer: int | None
 
 
+POSITION_FIELDS = (
+    "pk",
+    "space_id",
+    "title",
+    "state",
+    "votes_yes",
+    "votes_no",
+    "votes_abstain",
+    "due_date",
+    "contribution_id",
+    "forwarded_at",
+    "submitted_at",
+    "created_at",
+    "measure_id",
+    "about_contribution_id",
+    "department_id",
+    "session_id",
+)
+DISTRICT_POSITIONS_SHOWN = 10
+DISTRICT_FUNDED_SHOWN = 10
+
+
 def _subject(position: CouncilPosition) -> str:
     if position.measure_id is not None:
         return _("On the measure %(code)s of the plan") % {"code": position.measure.code}
@@ -407,18 +434,32 @@ def _subject(position: CouncilPosition) -> str:
     return _("On a topic of its own")
 
 
-def position_rows(space: DistrictSpace, *, public: bool, year: int | None = None, today=None) -> list[PositionRow]:
+def position_rows(
+    space: DistrictSpace, *, public: bool, year: int | None = None, today=None, limit: int | None = None
+) -> list[PositionRow]:
     """The council's statements, newest first: on the public page only those routed to a department; with the
     department's published answer, and marked overdue when the due date has passed without one."""
     today = today or timezone.localdate()
-    positions = CouncilPosition.objects.filter(space=space).select_related(
-        "measure", "about_contribution", "department", "session"
+    positions = (
+        CouncilPosition.objects.filter(space=space)
+        .select_related("measure", "about_contribution", "department", "session")
+        .only(
+            *POSITION_FIELDS,
+            "measure__code",
+            "about_contribution__title",
+            "department__code",
+            "department__name",
+            "session__starts_at",
+        )
     )
     if public:
         positions = positions.filter(state=PositionState.FORWARDED)
     if year is not None:
         positions = positions.filter(submitted_at__year=year)
-    positions = list(positions.order_by("-submitted_at", "-created_at", "-pk"))
+    positions = positions.order_by("-submitted_at", "-created_at", "-pk")
+    positions = list(positions[:limit] if limit else positions)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    names = content_translation_table(Department, language) if language != settings.LANGUAGE_CODE else {}
     contribution_ids = [p.contribution_id for p in positions if p.contribution_id]
     answers = {
         statement.contribution_id: statement
@@ -451,7 +492,7 @@ def position_rows(space: DistrictSpace, *, public: bool, year: int | None = None
                 subject=str(_subject(position)),
                 session_date=timezone.localdate(position.session.starts_at) if position.session else None,
                 votes=votes,
-                department=department_name(position.department) if position.department else "",
+                department=department_name(position.department, language, names) if position.department else "",
                 due_date=position.due_date,
                 contribution_id=position.contribution_id,
                 answer=answer.text if answer else "",
@@ -497,6 +538,7 @@ class BudgetSummary:
     spent: Decimal
     balance: Decimal | None
     entries: list
+    entry_count: int
 
 
 def allocation_of(space: DistrictSpace, year: int) -> int | None:
@@ -512,15 +554,24 @@ def spent_of(space: DistrictSpace, year: int) -> Decimal:
     return Decimal(total or 0).quantize(CENT)
 
 
-def budget_summary(space: DistrictSpace, year: int) -> BudgetSummary:
-    """A council's share of the year's budget, what it funded and the balance (derived, never stored)."""
+def budget_summary(space: DistrictSpace, year: int, *, latest: int | None = None) -> BudgetSummary:
+    """A council's share of the year's budget, what it funded (every entry, or the ``latest``) and the balance
+    (derived from the entries, never stored)."""
     allocated = allocation_of(space, year)
-    entries = list(
-        FundedActivity.objects.filter(space=space, year=year).select_related("session").order_by("date", "pk")
+    entries = (
+        FundedActivity.objects.filter(space=space, year=year)
+        .select_related("session")
+        .only("pk", "activity", "amount", "date", "override_reason", "session__starts_at")
     )
-    spent = sum((entry.amount for entry in entries), Decimal("0"))
+    if latest:
+        entries = list(entries.order_by("-date", "-pk")[:latest])[::-1]
+        totals = FundedActivity.objects.filter(space=space, year=year).aggregate(n=Count("pk"), total=Sum("amount"))
+        spent, count = Decimal(totals["total"] or 0).quantize(CENT), totals["n"]
+    else:
+        entries = list(entries.order_by("date", "pk"))
+        spent, count = sum((entry.amount for entry in entries), Decimal("0")), len(entries)
     balance = None if allocated is None else Decimal(allocated) - spent
-    return BudgetSummary(year, allocated, spent, balance, entries)
+    return BudgetSummary(year, allocated, spent, balance, entries, count)
 
 
 @dataclass(frozen=True)

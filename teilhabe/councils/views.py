@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from teilhabe.administration.models import Department
 from teilhabe.contributions.selectors import contribution_visible
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
+from teilhabe.core.fragments import cached_fragments, fragment_key
 from teilhabe.core.page_cache import cache_public_page
 from teilhabe.core.ui import apply_errors
 from teilhabe.councils import selectors, services
@@ -41,6 +43,7 @@ from teilhabe.councils.forms import (
 )
 from teilhabe.councils.page_versions import (
     council_list_page_versions,
+    district_fragment_parts,
     district_page_versions,
     session_page_versions,
 )
@@ -110,8 +113,19 @@ def district_view(request, slug, number):
     space = selectors.space_of_district(process, parsed) if parsed is not None else None
     if space is None:
         raise NotFound(_("This district has no integration council here."))
-    page = selectors.district_page(process, space, _language())
-    return render(request, "councils/public_district.html", {"process": process, "page": page, "space": space})
+    language = _language()
+    parts = district_fragment_parts(slug, parsed)
+    key = fragment_key("council-district", language, [space.pk, *(parts or [timezone.now().timestamp()])])
+
+    def render_body(_items):
+        page = selectors.district_page(process, space, language)
+        html = render_to_string(
+            "councils/_district_body.html", {"process": process, "page": page, "space": space}, request=request
+        )
+        return {space.pk: (html, False)}
+
+    body = cached_fragments({space.pk: key}, render_body)[space.pk]
+    return render(request, "councils/public_district.html", {"process": process, "body": body, "space": space})
 
 
 def _session_versions(request, slug, number, pk):
