@@ -145,7 +145,7 @@ def test_the_budget_pages(client, process, coordinator, member, other_member, ci
     assert client.post(city_page, {"total": "-1", "rule": "population"}, **EN).status_code == 400
     assert client.post(city_page, {"total": "150000", "rule": "population"}, **EN).status_code == 302
     html = client.get(city_page, **EN).content.decode()
-    assert "75000" in html and "Integrationsbeirat Nord" in html
+    assert "75,000" in html and "Integrationsbeirat Nord" in html
     assert client.get(reverse("councils:city_budget", kwargs={"city": city.pk, "year": "99"}), **EN).status_code == 404
     held = make_session(process, space, days=-2, state=EventState.HELD)
     page = reverse("councils:space_budget", kwargs={"pk": space.pk, "year": year})
@@ -156,6 +156,6 @@ def test_the_budget_pages(client, process, coordinator, member, other_member, ci
     assert response.status_code == 400 and "more than the council&#x27;s balance" in response.content.decode()
     assert "override_reason" not in response.content.decode()  # a member cannot override
     html = client.get(reverse("councils:district", kwargs={"slug": process.slug, "number": 1}), **EN)
-    assert "Nachbarschaftsfest" in html.content.decode() and "73800.00" in html.content.decode()
+    assert "Nachbarschaftsfest" in html.content.decode() and "73,800.00" in html.content.decode()
     client.force_login(other_member)
     assert client.get(page, **EN).status_code == 403
