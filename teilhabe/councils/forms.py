@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.administration.selectors import department_name
-from teilhabe.core.fields import IdField, ModelChoiceField
+from teilhabe.core.fields import IdField, ModelChoiceField, ModelMultipleChoiceField
 from teilhabe.councils.models import (
     ACTIVITY_MAX,
     AGENDA_TEXT_MAX,
@@ -190,3 +190,15 @@ class PaperContributionForm(forms.Form):
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
     original_date = _date_field(_("Date on the original (optional)"))
     publication_consent = forms.BooleanField(label=_("The author agreed to publication."), required=False)
+
+
+class AttendanceForm(forms.Form):
+    members = ModelMultipleChoiceField(
+        label=_("Members present"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    guests = forms.IntegerField(label=_("Guests (number)"), min_value=0, max_value=100_000, initial=0)
+
+    def __init__(self, *args, memberships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = memberships
+        self.fields["members"].label_from_instance = lambda m: f"{m.user.public_name} ({m.get_role_display()})"

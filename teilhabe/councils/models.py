@@ -332,3 +332,20 @@ class DistrictConsultation(models.Model):
 
     def __str__(self):
         return self.question
+
+
+class SessionAttendance(models.Model):
+    """Who of the council was present at a session, and how many guests came (a count, never names)."""
+
+    session = models.OneToOneField(
+        "events.Event", on_delete=models.CASCADE, related_name="council_attendance", verbose_name=_("session")
+    )
+    members = models.ManyToManyField(CouncilMembership, blank=True, related_name="+", verbose_name=_("members present"))
+    guests = models.PositiveIntegerField(_("guests"), default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        verbose_name = _("session attendance")
+        verbose_name_plural = _("session attendances")

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 
 from teilhabe.contributions.models import Channel, Contribution, Status
 from teilhabe.core.mail import supported_language
-from teilhabe.councils.models import AgendaItem, DistrictSpace
+from teilhabe.councils.models import AgendaItem, DistrictSpace, SessionAttendance
 from teilhabe.councils.selectors import BudgetSummary, PositionRow, budget_summary, position_rows
 from teilhabe.events.models import Event, EventState, EventType
 
@@ -29,6 +29,8 @@ class SessionLine:
     date: datetime.date
     title: str
     attendance: int | None
+    members_present: int | None
+    guests: int | None
     agenda_items: int
     decisions: int
 
@@ -72,11 +74,17 @@ def annual_report(space: DistrictSpace, year: int) -> AnnualReport:
         .annotate(n=Count("pk"))
         .values_list("session_id", "n")
     )
+    present = {
+        record.session_id: (record.member_count, record.guests)
+        for record in SessionAttendance.objects.filter(session__in=sessions).annotate(member_count=Count("members"))
+    }
     lines = [
         SessionLine(
             timezone.localdate(session.starts_at),
             session.title,
             session.attendance_total,
+            present.get(session.pk, (None, None))[0],
+            present.get(session.pk, (None, None))[1],
             session.items,
             decided.get(session.pk, 0),
         )

@@ -33,6 +33,7 @@ from teilhabe.councils.models import (
     DistrictSpace,
     FundedActivity,
     PositionState,
+    SessionAttendance,
 )
 from teilhabe.events.models import PUBLIC_STATES, Event, EventState, EventType
 from teilhabe.events.selectors import council_space_ids_of, event_when_text
@@ -366,6 +367,18 @@ class SessionPage:
     agenda: list[AgendaItem]
     attendance: int | None
     access: list[str]
+    members_present: int | None  # None: not recorded
+    members_total: int
+    guests: int | None
+
+
+def session_attendance(session: Event) -> tuple[int | None, int | None, list[int]]:
+    """(members present, guests, the present memberships' ids) of a session; (None, None, []) if not recorded."""
+    record = SessionAttendance.objects.filter(session=session).first()
+    if record is None:
+        return None, None, []
+    ids = list(record.members.values_list("pk", flat=True))
+    return len(ids), record.guests, ids
 
 
 def session_page(session: Event) -> SessionPage:
@@ -381,7 +394,11 @@ def session_page(session: Event) -> SessionPage:
     if session.childcare:
         access.append(str(_("childcare")))
     total = session.attendance_total if session.state == EventState.HELD else None
-    return SessionPage(session, event_when_text(session), agenda_of(session), total, access)
+    present, guests, _ids = session_attendance(session)
+    members_total = CouncilMembership.objects.filter(space_id=session.organiser_council_id).count()
+    return SessionPage(
+        session, event_when_text(session), agenda_of(session), total, access, present, members_total, guests
+    )
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from teilhabe.councils.models import (
     DistrictSpace,
     FundedActivity,
     PositionState,
+    SessionAttendance,
 )
 from teilhabe.councils.selectors import COUNCIL_NAMESPACE, allocation_of, chaired_space_ids, spent_of
 from teilhabe.events.models import Event, EventState
@@ -727,3 +728,31 @@ def consultation_enter_paper(
     consultation.contributions.add(contribution)
     council_changed(consultation.space_id)
     return contribution
+
+
+@transaction.atomic
+def attendance_record(*, user, session, members, guests: int) -> SessionAttendance:
+    """Record which members of the council were present at a session that has begun and how many guests came
+    (replaces an earlier record; audited with the counts and the members' ids)."""
+    session = _open_session(user, session)
+    if session.starts_at > timezone.now():
+        raise Conflict(_("Attendance is recorded once the session has begun."))
+    errors = {}
+    if isinstance(guests, bool) or not isinstance(guests, int) or not 0 <= guests <= 100_000:
+        errors["guests"] = _("Please give the number of guests (0 or more).")
+    members = list(members)
+    if any(membership.space_id != session.organiser_council_id for membership in members):
+        errors["members"] = _("Please choose members of this council.")
+    _raise(errors)
+    attendance, _created = SessionAttendance.objects.update_or_create(
+        session=session, defaults={"guests": guests, "recorded_by": user}
+    )
+    attendance.members.set(members)
+    audit_record(
+        actor=user,
+        action="council.attendance_recorded",
+        obj=attendance,
+        data={"session": session.pk, "members": sorted(m.pk for m in members), "guests": guests},
+    )
+    council_changed(session.organiser_council_id)
+    return attendance

@@ -23,6 +23,11 @@ urlpatterns = [
         name="membership_remove",
     ),
     path("verwaltung/beiraete/<str:pk>/sitzungen/<str:session>/", views.session_agenda_view, name="session_agenda"),
+    path(
+        "verwaltung/beiraete/<str:pk>/sitzungen/<str:session>/anwesenheit/",
+        views.attendance_view,
+        name="session_attendance",
+    ),
     path("verwaltung/beiraete/<str:pk>/stellungnahmen/neu/", views.position_new_view, name="position_new"),
     path("verwaltung/beiraete/<str:pk>/stellungnahmen/<str:position>/", views.position_view, name="position"),
     path(

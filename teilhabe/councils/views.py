@@ -30,6 +30,7 @@ from teilhabe.core.ui import apply_errors
 from teilhabe.councils import selectors, services
 from teilhabe.councils.forms import (
     AgendaItemForm,
+    AttendanceForm,
     BudgetYearForm,
     ConsultationContributionForm,
     ConsultationForm,
@@ -41,6 +42,7 @@ from teilhabe.councils.forms import (
     PositionForm,
     VoteForm,
 )
+from teilhabe.councils.models import CouncilMembership
 from teilhabe.councils.page_versions import (
     council_list_page_versions,
     district_fragment_parts,
@@ -305,7 +307,14 @@ def _session(request, pk, session_pk):
     return space, session
 
 
-def _agenda_page(request, space, session, *, form=None, decision_forms=None, status=200):
+def _attendance_form(space, session, data=None):
+    _present, guests, ids = selectors.session_attendance(session)
+    memberships = CouncilMembership.objects.filter(space=space).select_related("user").order_by("role", "pk")
+    initial = {"members": ids, "guests": guests or 0}
+    return AttendanceForm(data, initial=initial, memberships=memberships, auto_id="attendance_%s")
+
+
+def _agenda_page(request, space, session, *, form=None, decision_forms=None, attendance_form=None, status=200):
     decision_forms = decision_forms or {}
     items = [
         (item, decision_forms.get(item.pk) or DecisionForm(initial={"decision": item.decision}, prefix=f"d{item.pk}"))
@@ -321,6 +330,7 @@ def _agenda_page(request, space, session, *, form=None, decision_forms=None, sta
             "items": items,
             "form": form or AgendaItemForm(auto_id="agenda_%s"),
             "decisions_open": session.starts_at <= timezone.now(),
+            "attendance_form": attendance_form or _attendance_form(space, session),
         },
         status=status,
     )
@@ -797,3 +807,27 @@ def consultation_view(request, slug, number, pk):
         },
         status=status,
     )
+
+
+@login_required
+def attendance_view(request, pk, session):
+    """Record the members present and the guests of a session (POST from the agenda page)."""
+    space, event = _session(request, pk, session)
+    if request.method != "POST":
+        return redirect("councils:session_agenda", pk=space.pk, session=event.pk)
+    form = _attendance_form(space, event, request.POST)
+    status = 400
+    if form.is_valid():
+        done, status = _attempt(
+            form,
+            lambda: services.attendance_record(
+                user=request.user,
+                session=event,
+                members=form.cleaned_data["members"],
+                guests=form.cleaned_data["guests"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("The attendance was recorded."))
+            return redirect("councils:session_agenda", pk=space.pk, session=event.pk)
+    return _agenda_page(request, space, event, attendance_form=form, status=status)

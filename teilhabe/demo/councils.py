@@ -248,3 +248,7 @@ def _session(process, space, coordinator, *, days: int, held: bool) -> None:
         events.event_attendance_record(user=coordinator, event=event, total=9 + space.district.number % 5)
         for item, (_title, _description, decision) in zip(items, AGENDA, strict=True):
             councils.agenda_decision_record(user=coordinator, item=item, decision=decision)
+        present = list(space.memberships.order_by("pk")[:5])
+        councils.attendance_record(
+            user=coordinator, session=event, members=present, guests=4 + space.district.number % 5
+        )

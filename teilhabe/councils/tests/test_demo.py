@@ -3,7 +3,14 @@
 import pytest
 from django.utils import timezone
 
-from teilhabe.councils.models import AgendaItem, CouncilMembership, CouncilPosition, DistrictConsultation, DistrictSpace
+from teilhabe.councils.models import (
+    AgendaItem,
+    CouncilMembership,
+    CouncilPosition,
+    DistrictConsultation,
+    DistrictSpace,
+    SessionAttendance,
+)
 from teilhabe.councils.selectors import budget_summary, position_rows
 from teilhabe.demo.councils import AGENDA, MEMBERS_PER_COUNCIL, demo_councils
 from teilhabe.events.models import Event, EventState
@@ -27,6 +34,7 @@ def test_every_council_gets_fictional_members_and_three_sessions(process, person
         assert all("(fiktiv)" in seat.user.display_name for seat in seats.select_related("user"))
         sessions = Event.objects.filter(organiser_council=council, type="council_session")
         assert sorted(sessions.values_list("state", flat=True)) == [EventState.HELD, EventState.HELD, "planned"]
+        assert SessionAttendance.objects.filter(session__in=sessions).count() == 2
         decided = AgendaItem.objects.filter(session__in=sessions).exclude(decision="")
         assert decided.count() == 2 * len(AGENDA) and all(item.session.state == "held" for item in decided)
     positions = CouncilPosition.objects.filter(process=process)

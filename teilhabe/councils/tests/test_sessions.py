@@ -127,3 +127,35 @@ def test_a_member_adds_items_and_records_a_decision_on_the_page(client, process,
     assert item.decision == "Beschlossen"
     client.force_login(other_member)
     assert client.get(agenda, **EN).status_code == 403
+
+
+def test_members_present_and_guests_are_recorded_once_the_session_has_begun(
+    client, process, space, member, other_space, other_member, coordinator
+):
+    from teilhabe.councils.models import CouncilMembership, SessionAttendance
+
+    upcoming = make_session(process, space)
+    seat = CouncilMembership.objects.get(space=space, user=member)
+    with pytest.raises(Conflict):
+        services.attendance_record(user=member, session=upcoming, members=[seat], guests=3)
+    held = make_session(process, space, days=-1, state=EventState.HELD)
+    foreign = CouncilMembership.objects.get(space=other_space, user=other_member)
+    with pytest.raises(ApplicationError) as refused:
+        services.attendance_record(user=member, session=held, members=[foreign], guests=3)
+    assert "members" in refused.value.field_errors
+    with pytest.raises(NotAllowed):
+        services.attendance_record(user=other_member, session=held, members=[], guests=1)
+    services.attendance_record(user=member, session=held, members=[seat], guests=12)
+    services.attendance_record(user=coordinator, session=held, members=[seat], guests=14)  # corrected
+    record = SessionAttendance.objects.get(session=held)
+    assert record.guests == 14 and list(record.members.all()) == [seat]
+    entries = AuditEntry.objects.filter(action="council.attendance_recorded").order_by("pk")
+    assert [entry.data["guests"] for entry in entries] == [12, 14]
+    html = client.get(session_url(process, space, held), **EN).content.decode()
+    assert "1 of 1; 14 guests" in html
+
+    client.force_login(member)
+    url = reverse("councils:session_attendance", kwargs={"pk": space.pk, "session": held.pk})
+    assert client.post(url, {"members": [seat.pk], "guests": "-1"}, **EN).status_code == 400
+    assert client.post(url, {"members": [seat.pk], "guests": "5"}, **EN).status_code == 302
+    assert SessionAttendance.objects.get(session=held).guests == 5
