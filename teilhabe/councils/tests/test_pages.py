@@ -230,3 +230,15 @@ def test_a_member_cannot_change_memberships_and_a_foreign_membership_is_not_foun
     wrong = reverse("councils:membership", kwargs={"pk": space.pk, "member": foreign.pk})
     assert client.get(wrong, **EN).status_code == 404
     assert client.get(reverse("councils:space", kwargs={"pk": "abc"}), **EN).status_code == 404
+
+
+def test_the_navigation_and_the_process_page_lead_to_the_councils(client, process, personas, space):
+    workspace = reverse("councils:mine")
+    client.force_login(personas["participant"])
+    assert f'href="{workspace}"' not in client.get(reverse("processes:home"), **EN).content.decode()
+    for who in ("district_council_member", "coordinator"):
+        client.force_login(personas[who])
+        assert f'href="{workspace}"' in client.get(reverse("processes:home"), **EN).content.decode(), who
+    client.logout()
+    html = client.get(reverse("processes:detail", kwargs={"slug": process.slug}), **EN).content.decode()
+    assert reverse("councils:list", kwargs={"slug": process.slug}) in html
