@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("teilhabe.events.urls")),
     path("", include("teilhabe.plan.urls")),
     path("", include("teilhabe.competitions.urls")),
+    path("", include("teilhabe.councils.urls")),
     path("", include("teilhabe.paper.urls")),
     path("", include("teilhabe.analog.urls")),
     path("", include("teilhabe.imports.urls")),

@@ -19,7 +19,6 @@ from teilhabe.contributions.models import Contribution, Status
 from teilhabe.core.fields import parse_id
 from teilhabe.core.models import ContentTranslation
 from teilhabe.core.page_cache import remember
-from teilhabe.councils.models import CouncilMembership, DistrictSpace
 from teilhabe.events.models import (
     PUBLIC_STATES,
     AttendanceCount,
@@ -384,13 +383,19 @@ EVENTS_NAMESPACE = "events"  # object id: the process
 EVENT_NAMESPACE = "event"  # object id: the event
 
 
+def council_space_model():
+    """``councils.DistrictSpace``, reached through the organiser field: the councils app builds on events (the
+    layer contract), so events names the model only as the target of its foreign key."""
+    return Event._meta.get_field("organiser_council").related_model
+
+
 def council_space_ids_of(user) -> frozenset[int]:
     """The district council spaces a person is a member of; remembered on the user object for the request."""
     if not getattr(user, "is_authenticated", False):
         return frozenset()
     cached = getattr(user, "_council_space_ids", None)
     if cached is None:
-        cached = frozenset(CouncilMembership.objects.filter(user=user).values_list("space_id", flat=True))
+        cached = frozenset(user.council_memberships.values_list("space_id", flat=True))
         user._council_space_ids = cached
     return cached
 
@@ -457,7 +462,8 @@ def council_spaces_in_city(user, city_id: int) -> frozenset[int]:
     mine = council_space_ids_of(user)
     if not mine:
         return frozenset()
-    return frozenset(DistrictSpace.objects.filter(pk__in=mine, district__city_id=city_id).values_list("pk", flat=True))
+    spaces = council_space_model().objects.filter(pk__in=mine, district__city_id=city_id)
+    return frozenset(spaces.values_list("pk", flat=True))
 
 
 def has_event_workspace(user) -> bool:
@@ -589,10 +595,10 @@ def organiser_choices(user, *, process, coordinator: bool) -> list[tuple[str, st
     if coordinator:
         choices += [(f"department:{pk}", name) for pk, name in department_choices(city_id=process.city_id)]
         organisations = Organisation.objects.order_by("name")
-        spaces = DistrictSpace.objects.filter(district__city_id=process.city_id)
+        spaces = council_space_model().objects.filter(district__city_id=process.city_id)
     else:
         organisations = Organisation.objects.filter(pk__in=organisation_ids_represented_by(user)).order_by("name")
-        spaces = DistrictSpace.objects.filter(pk__in=council_spaces_in_city(user, process.city_id))
+        spaces = council_space_model().objects.filter(pk__in=council_spaces_in_city(user, process.city_id))
     choices += [(f"organisation:{pk}", name) for pk, name in organisations.values_list("pk", "name")]
     choices += [(f"council:{pk}", name) for pk, name in spaces.order_by("district__number").values_list("pk", "name")]
     return choices
@@ -602,7 +608,7 @@ def organiser_from_value(value: str):
     """The department, organisation or district council a form value names, or None."""
     kind, _sep, raw = (value or "").partition(":")
     number = parse_id(raw)
-    model = {"department": Department, "organisation": Organisation, "council": DistrictSpace}.get(kind)
+    model = {"department": Department, "organisation": Organisation, "council": council_space_model()}.get(kind)
     if model is None or number is None:
         return None
     return model.objects.filter(pk=number).first()

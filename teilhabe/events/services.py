@@ -35,7 +35,6 @@ from teilhabe.core.mail import send_localised_mail, supported_language
 from teilhabe.core.selectors import localise
 from teilhabe.core.services import ManyRows, audit_record, content_translation_set
 from teilhabe.core.text import clean_plain_text
-from teilhabe.councils.models import DistrictSpace
 from teilhabe.events.models import (
     DESCRIPTION_MAX,
     MINUTES_MAX,
@@ -62,6 +61,7 @@ from teilhabe.events.selectors import (
     LIVE_REGISTRATION_STATES,
     ORGANISER_FIELDS,
     council_space_ids_of,
+    council_space_model,
     default_organiser_value,
     event_when_text,
     interpretation_request_choices,
@@ -252,8 +252,8 @@ def _organiser_fields(user, *, process, organiser, coordinator: bool) -> dict:
     elif isinstance(organiser, Organisation):
         allowed = coordinator or organiser.pk in organisation_ids_represented_by(user)
         field = "organiser_organisation"
-    elif isinstance(organiser, DistrictSpace):
-        in_city = DistrictSpace.objects.filter(pk=organiser.pk, district__city_id=process.city_id).exists()
+    elif isinstance(organiser, council_space_model()):
+        in_city = council_space_model().objects.filter(pk=organiser.pk, district__city_id=process.city_id).exists()
         allowed = in_city and (coordinator or organiser.pk in council_space_ids_of(user))
         field = "organiser_council"
     else:

@@ -270,6 +270,36 @@ def competition_object(kind: str, personas):
     return application
 
 
+COUNCIL_OBJECTS = {"own district council", "session of own district council", "city of the process"}
+
+
+def council_object(kind: str, process=None):
+    """The council of the district council member persona (Mitte), or a planned session of it in ``process``."""
+    import datetime
+
+    from django.utils import timezone
+
+    from teilhabe.councils.models import DistrictSpace
+    from teilhabe.events.models import Event
+
+    assert kind in COUNCIL_OBJECTS, f"unknown object kind {kind!r}"
+    space = DistrictSpace.objects.get(name="Integrationsbeirat Mitte")
+    if kind == "city of the process":
+        return space.district.city
+    if kind == "own district council":
+        return space
+    start = timezone.now() + datetime.timedelta(days=7)
+    return Event.objects.create(
+        process=process,
+        type="council_session",
+        title="Sitzung",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        state="planned",
+        organiser_council=space,
+    )
+
+
 @pytest.mark.parametrize("permission", sorted(read_matrix()))
 def test_matrix_row_matches_rules(permission, personas, process, closed_process):
     row = read_matrix()[permission]
@@ -279,6 +309,8 @@ def test_matrix_row_matches_rules(permission, personas, process, closed_process)
             objects[phase] = {column: event_object(row["object"], proc, own_unit(column)) for column in COLUMNS}
         elif row["object"] in PLAN_OBJECTS:
             objects[phase] = plan_object(row["object"], proc, personas)
+        elif row["object"] in COUNCIL_OBJECTS:
+            objects[phase] = council_object(row["object"], proc)
         elif row["object"] == "process":
             objects[phase] = proc
         elif row["object"] in ANSWER_OBJECTS:
@@ -327,6 +359,19 @@ def test_event_rows_stay_with_the_organiser(personas, process, city):
                 if rules.has_perm(name, user, obj):
                     disagreements.append(f"{user.email} may {name} on {column}'s event")
     assert not disagreements, "; ".join(disagreements)
+
+
+def test_council_rows_stay_with_the_council(personas, city):
+    """A member of another district's council gets no council permission on the personas' council (Mitte)."""
+    from teilhabe.events.tests.organiser_support import outsiders
+
+    other = outsiders(city)["other_council_member"]
+    rows = {name: row["object"] for name, row in read_matrix().items() if row["object"] in COUNCIL_OBJECTS}
+    assert rows, "the matrix has no council rows"
+    assert other.council_memberships.exists()
+    process = personas["coordinator"].process_memberships.first().process
+    allowed = [name for name, kind in rows.items() if rules.has_perm(name, other, council_object(kind, process))]
+    assert allowed == []
 
 
 def test_public_files_of_public_events_are_for_everyone(personas, process):

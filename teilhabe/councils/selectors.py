@@ -1,0 +1,671 @@
+"""Reading the district integration councils: their spaces, members and what the process holds for a district.
+
+Every view of a council asks these selectors. A member's name is public only with their consent; the public page
+counts the others. What a district page lists — contributions, events, measures — is what the public sees of the
+process anyway (published contributions, public events, measures of the newest published plan version).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from teilhabe.administration.models import Department, Statement, StatementState
+from teilhabe.administration.selectors import department_name
+from teilhabe.contributions.models import Channel, Contribution, ContributionTally, Status
+from teilhabe.core.fields import parse_id
+from teilhabe.core.selectors import content_translation_table, localise
+from teilhabe.councils.models import (
+    AgendaItem,
+    BudgetYear,
+    CouncilAllocation,
+    CouncilMembership,
+    CouncilPosition,
+    CouncilRole,
+    DistrictConsultation,
+    DistrictSpace,
+    FundedActivity,
+    PositionState,
+    SessionAttendance,
+)
+from teilhabe.events.models import PUBLIC_STATES, Event, EventState, EventType
+from teilhabe.events.selectors import council_space_ids_of, event_when_text
+from teilhabe.places.models import City
+from teilhabe.plan.models import Section
+from teilhabe.plan.selectors import version_current
+from teilhabe.processes.models import Process
+from teilhabe.processes.selectors import process_ids_coordinated_by
+
+# Cache namespace of a council's public page (object id: the space), bumped by every council write on commit.
+COUNCIL_NAMESPACE = "council"
+
+CONTRIBUTIONS_SHOWN = 10
+EVENTS_SHOWN = 10
+PAST_SESSIONS_SHOWN = 10
+MEASURES_SHOWN = 50
+
+
+def council_space_ids(user) -> frozenset[int]:
+    """The spaces a person is a member of (remembered for the request, shared with the events app)."""
+    return council_space_ids_of(user)
+
+
+def chaired_space_ids(user) -> frozenset[int]:
+    """The spaces a person chairs; remembered for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_chaired_space_ids", None)
+    if cached is None:
+        cached = frozenset(
+            CouncilMembership.objects.filter(user=user, role=CouncilRole.CHAIR).values_list("space_id", flat=True)
+        )
+        user._chaired_space_ids = cached
+    return cached
+
+
+def city_ids_coordinated_by(user) -> frozenset[int]:
+    """The cities of the processes a person coordinates: a coordinator works with every council of the city."""
+    ids = process_ids_coordinated_by(user)
+    if not ids:
+        return frozenset()
+    cached = getattr(user, "_coordinated_city_ids", None)
+    if cached is None:
+        cached = frozenset(Process.objects.filter(pk__in=ids).values_list("city_id", flat=True))
+        user._coordinated_city_ids = cached
+    return cached
+
+
+def space_city_id(space: DistrictSpace) -> int:
+    return space.district.city_id
+
+
+def space_of_district(process, number) -> DistrictSpace | None:
+    """The council of district ``number`` in the process's city, or None (a malformed number included)."""
+    number = parse_id(number)
+    if number is None or number > 32767:
+        return None
+    return (
+        DistrictSpace.objects.filter(district__city_id=process.city_id, district__number=number)
+        .select_related("district")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class SpaceRow:
+    number: int
+    name: str
+    district: str
+    members: int
+    chair: str  # the chair's name if public, else ""
+
+
+def space_rows(city_id: int) -> list[SpaceRow]:
+    """Every council of a city in district order, with its number of members and its chair (if named)."""
+    spaces = (
+        DistrictSpace.objects.filter(district__city_id=city_id)
+        .select_related("district")
+        .annotate(member_count=Count("memberships"))
+        .order_by("district__number")
+    )
+    chairs = {
+        membership.space_id: membership.user.public_name
+        for membership in CouncilMembership.objects.filter(
+            space__district__city_id=city_id, role=CouncilRole.CHAIR, name_public=True
+        ).select_related("user")
+    }
+    return [
+        SpaceRow(space.district.number, space.name, space.district.name, space.member_count, chairs.get(space.pk, ""))
+        for space in spaces
+    ]
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    pk: int
+    name: str
+    email: str
+    role: str
+    role_label: str
+    term_start: datetime.date | None
+    term_end: datetime.date | None
+    name_public: bool
+
+
+def member_rows(space: DistrictSpace) -> list[MemberRow]:
+    """Every member, chair first, for the council's own and the coordinators' pages."""
+    memberships = CouncilMembership.objects.filter(space=space).select_related("user").order_by("role", "id")
+    return [
+        MemberRow(
+            membership.pk,
+            membership.user.public_name,
+            membership.user.email,
+            membership.role,
+            str(membership.get_role_display()),
+            membership.term_start,
+            membership.term_end,
+            membership.name_public,
+        )
+        for membership in memberships
+    ]
+
+
+def membership_get(space: DistrictSpace, pk) -> CouncilMembership | None:
+    number = parse_id(pk)
+    if number is None:
+        return None
+    return CouncilMembership.objects.filter(space=space, pk=number).select_related("user", "space__district").first()
+
+
+def person_by_email(email: str):
+    """The active account with this e-mail address (case does not matter), or None."""
+    if not isinstance(email, str) or not email.strip() or len(email) > 254:
+        return None
+    return get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
+@dataclass(frozen=True)
+class PublicMember:
+    name: str
+    role_label: str
+    term_start: datetime.date | None
+    term_end: datetime.date | None
+
+
+@dataclass(frozen=True)
+class Link:
+    """A line of a district page: a title, a URL name with its argument, and a short note (date, status)."""
+
+    title: str
+    pk: str
+    note: str
+
+
+@dataclass(frozen=True)
+class DistrictPage:
+    space: DistrictSpace
+    members: list[PublicMember]
+    unnamed_members: int
+    next_sessions: list[Link]
+    past_sessions: list[Link]
+    contributions: list[Link]
+    contribution_count: int
+    events: list[Link]
+    measures: list[Link]
+    positions: list
+    positions_total: int
+    budget: object
+    consultations: list
+
+
+def _public_members(space: DistrictSpace) -> tuple[list[PublicMember], int]:
+    memberships = list(CouncilMembership.objects.filter(space=space).select_related("user").order_by("role", "id"))
+    named = [
+        PublicMember(m.user.public_name, str(m.get_role_display()), m.term_start, m.term_end)
+        for m in memberships
+        if m.name_public
+    ]
+    return named, len(memberships) - len(named)
+
+
+def _event_links(events) -> list[Link]:
+    return [Link(event.title, str(event.pk), event_when_text(event)) for event in events]
+
+
+def district_contribution_count(process, district_id: int) -> int:
+    """Published contributions of the process about the district, from the tallies (a few rows)."""
+    total = ContributionTally.objects.filter(
+        process=process, status=Status.PUBLISHED, district_id=district_id
+    ).aggregate(total=Sum("contributions"))["total"]
+    return total or 0
+
+
+def district_page(process, space: DistrictSpace, language: str, *, now=None) -> DistrictPage:
+    """What the public page of a council shows, prepared for the template (no per-card logic there)."""
+    now = now or timezone.now()
+    district = space.district
+    members, unnamed = _public_members(space)
+    public_events = Event.objects.filter(process=process, state__in=PUBLIC_STATES).only(
+        "pk", "title", "starts_at", "ends_at", "state", "process_id"
+    )
+    sessions = public_events.filter(type=EventType.COUNCIL_SESSION, organiser_council=space)
+    next_sessions = sessions.filter(ends_at__gt=now).order_by("starts_at")[:EVENTS_SHOWN]
+    past_sessions = sessions.filter(ends_at__lte=now).order_by("-starts_at")[:PAST_SESSIONS_SHOWN]
+    events = (
+        public_events.filter(district=district, ends_at__gt=now)
+        .exclude(type=EventType.COUNCIL_SESSION, organiser_council=space)
+        .order_by("starts_at")[:EVENTS_SHOWN]
+    )
+    contributions = (
+        # Newest first by id: the index (process, status, district) holds them in that order, so no sort of the
+        # district's thousands of contributions is needed.
+        Contribution.objects.filter(process=process, status=Status.PUBLISHED, district=district)
+        .order_by("-pk")
+        .only("pk", "title", "published_at", "channel")[:CONTRIBUTIONS_SHOWN]
+    )
+    channel_labels = dict(Channel.choices)
+    contribution_links = [
+        Link(
+            c.title,
+            str(c.pk),
+            " · ".join(
+                part
+                for part in (
+                    c.published_at.date().isoformat() if c.published_at else "",
+                    str(channel_labels.get(c.channel, "")),
+                )
+                if part
+            ),
+        )
+        for c in contributions
+    ]
+    return DistrictPage(
+        space=space,
+        members=members,
+        unnamed_members=unnamed,
+        next_sessions=_event_links(next_sessions),
+        past_sessions=_event_links(past_sessions),
+        contributions=contribution_links,
+        contribution_count=district_contribution_count(process, district.pk),
+        events=_event_links(events),
+        measures=district_measures(process, district.pk, language),
+        positions=position_rows(space, public=True, limit=DISTRICT_POSITIONS_SHOWN),
+        positions_total=CouncilPosition.objects.filter(space=space, state=PositionState.FORWARDED).count(),
+        budget=budget_summary(space, timezone.localdate().year, latest=DISTRICT_FUNDED_SHOWN),
+        consultations=consultation_rows(space, process),
+    )
+
+
+def district_measures(process, district_id: int, language: str) -> list[Link]:
+    """The measures of the newest published plan version that name the district, in the plan's order."""
+    version = version_current(process)
+    if version is None:
+        return []
+    sections = (
+        Section.objects.filter(version=version, kind="measure", districts=district_id)
+        .select_related("measure")
+        .order_by("position", "id")[:MEASURES_SHOWN]
+    )
+    return [
+        Link(localise(section, "title", language).text, section.measure.code, section.measure.code)
+        for section in sections
+    ]
+
+
+def has_council_work(user) -> bool:
+    """Whether someone has a council page under /verwaltung/: a member of a council or a coordinator."""
+    return bool(council_space_ids(user)) or bool(city_ids_coordinated_by(user))
+
+
+def workspace_spaces(user) -> list[DistrictSpace]:
+    """The councils someone works with: every council of the cities they coordinate in, and their own."""
+    cities = city_ids_coordinated_by(user)
+    mine = council_space_ids(user)
+    spaces = DistrictSpace.objects.filter(district__city_id__in=cities) | DistrictSpace.objects.filter(pk__in=mine)
+    return list(spaces.select_related("district").order_by("district__city_id", "district__number"))
+
+
+def workspace_space(pk) -> DistrictSpace | None:
+    number = parse_id(pk)
+    if number is None:
+        return None
+    return DistrictSpace.objects.filter(pk=number).select_related("district__city").first()
+
+
+def session_space(session) -> DistrictSpace | None:
+    """The council whose session ``session`` is: an event of type "district council session" organised by a
+    council; None for any other object."""
+    if not isinstance(session, Event) or session.type != EventType.COUNCIL_SESSION:
+        return None
+    if session.organiser_council_id is None:
+        return None
+    return session.organiser_council
+
+
+def session_get(space: DistrictSpace, pk, *, public: bool) -> Event | None:
+    """The session ``pk`` of ``space`` (a public one only, if ``public``), or None."""
+    number = parse_id(pk)
+    if number is None:
+        return None
+    sessions = Event.objects.filter(pk=number, type=EventType.COUNCIL_SESSION, organiser_council=space)
+    if public:
+        sessions = sessions.filter(state__in=PUBLIC_STATES, process__is_published=True)
+    return sessions.select_related("process", "district", "organiser_council__district").first()
+
+
+def agenda_of(session: Event) -> list[AgendaItem]:
+    return list(AgendaItem.objects.filter(session=session).order_by("position"))
+
+
+def agenda_item_get(session: Event, pk) -> AgendaItem | None:
+    number = parse_id(pk)
+    if number is None:
+        return None
+    return AgendaItem.objects.filter(session=session, pk=number).select_related("session").first()
+
+
+def space_sessions(space: DistrictSpace) -> list[Event]:
+    """Every session of the council, newest first, for its workspace."""
+    return list(
+        Event.objects.filter(type=EventType.COUNCIL_SESSION, organiser_council=space)
+        .select_related("process")
+        .order_by("-starts_at")
+    )
+
+
+@dataclass(frozen=True)
+class SessionPage:
+    session: Event
+    when: str
+    agenda: list[AgendaItem]
+    attendance: int | None
+    access: list[str]
+    members_present: int | None  # None: not recorded
+    members_total: int
+    guests: int | None
+
+
+def session_attendance(session: Event) -> tuple[int | None, int | None, list[int]]:
+    """(members present, guests, the present memberships' ids) of a session; (None, None, []) if not recorded."""
+    record = SessionAttendance.objects.filter(session=session).first()
+    if record is None:
+        return None, None, []
+    ids = list(record.members.values_list("pk", flat=True))
+    return len(ids), record.guests, ids
+
+
+def session_page(session: Event) -> SessionPage:
+    """What a session's public page shows: when and where, its accessibility, the agenda with the decisions and
+    how many people attended (the event's head count, once held)."""
+    access = []
+    if session.step_free:
+        access.append(str(_("step-free access")))
+    if session.hearing_loop:
+        access.append(str(_("hearing loop")))
+    if session.sign_language:
+        access.append(str(_("sign language interpretation")))
+    if session.childcare:
+        access.append(str(_("childcare")))
+    total = session.attendance_total if session.state == EventState.HELD else None
+    present, guests, _ids = session_attendance(session)
+    members_total = CouncilMembership.objects.filter(space_id=session.organiser_council_id).count()
+    return SessionPage(
+        session, event_when_text(session), agenda_of(session), total, access, present, members_total, guests
+    )
+
+
+@dataclass(frozen=True)
+class PositionRow:
+    """A council statement as its pages show it: subject, vote, where it went, and the department's answer."""
+
+    pk: int
+    title: str
+    state: str
+    state_label: str
+    subject: str
+    session_date: datetime.date | None
+    votes: str
+    department: str
+    due_date: datetime.date | None
+    contribution_id: int | None
+    answer: str
+    answered_at: datetime.datetime | None
+    overdue: bool
+    days_to_answer: int | None
+
+
+POSITION_FIELDS = (
+    "pk",
+    "space_id",
+    "title",
+    "state",
+    "votes_yes",
+    "votes_no",
+    "votes_abstain",
+    "due_date",
+    "contribution_id",
+    "forwarded_at",
+    "submitted_at",
+    "created_at",
+    "measure_id",
+    "about_contribution_id",
+    "department_id",
+    "session_id",
+)
+DISTRICT_POSITIONS_SHOWN = 10
+DISTRICT_FUNDED_SHOWN = 10
+
+
+def _subject(position: CouncilPosition) -> str:
+    if position.measure_id is not None:
+        return _("On the measure %(code)s of the plan") % {"code": position.measure.code}
+    if position.about_contribution_id is not None:
+        return _("On the contribution “%(title)s”") % {"title": position.about_contribution.title}
+    return _("On a topic of its own")
+
+
+def position_rows(
+    space: DistrictSpace, *, public: bool, year: int | None = None, today=None, limit: int | None = None
+) -> list[PositionRow]:
+    """The council's statements, newest first: on the public page only those routed to a department; with the
+    department's published answer, and marked overdue when the due date has passed without one."""
+    today = today or timezone.localdate()
+    positions = (
+        CouncilPosition.objects.filter(space=space)
+        .select_related("measure", "about_contribution", "department", "session")
+        .only(
+            *POSITION_FIELDS,
+            "measure__code",
+            "about_contribution__title",
+            "department__code",
+            "department__name",
+            "session__starts_at",
+        )
+    )
+    if public:
+        positions = positions.filter(state=PositionState.FORWARDED)
+    if year is not None:
+        positions = positions.filter(submitted_at__year=year)
+    positions = positions.order_by("-submitted_at", "-created_at", "-pk")
+    positions = list(positions[:limit] if limit else positions)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    names = content_translation_table(Department, language) if language != settings.LANGUAGE_CODE else {}
+    contribution_ids = [p.contribution_id for p in positions if p.contribution_id]
+    answers = {
+        statement.contribution_id: statement
+        for statement in Statement.objects.filter(
+            contribution_id__in=contribution_ids, state=StatementState.PUBLISHED
+        ).only("contribution_id", "text", "published_at")
+    }
+    rows = []
+    for position in positions:
+        answer = answers.get(position.contribution_id)
+        answered_at = answer.published_at if answer else None
+        routed = position.state == PositionState.FORWARDED
+        overdue = routed and answer is None and position.due_date is not None and position.due_date < today
+        days = None
+        if answered_at is not None and position.forwarded_at is not None:
+            days = (timezone.localdate(answered_at) - timezone.localdate(position.forwarded_at)).days
+        votes = ""
+        if position.votes_yes is not None:
+            votes = _("%(yes)d in favour, %(no)d against, %(abstain)d abstentions") % {
+                "yes": position.votes_yes,
+                "no": position.votes_no,
+                "abstain": position.votes_abstain,
+            }
+        rows.append(
+            PositionRow(
+                pk=position.pk,
+                title=position.title,
+                state=position.state,
+                state_label=str(position.get_state_display()),
+                subject=str(_subject(position)),
+                session_date=timezone.localdate(position.session.starts_at) if position.session else None,
+                votes=votes,
+                department=department_name(position.department, language, names) if position.department else "",
+                due_date=position.due_date,
+                contribution_id=position.contribution_id,
+                answer=answer.text if answer else "",
+                answered_at=answered_at,
+                overdue=overdue,
+                days_to_answer=days,
+            )
+        )
+    return rows
+
+
+def position_get(space: DistrictSpace, pk) -> CouncilPosition | None:
+    number = parse_id(pk)
+    if number is None:
+        return None
+    return (
+        CouncilPosition.objects.filter(space=space, pk=number)
+        .select_related("space__district", "process", "session", "department", "measure", "about_contribution")
+        .first()
+    )
+
+
+def council_processes(space: DistrictSpace):
+    """The published processes of the council's city (a statement belongs to one)."""
+    return Process.objects.filter(city_id=space.district.city_id).order_by("-pk")
+
+
+def held_sessions(space: DistrictSpace, process) -> list[Event]:
+    return list(
+        Event.objects.filter(
+            type=EventType.COUNCIL_SESSION, organiser_council=space, process=process, state=EventState.HELD
+        ).order_by("-starts_at")
+    )
+
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    year: int
+    allocated: int | None  # None: no budget set for the year
+    spent: Decimal
+    balance: Decimal | None
+    entries: list
+    entry_count: int
+
+
+def allocation_of(space: DistrictSpace, year: int) -> int | None:
+    return (
+        CouncilAllocation.objects.filter(space=space, budget__year=year, budget__city_id=space.district.city_id)
+        .values_list("amount", flat=True)
+        .first()
+    )
+
+
+def spent_of(space: DistrictSpace, year: int) -> Decimal:
+    total = FundedActivity.objects.filter(space=space, year=year).aggregate(total=Sum("amount"))["total"]
+    return Decimal(total or 0).quantize(CENT)
+
+
+def budget_summary(space: DistrictSpace, year: int, *, latest: int | None = None) -> BudgetSummary:
+    """A council's share of the year's budget, what it funded (every entry, or the ``latest``) and the balance
+    (derived from the entries, never stored)."""
+    allocated = allocation_of(space, year)
+    entries = (
+        FundedActivity.objects.filter(space=space, year=year)
+        .select_related("session")
+        .only("pk", "activity", "amount", "date", "override_reason", "session__starts_at")
+    )
+    if latest:
+        entries = list(entries.order_by("-date", "-pk")[:latest])[::-1]
+        totals = FundedActivity.objects.filter(space=space, year=year).aggregate(n=Count("pk"), total=Sum("amount"))
+        spent, count = Decimal(totals["total"] or 0).quantize(CENT), totals["n"]
+    else:
+        entries = list(entries.order_by("date", "pk"))
+        spent, count = sum((entry.amount for entry in entries), Decimal("0")), len(entries)
+    balance = None if allocated is None else Decimal(allocated) - spent
+    return BudgetSummary(year, allocated, spent, balance, entries, count)
+
+
+@dataclass(frozen=True)
+class AllocationRow:
+    space: DistrictSpace
+    basis: int
+    amount: int
+    spent: Decimal
+    balance: Decimal
+
+
+def city_budget(city_id: int, year: int) -> tuple[BudgetYear | None, list[AllocationRow]]:
+    budget = BudgetYear.objects.filter(city_id=city_id, year=year).first()
+    if budget is None:
+        return None, []
+    spent = dict(
+        FundedActivity.objects.filter(space__district__city_id=city_id, year=year)
+        .values("space_id")
+        .annotate(total=Sum("amount"))
+        .values_list("space_id", "total")
+    )
+    rows = []
+    for allocation in CouncilAllocation.objects.filter(budget=budget).select_related("space__district"):
+        used = Decimal(spent.get(allocation.space_id) or 0).quantize(CENT)
+        rows.append(
+            AllocationRow(allocation.space, allocation.basis, allocation.amount, used, allocation.amount - used)
+        )
+    return budget, rows
+
+
+def coordinated_cities(user):
+    return list(City.objects.filter(pk__in=city_ids_coordinated_by(user)).order_by("name"))
+
+
+def city_get(pk) -> City | None:
+    number = parse_id(pk)
+    return None if number is None else City.objects.filter(pk=number).first()
+
+
+@dataclass(frozen=True)
+class ConsultationRow:
+    pk: int
+    question: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+    is_open: bool
+    contributions: int
+
+
+def consultation_rows(space: DistrictSpace, process=None, today=None) -> list[ConsultationRow]:
+    """The council's consultations (of ``process``, if given), newest first, with their published contributions
+    counted."""
+    today = today or timezone.localdate()
+    consultations = DistrictConsultation.objects.filter(space=space)
+    if process is not None:
+        consultations = consultations.filter(process=process)
+    consultations = consultations.annotate(
+        published=Count("contributions", filter=Q(contributions__status=Status.PUBLISHED))
+    ).order_by("-starts_on", "-pk")
+    return [
+        ConsultationRow(c.pk, c.question, c.starts_on, c.ends_on, c.starts_on <= today <= c.ends_on, c.published)
+        for c in consultations
+    ]
+
+
+def consultation_get(space: DistrictSpace, pk) -> DistrictConsultation | None:
+    number = parse_id(pk)
+    if number is None:
+        return None
+    return (
+        DistrictConsultation.objects.filter(space=space, pk=number)
+        .select_related("process", "space__district", "field_of_action")
+        .first()
+    )
+
+
+def consultation_contributions(consultation: DistrictConsultation, limit: int = 50) -> list[Link]:
+    contributions = consultation.contributions.filter(status=Status.PUBLISHED).order_by("-published_at", "-pk")
+    channel_labels = dict(Channel.choices)
+    return [Link(c.title, str(c.pk), str(channel_labels.get(c.channel, ""))) for c in contributions[:limit]]
