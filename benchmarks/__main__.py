@@ -103,6 +103,12 @@ def main() -> int:
 
     plan_result = plan_operations(meta["process_slug"])
     failures += [f"{plan_result['name']}: {plan_result['error']}"] if "error" in plan_result else []
+    from benchmarks.competitions import competition_markdown, competition_operations  # issue 12
+
+    competition_result = competition_operations(meta["process_slug"])
+    failures += (
+        [f"{competition_result['name']}: {competition_result['error']}"] if "error" in competition_result else []
+    )
     throughput_report = None
     if throughput:
         from benchmarks.throughput import run_throughput
@@ -125,6 +131,7 @@ def main() -> int:
     report["import"] = import_result
     report["paper_forms"] = paper_result
     report["plan"] = plan_result
+    report["competition"] = competition_result
     report["analog_entry"] = analog_entry
     summary = write_report(report, slow_queries, throughput=throughput_report, profile=profile_report)
     summary += operations_markdown(operations)
@@ -132,6 +139,7 @@ def main() -> int:
     summary += imports_markdown(import_result)
     summary += paper_markdown(paper_result)
     summary += plan_markdown(plan_result, [page for page in results if page["name"].startswith("plan: ")])
+    summary += competition_markdown(competition_result)
     SUMMARY_PATH.write_text(summary)
     print()
     print(summary)

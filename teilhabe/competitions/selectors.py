@@ -505,7 +505,11 @@ def jury_overview(call, *, seat=None, show_results: bool) -> list[JuryRow]:
     from teilhabe.competitions.models import ConflictDeclaration, Recommendation, Score
 
     criteria = call_criteria(call)
-    applications = list(jury_applications(call))
+    applications = list(
+        jury_applications(call).only(
+            "pk", "call_id", "title", "group_name", "contact_name", "requested", "organisation_id", "organisation__name"
+        )
+    )
     rows = [JuryRow(application=application) for application in applications]
     by_id = {row.application.pk: row for row in rows}
     if seat is not None:

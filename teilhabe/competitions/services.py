@@ -618,12 +618,22 @@ def criterion_update(*, user, criterion: Criterion, name, description="", weight
 
 @transaction.atomic
 def criterion_remove(*, user, criterion: Criterion) -> None:
+    """Remove a criterion of a call (until the published call opens) or one of the fund's defaults."""
     call = criterion.call
-    _require(user, "competitions.change_call", call)
-    _require_config_open(_call_for_update(call))
-    audit_record(actor=user, action="criterion.removed", obj=criterion, data={"call": call.pk, "name": criterion.name})
+    if call is None:
+        _require(user, "competitions.keep_ledger", criterion.fund)
+    else:
+        _require(user, "competitions.change_call", call)
+        _require_config_open(_call_for_update(call))
+    audit_record(
+        actor=user,
+        action="criterion.removed",
+        obj=criterion,
+        data={"call": call.pk if call else None, "fund": criterion.fund_id, "name": criterion.name},
+    )
     criterion.delete()
-    calls_changed(call.process_id)
+    if call is not None:
+        calls_changed(call.process_id)
 
 
 @transaction.atomic

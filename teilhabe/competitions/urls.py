@@ -33,6 +33,7 @@ urlpatterns = [
     path("verwaltung/fonds/<str:pk>/", workspace.fund_view, name="fund"),
     path("verwaltung/fonds/<str:pk>/haushaltsjahr/", workspace.fund_year_view, name="fund_year"),
     path("verwaltung/fonds/<str:pk>/buchen/", workspace.entry_add_view, name="entry_add"),
+    path("verwaltung/fonds/<str:pk>/vorgaben/", workspace.fund_defaults_view, name="fund_defaults"),
     path(
         "verwaltung/fonds/<str:pk>/buchungen/<str:entry>/korrigieren/",
         workspace.entry_correct_view,

@@ -13,6 +13,7 @@ import rules
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -598,3 +599,73 @@ def call_summary_view(request, pk, format):
     response["Content-Disposition"] = f'attachment; filename="call-{call.pk}-summary.{format}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def fund_defaults_view(request, pk):
+    """The fund's funding tiers and criteria that every new call starts with (a call changes its own copy)."""
+    from teilhabe.competitions.models import Criterion, FundingTier
+
+    fund = _fund(request, pk, "competitions.keep_ledger")
+    tier_form, criterion_form, status = TierForm(auto_id="tier_%s"), CriterionForm(auto_id="criterion_%s"), 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        done = None
+        if action == "add_tier":
+            tier_form = TierForm(request.POST, auto_id="tier_%s")
+            status = 400
+            if tier_form.is_valid():
+                data = tier_form.cleaned_data
+                done, status = attempt(
+                    tier_form,
+                    lambda: services.tier_add(
+                        user=request.user,
+                        fund=fund,
+                        up_to=data["up_to"],
+                        kind=data["kind"],
+                        min_own_share=data["min_own_share"],
+                    ),
+                )
+        elif action == "add_criterion":
+            criterion_form = CriterionForm(request.POST, auto_id="criterion_%s")
+            status = 400
+            if criterion_form.is_valid():
+                done, status = attempt(
+                    criterion_form,
+                    lambda: services.criterion_add(user=request.user, fund=fund, **criterion_form.cleaned_data),
+                )
+        elif action == "remove_tier":
+            tier = FundingTier.objects.filter(
+                fund=fund, call__isnull=True, pk=int_or_404(request.POST.get("id"))
+            ).first()
+            if tier is None:
+                raise NotFound()
+            services.tier_remove(user=request.user, tier=tier)
+            done = True
+        elif action == "remove_criterion":
+            criterion = Criterion.objects.filter(
+                fund=fund, call__isnull=True, pk=int_or_404(request.POST.get("id"))
+            ).first()
+            if criterion is None:
+                raise NotFound()
+            services.criterion_remove(user=request.user, criterion=criterion)
+            done = True
+        else:
+            raise ApplicationError(_("Please choose what to do."))
+        if done is not None:
+            messages.success(request, _("The defaults were saved."))
+            return redirect("competitions:fund_defaults", pk=fund.pk)
+    tiers = list(FundingTier.objects.filter(fund=fund, call__isnull=True).order_by(F("up_to").asc(nulls_last=True)))
+    return render(
+        request,
+        "competitions/work_fund_defaults.html",
+        {
+            "fund": fund,
+            "tier_rules": [(rule, selectors.tier_rule_text(rule)) for rule in selectors.tier_rules(tiers)],
+            "criteria": list(Criterion.objects.filter(fund=fund, call__isnull=True).order_by("position", "pk")),
+            "tier_form": tier_form,
+            "criterion_form": criterion_form,
+            "crumbs": _crumbs(fund),
+        },
+        status=status,
+    )

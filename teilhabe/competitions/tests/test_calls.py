@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from teilhabe.competitions import services
-from teilhabe.competitions.models import Call, FundingTier
+from teilhabe.competitions.models import Call, Criterion, FundingTier
 from teilhabe.competitions.selectors import CallState, call_state, call_tiers, tier_problem
 from teilhabe.competitions.tests.conftest import GFZ_CRITERIA, call_data, client_of
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed
@@ -228,3 +228,22 @@ def test_the_public_call_page_explains_the_rules(call, coordinator, process, dja
     assert "Zusammen Wirken 2027" in client_of(None).get(url).content.decode()
     assert client_of(None).get(url.replace(str(call.pk), f"0{call.pk}")).status_code == 404
     cache.clear()
+
+
+def test_the_funds_defaults_page(defaults, coordinator, personas, process):
+    client = client_of(coordinator)
+    url = reverse("competitions:fund_defaults", kwargs={"pk": defaults.pk})
+    page = client.get(url)
+    assert page.status_code == 200 and "Size of the target group" in page.content.decode()
+    assert client.post(url, {"action": "add_criterion", "name": "Kosten", "weight": "2"}).status_code == 302
+    assert client.post(url, {"action": "add_tier", "up_to": "5000", "kind": "fixed"}).status_code == 400  # exists
+    criterion = Criterion.objects.get(fund=defaults, call__isnull=True, name="Kosten")
+    call = services.call_create(user=coordinator, process=process, fund=defaults, **call_data())
+    assert call.criteria.filter(name="Kosten", weight=2).exists()  # new calls start with the defaults
+    assert client.post(url, {"action": "remove_criterion", "id": criterion.pk}).status_code == 302
+    assert not Criterion.objects.filter(pk=criterion.pk).exists()
+    assert call.criteria.filter(name="Kosten").exists()  # the call keeps its copy
+    assert client.post(url, {"action": "other"}).status_code == 400
+    for role, user in personas.items():
+        if role != "coordinator":
+            assert client_of(user).get(url).status_code == 403, role

@@ -222,3 +222,15 @@ def test_pages_hide_scores_until_closing_and_from_the_recused(jurors, eligible, 
     )
     assert done.status_code == 302 and Recommendation.objects.get().amount == Decimal("3000.00")
     assert ConflictDeclaration.objects.filter(has_conflict=True).count() == 1
+
+
+def test_the_overview_escapes_what_applicants_wrote(jurors, eligible, open_call, participant):
+    """The overview's rows are built in the view (for speed): a title with markup is shown as text."""
+    from teilhabe.competitions.models import Application
+
+    Application.objects.filter(pk=eligible[0].pk).update(
+        title='<script>alert("x")</script>', group_name="<b>Gruppe</b>"
+    )
+    html = client_of(jurors[0]).get(reverse("competitions:jury", kwargs={"pk": open_call.pk})).content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+    assert "<b>Gruppe</b>" not in html and "&lt;b&gt;Gruppe&lt;/b&gt;" in html
