@@ -444,3 +444,15 @@ class ReportForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ReportKind.choices
+
+
+class JurorForm(forms.Form):
+    """A coordinator seats a person with an account on the jury, found by their e-mail address."""
+
+    email = forms.EmailField(
+        label=_("E-mail address of the person"),
+        max_length=254,
+        help_text=_("The address of their account on this platform. A person without an account registers first."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    is_chair = forms.BooleanField(label=_("Chair of the jury (curator)"), required=False)

@@ -13,11 +13,12 @@ allows: for an organisation they represent, verified; as a group's contact perso
 application is seen by its applicant and the call's coordinators; the applicant changes it while it is a draft and
 withdraws it after submitting, until the decision. The coordinators enter applications that came on paper.
 
-The jury: each juror declares for each eligible application whether they have a conflict of interest. Only
-after declaring no conflict does a juror read the application and score it (until the chair closes scoring); a
-recused juror never reads it nor sees its scores. Nobody — jurors, coordinators — sees anyone's scores but their
-own until the chair closes scoring; then the jurors (not for applications they are recused from) and the
-coordinators see them. The chair records the recommendation after closing.
+The jury is seated by the call's coordinators (add a person by e-mail, remove one who has not declared or scored yet,
+set the one chair) until scoring closes. Each juror declares for each eligible application whether they have a
+conflict of interest. Only after declaring no conflict does a juror read the application and score it (until the chair
+closes scoring); a recused juror never reads it nor sees its scores. Nobody — jurors, coordinators — sees anyone's
+scores but their own until the chair closes scoring; then the jurors (not for applications they are recused from) and
+the coordinators see them. The chair records the recommendation after closing.
 
 After closing, a coordinator records the council committee's decision on each application the jury scored;
 approval makes a grant, which the coordinators pay in tranches. The grantee reports on it and decides whether its
@@ -171,6 +172,7 @@ rules.add_perm("competitions.view_applications", is_call_coordinator)
 rules.add_perm("competitions.enter_paper_application", is_call_coordinator)
 rules.add_perm("competitions.check_eligibility", is_application_coordinator & is_submitted)
 rules.add_perm("competitions.view_jury", is_juror_of_call | is_call_coordinator)
+rules.add_perm("competitions.manage_jury", is_call_coordinator & scoring_open)
 rules.add_perm("competitions.declare_conflict", goes_to_jury & not_declared_yet & scoring_open)
 rules.add_perm("competitions.score_application", goes_to_jury & declared_no_conflict & scoring_open)
 rules.add_perm(

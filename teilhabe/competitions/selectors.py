@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -583,6 +584,34 @@ def recommended_total(call) -> Decimal:
     from teilhabe.competitions.models import Recommendation
 
     return Recommendation.objects.filter(application__call=call).aggregate(total=Sum("amount"))["total"] or ZERO
+
+
+def jury_seats(call) -> list:
+    """A call's jurors, the chair first, each with how many applications they declared on and scored (a juror
+    with either stays on the jury)."""
+    return list(
+        JuryMembership.objects.filter(call=call)
+        .select_related("user")
+        .annotate(declared=Count("declarations", distinct=True), scored=Count("scores__application", distinct=True))
+        .order_by("-is_chair", "user__display_name", "user__email")
+    )
+
+
+def jury_seat_get(call, pk):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return JuryMembership.objects.filter(call=call, pk=pk).select_related("user", "call").first()
+
+
+def person_by_email(email: str):
+    """The active account with this e-mail address (case does not matter), or None."""
+    if not isinstance(email, str) or not email.strip() or len(email) > 254:
+        return None
+    return get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
 
 
 def calls_judged_by(user) -> list:

@@ -52,6 +52,7 @@ from teilhabe.competitions.models import (
     FundYear,
     Grant,
     GrantReport,
+    JuryMembership,
     LedgerEntry,
     Recommendation,
     ReportKind,
@@ -1145,6 +1146,76 @@ COMMENT_MAX = REASON_MAX * 2
 
 def _call_for_jury(call: Call) -> Call:
     return Call.objects.select_for_update().select_related("process").get(pk=call.pk)
+
+
+def _seat_data(seat: JuryMembership) -> dict:
+    return {"call": seat.call_id, "seat": seat.pk, "person": seat.user_id, "is_chair": seat.is_chair}
+
+
+def _seat_for_update(seat: JuryMembership) -> tuple[Call, JuryMembership]:
+    """The call locked (jury changes, declarations and closing are ordered), then the seat as it is now."""
+    call = _call_for_jury(seat.call)
+    seat = JuryMembership.objects.select_related("user").filter(pk=seat.pk, call=call).first()
+    if seat is None:
+        raise Conflict(_("This person is no longer on the jury."))
+    return call, seat
+
+
+@transaction.atomic
+def jury_member_add(*, user, call: Call, person, is_chair: bool = False) -> JuryMembership:
+    """A coordinator seats a person with an account on a call's jury, until scoring closes. The first juror is
+    the chair; with ``is_chair`` the new juror takes the chair over (there is always exactly one chair)."""
+    call = _call_for_jury(call)
+    _require(user, "competitions.manage_jury", call)
+    if person is None or not getattr(person, "is_active", False):
+        _refuse("email", _("There is no account with this e-mail address. Ask the person to register."))
+    if JuryMembership.objects.filter(call=call, user=person).exists():
+        message = _("This person is already on the jury.")
+        raise Conflict(message, field_errors={"email": message})
+    first = not JuryMembership.objects.filter(call=call).exists()
+    if is_chair and not first:
+        JuryMembership.objects.filter(call=call, is_chair=True).update(is_chair=False)
+    seat = JuryMembership.objects.create(call=call, user=person, is_chair=bool(is_chair) or first)
+    audit_record(actor=user, action="jury.member_added", obj=seat, data=_seat_data(seat))
+    return seat
+
+
+@transaction.atomic
+def jury_chair_set(*, user, seat: JuryMembership) -> JuryMembership:
+    """A coordinator makes a juror the chair; the former chair stays on the jury as a juror."""
+    call, seat = _seat_for_update(seat)
+    _require(user, "competitions.manage_jury", call)
+    chairs = JuryMembership.objects.filter(call=call, is_chair=True).exclude(pk=seat.pk)
+    former = list(chairs.values_list("pk", flat=True))
+    JuryMembership.objects.filter(pk__in=former).update(is_chair=False)
+    seat.is_chair = True
+    seat.save(update_fields=["is_chair"])
+    audit_record(actor=user, action="jury.chair_set", obj=seat, data={**_seat_data(seat), "former_chair": former})
+    return seat
+
+
+@transaction.atomic
+def jury_member_remove(*, user, seat: JuryMembership) -> None:
+    """A coordinator removes a juror, until scoring closes. Refused (409) for a juror who has declared on or scored
+    any application: their declarations and scores stay with their seat, so that the jury's record stays whole
+    (the removal would silently take scores out of the means). Refused for the chair while others sit on the
+    jury: another juror becomes the chair first."""
+    call, seat = _seat_for_update(seat)
+    _require(user, "competitions.manage_jury", call)
+    name = seat.user.display_name or seat.user.email
+    if ConflictDeclaration.objects.filter(seat=seat).exists() or Score.objects.filter(seat=seat).exists():
+        raise Conflict(
+            _(
+                "%(name)s cannot be removed: they have already declared on or scored applications of this call, and"
+                " their declarations and scores stay part of the jury's record."
+            )
+            % {"name": name}
+        )
+    if seat.is_chair and JuryMembership.objects.filter(call=call).exclude(pk=seat.pk).exists():
+        raise Conflict(_("%(name)s chairs the jury: make another juror the chair first.") % {"name": name})
+    data = _seat_data(seat)
+    seat.delete()
+    audit_record(actor=user, action="jury.member_removed", obj=call, data=data)
 
 
 @transaction.atomic

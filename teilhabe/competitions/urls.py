@@ -68,6 +68,13 @@ urlpatterns = [
         workspace.criterion_remove_view,
         name="criterion_remove",
     ),
+    path("verwaltung/ideenwettbewerbe/<str:pk>/jury/", workspace.jury_setup_view, name="jury_setup"),
+    path("verwaltung/ideenwettbewerbe/<str:pk>/jury/<str:seat>/vorsitz/", workspace.jury_chair_view, name="jury_chair"),
+    path(
+        "verwaltung/ideenwettbewerbe/<str:pk>/jury/<str:seat>/entfernen/",
+        workspace.jury_remove_view,
+        name="jury_remove",
+    ),
     path(
         "verwaltung/ideenwettbewerbe/<str:pk>/antraege/", applications.call_applications_view, name="call_applications"
     ),

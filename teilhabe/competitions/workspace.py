@@ -24,6 +24,7 @@ from teilhabe.competitions.forms import (
     CallForm,
     CriterionForm,
     FundYearForm,
+    JurorForm,
     LedgerCorrectionForm,
     LedgerEntryForm,
     TierForm,
@@ -668,4 +669,96 @@ def fund_defaults_view(request, pk):
             "crumbs": _crumbs(fund),
         },
         status=status,
+    )
+
+
+# --- the jury's seats --------------------------------------------------------------------------------------------
+
+
+def _jury_setup_call(request, pk) -> Call:
+    call = selectors.call_get(int_or_404(pk))
+    if call is None:
+        raise NotFound()
+    if not rules.has_perm("competitions.change_call", request.user, call):
+        raise NotAllowed()
+    return call
+
+
+def _jury_setup(request, call, *, form=None, status=200):
+    return render(
+        request,
+        "competitions/work_jury.html",
+        {
+            "process": call.process,
+            "call": call,
+            "seats": selectors.jury_seats(call),
+            "can_manage": rules.has_perm("competitions.manage_jury", request.user, call),
+            "form": form or JurorForm(auto_id="juror_%s"),
+            "crumbs": _call_crumbs(call.process, call),
+        },
+        status=status,
+    )
+
+
+@login_required
+def jury_setup_view(request, pk):
+    """The call's jurors (the chair first) with buttons to make one the chair or remove one, and a form to seat a
+    person by their e-mail address; after closing, the list only."""
+    call = _jury_setup_call(request, pk)
+    if request.method != "POST":
+        return _jury_setup(request, call)
+    form = JurorForm(request.POST, auto_id="juror_%s")
+    status = 400
+    if form.is_valid():
+        person = selectors.person_by_email(form.cleaned_data["email"])
+        seat, status = attempt(
+            form,
+            lambda: services.jury_member_add(
+                user=request.user, call=call, person=person, is_chair=form.cleaned_data["is_chair"]
+            ),
+        )
+        if seat is not None:
+            messages.success(request, _("%(name)s is now on the jury.") % {"name": person.display_name or person.email})
+            return redirect("competitions:jury_setup", pk=call.pk)
+    return _jury_setup(request, call, form=form, status=status)
+
+
+def _seat_action(request, pk, seat, run, done_message):
+    call = _jury_setup_call(request, pk)
+    if request.method != "POST":
+        return redirect("competitions:jury_setup", pk=call.pk)
+    found = selectors.jury_seat_get(call, seat)
+    if found is None:
+        raise NotFound()
+    name = found.user.display_name or found.user.email
+    try:
+        run(found)
+    except ApplicationError as error:
+        if isinstance(error, NotFound | NotAllowed):
+            raise
+        messages.error(request, error.message)
+        return _jury_setup(request, call, status=error.status_code)
+    messages.success(request, done_message % {"name": name})
+    return redirect("competitions:jury_setup", pk=call.pk)
+
+
+@login_required
+def jury_chair_view(request, pk, seat):
+    return _seat_action(
+        request,
+        pk,
+        seat,
+        lambda found: services.jury_chair_set(user=request.user, seat=found),
+        _("%(name)s now chairs the jury."),
+    )
+
+
+@login_required
+def jury_remove_view(request, pk, seat):
+    return _seat_action(
+        request,
+        pk,
+        seat,
+        lambda found: services.jury_member_remove(user=request.user, seat=found),
+        _("%(name)s is no longer on the jury."),
     )
