@@ -1,9 +1,9 @@
 """What the cached public pages of the ideas competition depend on (``teilhabe.core.page_cache``).
 
 A call's public page shows staff texts (the site's content version) and the call's configuration (bumped by every
-call service: ``CALLS_NAMESPACE`` of the process). Whether a call takes applications depends on the time, so the
-pages expire at the next opening or closing of a call of the process: each worker remembers those moments per
-process under the calls version it read them with.
+call service: ``CALLS_NAMESPACE`` of the process). Whether a call takes applications (or supports) depends on the
+time, so the pages expire at the next opening or closing of a call or of its public support phase: each worker
+remembers those moments per process under the calls version it read them with.
 """
 
 from teilhabe.competitions.models import Call
@@ -33,7 +33,9 @@ def call_page_versions(slug: str):
     key = (facts.pk, str(versions[calls]))
     moments = _moments.get(key)
     if moments is None:
-        rows = Call.objects.filter(process_id=facts.pk, is_published=True).values_list("opens", "closes")
-        moments = tuple(moment for pair in rows for moment in pair)
+        rows = Call.objects.filter(process_id=facts.pk, is_published=True).values_list(
+            "opens", "closes", "support_opens", "support_closes"
+        )
+        moments = tuple(moment for row in rows for moment in row if moment is not None)
         remember(_moments, key, moments, limit=1000)
     return page_versions([CONTENT, calls], changes_at=moments, known=versions)

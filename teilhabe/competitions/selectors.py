@@ -15,6 +15,8 @@ from teilhabe.competitions.models import (
     Application,
     ApplicationFile,
     ApplicationState,
+    ApplicationSupport,
+    ApplicationSupportTally,
     BudgetLine,
     Call,
     Criterion,
@@ -666,4 +668,96 @@ def public_grants(call) -> list:
         .select_related("application", "application__organisation")
         .prefetch_related("application__fields_of_action", "application__districts")
         .order_by("application__title")
+    )
+
+
+# --- the public support phase ------------------------------------------------------------------------------------
+
+
+class SupportState:
+    NONE = "none"
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def support_state(call, now=None) -> str:
+    """The call's public support phase: none (the call has none), upcoming, open (from ``support_opens`` until,
+    not including, ``support_closes``) or closed. The services ask this, not the pages."""
+    if call.support_opens is None or call.support_closes is None:
+        return SupportState.NONE
+    now = now or timezone.now()
+    if now < call.support_opens:
+        return SupportState.UPCOMING
+    if now < call.support_closes:
+        return SupportState.OPEN
+    return SupportState.CLOSED
+
+
+def is_supportable(application) -> bool:
+    """Shown in the call's public support phase: submitted, found eligible, with the applicant's consent to a
+    public summary, in a published call that has a support phase."""
+    call = application.call
+    return (
+        call.is_published
+        and support_state(call) != SupportState.NONE
+        and application.summary_consent
+        and is_for_jury(application)
+    )
+
+
+def supportable_applications(call) -> list:
+    """What the public sees in a call's support phase (``is_supportable``), by title, with what the public summary
+    shows; nothing before the phase opens."""
+    if not call.is_published or support_state(call) in (SupportState.NONE, SupportState.UPCOMING):
+        return []
+    return list(
+        jury_applications(call)
+        .filter(summary_consent=True)
+        .prefetch_related("fields_of_action", "districts")
+        .order_by("title", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class SupportTotal:
+    online: int
+    analog: int
+
+    @property
+    def total(self) -> int:
+        return self.online + self.analog
+
+
+def support_totals(call) -> dict[int, SupportTotal]:
+    """Per application of the call: its online supports and its analog tallies' sum (two aggregates)."""
+    online = dict(
+        ApplicationSupport.objects.filter(application__call=call)
+        .order_by()
+        .values_list("application_id")
+        .annotate(count=Count("pk"))
+    )
+    analog = dict(
+        ApplicationSupportTally.objects.filter(application__call=call)
+        .order_by()
+        .values_list("application_id")
+        .annotate(count=Sum("count"))
+    )
+    return {pk: SupportTotal(online.get(pk, 0), analog.get(pk, 0)) for pk in set(online) | set(analog)}
+
+
+def supported_by(user, call) -> set[int]:
+    """The applications of the call a person supports online."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        ApplicationSupport.objects.filter(user=user, application__call=call).values_list("application_id", flat=True)
+    )
+
+
+def support_tallies(call) -> list:
+    return list(
+        ApplicationSupportTally.objects.filter(application__call=call)
+        .select_related("application", "entered_by")
+        .order_by("-entered_at", "-pk")
     )

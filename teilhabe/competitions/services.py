@@ -20,7 +20,7 @@ import filetype
 import rules
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -38,6 +38,8 @@ from teilhabe.competitions.models import (
     ApplicationChannel,
     ApplicationFile,
     ApplicationState,
+    ApplicationSupport,
+    ApplicationSupportTally,
     BudgetLine,
     Call,
     ConflictDeclaration,
@@ -57,6 +59,7 @@ from teilhabe.competitions.models import (
     Recommendation,
     ReportKind,
     Score,
+    SupportChannel,
     TierKind,
 )
 from teilhabe.competitions.selectors import (
@@ -313,6 +316,8 @@ CALL_FIELDS = (
     "allows_individuals",
     "scale_min",
     "scale_max",
+    "support_opens",
+    "support_closes",
 )
 CONFIG_FIELDS = (
     "budget",
@@ -367,6 +372,17 @@ def _clean_call(data: dict, errors: dict) -> dict:
     if not isinstance(low, int) or not isinstance(high, int) or not 0 <= low < high <= SCALE_MAX:
         errors["scale_max"] = _("The highest score must be above the lowest, and at most %(max)d.") % {"max": SCALE_MAX}
     cleaned["scale_min"], cleaned["scale_max"] = low, high
+    support_opens, support_closes = data.get("support_opens"), data.get("support_closes")
+    if (support_opens is None) != (support_closes is None):
+        errors["support_closes" if support_opens else "support_opens"] = _(
+            "Please give both dates of the public support phase, or neither."
+        )
+    elif support_opens is not None:
+        if support_closes <= support_opens:
+            errors["support_closes"] = _("The support phase must close after it opens.")
+        elif isinstance(opens, datetime.datetime) and support_opens < opens:
+            errors["support_opens"] = _("The support phase cannot open before applications open.")
+    cleaned["support_opens"], cleaned["support_closes"] = support_opens, support_closes
     return cleaned
 
 
@@ -976,6 +992,7 @@ def application_withdraw(*, user, application: Application) -> Application:
     application.withdrawn_at = timezone.now()
     application.save(update_fields=["state", "withdrawn_at", "updated_at"])
     audit_record(actor=user, action="application.withdrawn", obj=application, data={"call": application.call_id})
+    calls_changed(application.call.process_id)  # the public support phase lists it no longer
     return application
 
 
@@ -1135,6 +1152,7 @@ def eligibility_record(
         },
     )
     transaction.on_commit(lambda: _tell_eligibility(application, eligibility), robust=True)
+    calls_changed(application.call.process_id)  # the public support phase lists eligible applications only
     return eligibility
 
 
@@ -1534,3 +1552,79 @@ def grant_report_submit(*, user, grant: Grant, kind: str, text: str, people_reac
         stored.save(update_fields=["report"])
     calls_changed(grant.application.call.process_id)
     return report
+
+
+# --- the public support phase ------------------------------------------------------------------------------------
+
+TALLY_COUNT_MAX = 100_000  # more than one list or box holds: a typing error
+
+
+@transaction.atomic
+def application_summary_consent_set(*, user, application: Application, consent: bool) -> Application:
+    """The applicant agrees (or no longer agrees) that a public summary of their application (title, who runs it,
+    when, where, for whom, the description) is shown in the call's public support phase once it is found eligible.
+    Without consent it is neither shown nor supported there; supports already given stay for the jury."""
+    application = _application_for_update(application)
+    _require(user, "competitions.set_summary_consent", application)
+    application.summary_consent = bool(consent)
+    application.save(update_fields=["summary_consent", "updated_at"])
+    audit_record(actor=user, action="application.summary_consent_set", obj=application, data={"consent": bool(consent)})
+    calls_changed(application.call.process_id)
+    return application
+
+
+def application_support_add(*, user, application: Application) -> bool:
+    """A signed-in person supports an application in the open support phase, once. False when they already do."""
+    _require(user, "competitions.support_application", application)
+    try:
+        with transaction.atomic():
+            support = ApplicationSupport.objects.create(application=application, user=user)
+            audit_record(actor=user, action="application.supported", obj=application, data={"support": support.pk})
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def application_support_withdraw(*, user, application: Application) -> bool:
+    """A person withdraws their support while the phase is open. False when there was none."""
+    _require(user, "competitions.support_application", application)
+    deleted, _unused = ApplicationSupport.objects.filter(application=application, user=user).delete()
+    if deleted:
+        audit_record(actor=user, action="application.support_withdrawn", obj=application)
+    return bool(deleted)
+
+
+@transaction.atomic
+def support_tally_enter(*, user, application: Application, count, channel: str, provenance: str):
+    """A coordinator enters supports counted offline (dots at an event, a signature list, a ballot box): a count
+    above 0, the channel and where it comes from (which event or list, when). From the phase's opening until
+    scoring closes. Tallies are never changed or deleted; the provenance says what was counted."""
+    application = Application.objects.select_related("call", "call__process").get(pk=application.pk)
+    _require(user, "competitions.enter_support_tally", application)
+    errors: dict = {}
+    if isinstance(count, bool) or not isinstance(count, int):
+        try:
+            count = int(str(count).strip())
+        except ValueError:
+            count = None
+    if count is None or not 0 < count <= TALLY_COUNT_MAX:
+        errors["count"] = _("Please enter a whole number of supports from 1 to %(max)d.") % {"max": TALLY_COUNT_MAX}
+    if channel not in SupportChannel.values:
+        errors["channel"] = _("Please choose how the supports were collected.")
+    provenance = clean_plain_text(provenance or "")
+    if not provenance:
+        errors["provenance"] = _("Please say where the count comes from (event or list, date).")
+    elif len(provenance) > REASON_MAX:
+        errors["provenance"] = _("Please shorten this text to at most %(max)d characters.") % {"max": REASON_MAX}
+    _raise(errors)
+    tally = ApplicationSupportTally.objects.create(
+        application=application, count=count, channel=channel, provenance=provenance, entered_by=user
+    )
+    audit_record(
+        actor=user,
+        action="application.support_tally_entered",
+        obj=application,
+        data={"tally": tally.pk, "count": count, "channel": channel, "provenance": provenance},
+    )
+    return tally

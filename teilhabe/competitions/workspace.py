@@ -27,6 +27,7 @@ from teilhabe.competitions.forms import (
     JurorForm,
     LedgerCorrectionForm,
     LedgerEntryForm,
+    SupportTallyForm,
     TierForm,
     TranslationForm,
 )
@@ -761,4 +762,55 @@ def jury_remove_view(request, pk, seat):
         seat,
         lambda found: services.jury_member_remove(user=request.user, seat=found),
         _("%(name)s is no longer on the jury."),
+    )
+
+
+# --- the public support phase ------------------------------------------------------------------------------------
+
+
+@login_required
+def supports_view(request, pk):
+    """The call's public support phase for its coordinators: per application shown publicly its online supports
+    and analog tallies, the tallies entered so far, and a form to enter one (a count with channel and
+    provenance)."""
+    call = _jury_setup_call(request, pk)
+    if selectors.support_state(call) == selectors.SupportState.NONE:
+        raise NotFound(_("This call has no public support phase."))
+    applications = list(selectors.jury_applications(call).filter(summary_consent=True).order_by("title", "pk"))
+    form = SupportTallyForm(request.POST or None, applications=applications, auto_id="tally_%s")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            chosen = next(item for item in applications if item.pk == data["application"])
+            tally, status = attempt(
+                form,
+                lambda: services.support_tally_enter(
+                    user=request.user,
+                    application=chosen,
+                    count=data["count"],
+                    channel=data["channel"],
+                    provenance=data["provenance"],
+                ),
+            )
+            if tally is not None:
+                messages.success(request, _("The count was entered."))
+                return redirect("competitions:supports", pk=call.pk)
+    totals = selectors.support_totals(call)
+    empty = selectors.SupportTotal(0, 0)
+    return render(
+        request,
+        "competitions/work_supports.html",
+        {
+            "process": call.process,
+            "call": call,
+            "support": selectors.support_state(call),
+            "rows": [(item, totals.get(item.pk, empty)) for item in applications],
+            "tallies": selectors.support_tallies(call),
+            "form": form,
+            "can_enter": call.scoring_closed_at is None and selectors.support_state(call) != "upcoming",
+            "crumbs": _call_crumbs(call.process, call),
+        },
+        status=status,
     )
