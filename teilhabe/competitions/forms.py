@@ -477,3 +477,8 @@ class SupportTallyForm(forms.Form):
     def __init__(self, *args, applications=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["application"].choices = [(item.pk, f"{item.reference} – {item.title}") for item in applications]
+
+
+class SupportTallyCorrectionForm(forms.Form):
+    count = forms.IntegerField(label=_("The right number of supports"), min_value=0, max_value=100_000)
+    reason = forms.CharField(label=_("Why the count is corrected"), max_length=REASON_MAX)

@@ -606,7 +606,9 @@ class SupportChannel(models.TextChoices):
 
 class ApplicationSupportTally(models.Model):
     """Supports of an application counted offline and entered by staff (analoge Unterstützung): a count, the
-    channel and where it came from. Tallies are never changed; the total is their sum."""
+    channel and where it came from. Tallies are never changed: a correction is a new tally naming the one it
+    replaces (``corrects``, with a reason; each tally is corrected at most once). The total is the sum of the
+    tallies not corrected."""
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="support_tallies", verbose_name=_("application")
@@ -618,9 +620,22 @@ class ApplicationSupportTally(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("entered by")
     )
     entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+    corrects = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
+        verbose_name=_("corrects"),
+    )
+    reason = models.CharField(_("reason for the correction"), max_length=REASON_MAX, blank=True)
 
     class Meta:
         ordering = ["entered_at", "pk"]
-        constraints = [models.CheckConstraint(condition=models.Q(count__gt=0), name="support_tally_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(count__gt=0) | models.Q(corrects__isnull=False), name="support_tally_positive"
+            )
+        ]
         verbose_name = _("support tally")
         verbose_name_plural = _("support tallies")

@@ -730,7 +730,8 @@ class SupportTotal:
 
 
 def support_totals(call) -> dict[int, SupportTotal]:
-    """Per application of the call: its online supports and its analog tallies' sum (two aggregates)."""
+    """Per application of the call: its online supports and the sum of its analog tallies not corrected (two
+    aggregates)."""
     online = dict(
         ApplicationSupport.objects.filter(application__call=call)
         .order_by()
@@ -738,7 +739,7 @@ def support_totals(call) -> dict[int, SupportTotal]:
         .annotate(count=Count("pk"))
     )
     analog = dict(
-        ApplicationSupportTally.objects.filter(application__call=call)
+        ApplicationSupportTally.objects.filter(application__call=call, correction__isnull=True)
         .order_by()
         .values_list("application_id")
         .annotate(count=Sum("count"))
@@ -756,8 +757,19 @@ def supported_by(user, call) -> set[int]:
 
 
 def support_tallies(call) -> list:
+    """The call's analog tallies, newest first, each knowing whether it was corrected (``correction_id``)."""
     return list(
         ApplicationSupportTally.objects.filter(application__call=call)
-        .select_related("application", "entered_by")
+        .select_related("application", "entered_by", "correction")
         .order_by("-entered_at", "-pk")
     )
+
+
+def support_tally_get(call, pk):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return ApplicationSupportTally.objects.filter(application__call=call, pk=pk).select_related("application").first()

@@ -1628,3 +1628,44 @@ def support_tally_enter(*, user, application: Application, count, channel: str, 
         data={"tally": tally.pk, "count": count, "channel": channel, "provenance": provenance},
     )
     return tally
+
+
+@transaction.atomic
+def support_tally_correct(*, user, tally: ApplicationSupportTally, count, reason: str) -> ApplicationSupportTally:
+    """Correct an analog tally: a new tally with the right ``count`` (0 or more) and a ``reason`` replaces it in
+    the total; the old one stays as it was. A tally is corrected once (409 after that: correct the correction).
+    The same people and time as for entering; audited with both counts."""
+    tally = ApplicationSupportTally.objects.select_for_update().select_related("application__call").get(pk=tally.pk)
+    _require(user, "competitions.enter_support_tally", tally.application)
+    if ApplicationSupportTally.objects.filter(corrects=tally).exists():
+        raise Conflict(_("This count was already corrected; correct the correction instead."))
+    errors: dict = {}
+    if isinstance(count, bool) or not isinstance(count, int):
+        try:
+            count = int(str(count).strip())
+        except ValueError:
+            count = None
+    if count is None or not 0 <= count <= TALLY_COUNT_MAX:
+        errors["count"] = _("Please enter a whole number of supports from 0 to %(max)d.") % {"max": TALLY_COUNT_MAX}
+    reason = clean_plain_text(reason or "")
+    if not reason:
+        errors["reason"] = _("Please say why the count is corrected.")
+    elif len(reason) > REASON_MAX:
+        errors["reason"] = _("Please shorten this text to at most %(max)d characters.") % {"max": REASON_MAX}
+    _raise(errors)
+    correction = ApplicationSupportTally.objects.create(
+        application=tally.application,
+        count=count,
+        channel=tally.channel,
+        provenance=tally.provenance,
+        entered_by=user,
+        corrects=tally,
+        reason=reason,
+    )
+    audit_record(
+        actor=user,
+        action="application.support_tally_corrected",
+        obj=tally.application,
+        data={"tally": correction.pk, "corrects": tally.pk, "from": tally.count, "to": count, "reason": reason},
+    )
+    return correction

@@ -80,6 +80,11 @@ urlpatterns = [
         name="criterion_remove",
     ),
     path("verwaltung/ideenwettbewerbe/<str:pk>/unterstuetzung/", workspace.supports_view, name="supports"),
+    path(
+        "verwaltung/ideenwettbewerbe/<str:pk>/unterstuetzung/<str:tally>/korrigieren/",
+        workspace.support_tally_correct_view,
+        name="support_tally_correct",
+    ),
     path("verwaltung/ideenwettbewerbe/<str:pk>/jury/", workspace.jury_setup_view, name="jury_setup"),
     path("verwaltung/ideenwettbewerbe/<str:pk>/jury/<str:seat>/vorsitz/", workspace.jury_chair_view, name="jury_chair"),
     path(

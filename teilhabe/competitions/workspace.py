@@ -27,6 +27,7 @@ from teilhabe.competitions.forms import (
     JurorForm,
     LedgerCorrectionForm,
     LedgerEntryForm,
+    SupportTallyCorrectionForm,
     SupportTallyForm,
     TierForm,
     TranslationForm,
@@ -810,6 +811,54 @@ def supports_view(request, pk):
             "tallies": selectors.support_tallies(call),
             "form": form,
             "can_enter": call.scoring_closed_at is None and selectors.support_state(call) != "upcoming",
+            "crumbs": _call_crumbs(call.process, call),
+        },
+        status=status,
+    )
+
+
+@login_required
+def support_tally_correct_view(request, pk, tally):
+    """Correct an analog tally: the right count and why; the old tally stays, listed as corrected."""
+    call = _jury_setup_call(request, pk)
+    found = selectors.support_tally_get(call, tally)
+    if found is None:
+        raise NotFound()
+    form = SupportTallyCorrectionForm(request.POST or None, initial={"count": found.count})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            done, status = attempt(
+                form,
+                lambda: services.support_tally_correct(
+                    user=request.user, tally=found, count=data["count"], reason=data["reason"]
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("The count was corrected."))
+                return redirect("competitions:supports", pk=call.pk)
+    return render(
+        request,
+        "competitions/work_form.html",
+        {
+            "process": call.process,
+            "call": call,
+            "form": form,
+            "heading": _("Correct a count"),
+            "explanation": _(
+                "%(reference)s: %(count)d supports (%(channel)s, %(provenance)s). The corrected count replaces this"
+                " one in the total; this one stays in the list."
+            )
+            % {
+                "reference": found.application.reference,
+                "count": found.count,
+                "channel": found.get_channel_display(),
+                "provenance": found.provenance,
+            },
+            "button": _("Correct the count"),
+            "cancel": reverse("competitions:supports", kwargs={"pk": call.pk}),
             "crumbs": _call_crumbs(call.process, call),
         },
         status=status,

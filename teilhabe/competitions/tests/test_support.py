@@ -201,3 +201,27 @@ def test_the_applicant_consents_on_their_page_and_coordinators_enter_tallies(sho
     assert ApplicationSupportTally.objects.get().count == 3
     assert "Liste 2" in client.get(staff).content.decode()
     assert client_of(participant).get(staff).status_code == 403
+
+
+def test_a_tally_is_corrected_once_by_a_new_one_that_replaces_it(shown, coordinator, phase):
+    consented, _without = shown
+    tally = services.support_tally_enter(
+        user=coordinator, application=consented, count=30, channel="list", provenance="Liste 4"
+    )
+    page = reverse("competitions:support_tally_correct", kwargs={"pk": phase.pk, "tally": tally.pk})
+    client = client_of(coordinator)
+    assert client.get(page).status_code == 200
+    assert client.post(page, {"count": "3", "reason": ""}).status_code == 400
+    assert client.post(page, {"count": "3", "reason": "Doppelt gezählt"}).status_code == 302
+    assert support_totals(phase)[consented.pk].analog == 3
+    tally.refresh_from_db()
+    assert tally.count == 30  # the original stays as it was
+    entry = AuditEntry.objects.get(action="application.support_tally_corrected")
+    assert (entry.data["from"], entry.data["to"], entry.data["reason"]) == (30, 3, "Doppelt gezählt")
+    with pytest.raises(ApplicationError, match="already corrected"):
+        services.support_tally_correct(user=coordinator, tally=tally, count=5, reason="nochmal")
+    correction = ApplicationSupportTally.objects.get(corrects=tally)
+    services.support_tally_correct(user=coordinator, tally=correction, count=0, reason="Liste ungültig")
+    assert support_totals(phase)[consented.pk].analog == 0
+    listing = client.get(reverse("competitions:supports", kwargs={"pk": phase.pk})).content.decode()
+    assert "Liste ungültig" in listing and listing.count("corrected") >= 2
