@@ -5,7 +5,9 @@ with a jury of four, Mira among them, recused from one application and not scori
    draft with a budget plan that breaks the 20 % rule, is told which rule, corrects the own contribution and
    submits; her application page says it was submitted;
 2. the juror (Mira) opens the jury's overview, declares no conflict for an application she has not declared yet,
-   reads it and scores every criterion with a comment; the overview then counts it as scored.
+   reads it and scores every criterion with a comment; the overview then counts it as scored, and shows the
+   public support phase's totals apart from the scores;
+3. Amina opens the call's public support phase and supports a project idea (once).
 
 axe-core (WCAG 2.1 A/AA) checks every page of ours the walk visits.
 """
@@ -96,6 +98,21 @@ def test_an_applicant_applies_and_a_juror_scores(new_context, server, axe):
     submit(juror, "main form[method=post]")
     assert path_of(juror.url).startswith("/verwaltung/jury/")
     check(juror, "juror, overview after scoring")
-    assert juror.locator("main table").count() == 1
+    assert juror.locator("main table.jury-overview").count() == 1
+    # The public support phase's totals are shown apart from the scores, as advice.
+    assert juror.locator("#support-title").count() == 1
+
+    # 3. A resident supports a project idea in the call's public support phase.
+    applicant.goto(f"/p/{SLUG}/ideenwettbewerbe/")
+    applicant.locator("main a[href*='/ideenwettbewerbe/']").filter(has_text="Zusammen Wirken").first.click()
+    applicant.wait_for_load_state()
+    applicant.locator("main a[href$='/unterstuetzung/']").first.click()
+    applicant.wait_for_load_state()
+    check(applicant, "public, support phase")
+    before = applicant.locator("main input[name=action][value=withdraw]").count()
+    applicant.locator("main form:has(input[name=action][value=support]) button").first.click()
+    applicant.wait_for_load_state()
+    check(applicant, "public, support phase after supporting")
+    assert applicant.locator("main input[name=action][value=withdraw]").count() == before + 1
 
     assert not check.findings and not check.problems, report(check.findings, check.problems)

@@ -115,6 +115,8 @@ def _detail_context(request, application) -> dict:
         "can_decide": rules.has_perm("competitions.decide", user, application),
         "decision": selectors.application_decision(application),
         "grant": selectors.application_grant(application),
+        "can_consent": rules.has_perm("competitions.set_summary_consent", user, application)
+        and selectors.support_state(application.call) != selectors.SupportState.NONE,
     }
 
 
@@ -346,3 +348,15 @@ def eligibility_view(request, pk):
         {**_detail_context(request, application), "form": form, "crumbs": _call_crumbs(application.call.process)},
         status=status,
     )
+
+
+@login_required
+@require_POST
+def summary_consent_view(request, pk):
+    """The applicant agrees (``consent=1``) or no longer agrees to a public summary in the support phase."""
+    application = _application(request, pk, "competitions.set_summary_consent")
+    services.application_summary_consent_set(
+        user=request.user, application=application, consent=request.POST.get("consent") == "1"
+    )
+    messages.success(request, _("Your choice was saved."))
+    return redirect("competitions:application", pk=application.pk)

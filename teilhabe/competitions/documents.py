@@ -20,10 +20,13 @@ from django.utils.translation import gettext as _
 
 from teilhabe.competitions.models import Application, ApplicationState, Call, Decision
 from teilhabe.competitions.selectors import (
+    SupportState,
     call_criteria,
     call_eligibility,
     jury_overview,
     recommended_total,
+    support_state,
+    support_totals,
 )
 
 FORMATS = ("pdf", "xlsx", "ods")
@@ -58,12 +61,16 @@ class SummaryRow:
     recommended: Decimal | None
     decision: str
     granted: Decimal | None
+    support: int | None = None
 
-    def values(self) -> list:
-        return [getattr(self, key) for key, _label in columns()]
+    def values(self, with_support: bool = False) -> list:
+        return [getattr(self, key) for key, _label in columns(with_support)]
 
 
-def columns() -> list[tuple[str, str]]:
+def columns(with_support: bool = False) -> list[tuple[str, str]]:
+    """The applications sheet's columns; with the call's public support phase its totals in a column of their own
+    (advice for the jury, never part of the scores)."""
+    support = [("support", _("Public support (advice, online + offline)"))] if with_support else []
     return [
         ("rank", _("Rank")),
         ("reference", _("Reference")),
@@ -83,6 +90,7 @@ def columns() -> list[tuple[str, str]]:
         ("recommended", _("Recommended (EUR)")),
         ("decision", _("Decision")),
         ("granted", _("Granted (EUR)")),
+        *support,
     ]
 
 
@@ -96,6 +104,7 @@ class Summary:
     recommended: Decimal
     counts: dict
     made_at: datetime.datetime
+    has_support: bool = False
 
     @property
     def budget_left(self) -> Decimal:
@@ -120,6 +129,8 @@ def call_summary(call: Call) -> Summary:
         Application.objects.filter(call=call, eligibility__isnull=False).values_list("pk", "eligibility__reason")
     )
     decisions = {decision.application_id: decision for decision in Decision.objects.filter(application__call=call)}
+    has_support = support_state(call) != SupportState.NONE
+    supports = support_totals(call) if has_support else {}
     rows = []
     for application in applications:
         result = results.get(application.pk)
@@ -149,6 +160,7 @@ def call_summary(call: Call) -> Summary:
                 recommended=result.recommended if result else None,
                 decision=decision.get_outcome_display() if decision else "",
                 granted=decision.amount if decision else None,
+                support=supports[application.pk].total if application.pk in supports else (0 if has_support else None),
             )
         )
     rows.sort(key=lambda row: (row.rank is None, row.rank or 0, row.reference))
@@ -168,6 +180,7 @@ def call_summary(call: Call) -> Summary:
         recommended=recommended_total(call) if closed else Decimal("0.00"),
         counts=counts,
         made_at=timezone.now(),
+        has_support=has_support,
     )
 
 
@@ -186,12 +199,13 @@ def write_xlsx(summary: Summary, out, *, title: str) -> None:
     workbook.properties.title = title
     workbook.properties.language = translation.get_language()
     bold, top = Font(bold=True), Alignment(vertical="top", wrap_text=True)
-    sheet.append([label for _key, label in columns()])
+    sheet.append([label for _key, label in columns(summary.has_support)])
     for cell in sheet[1]:
         cell.font = bold
     for row in summary.rows:
-        sheet.append([_clean(value) if isinstance(value, str) else value for value in row.values()])
-        for (key, _label), cell in zip(columns(), sheet[sheet.max_row], strict=True):
+        values = row.values(summary.has_support)
+        sheet.append([_clean(value) if isinstance(value, str) else value for value in values])
+        for (key, _label), cell in zip(columns(summary.has_support), sheet[sheet.max_row], strict=True):
             cell.alignment = top
             if key in MONEY or key in NUMBERS:
                 cell.number_format = "#,##0.00"
@@ -252,14 +266,14 @@ def write_ods(summary: Summary, out, *, title: str) -> None:
 
     table = Table(name=_("Applications"))
     heading_row = TableRow()
-    for _key, label in columns():
+    for _key, label in columns(summary.has_support):
         cell = TableCell(valuetype="string", stylename=heading_style)
         cell.addElement(P(text=label))
         heading_row.addElement(cell)
     table.addElement(heading_row)
     for row in summary.rows:
         table_row = TableRow()
-        for value in row.values():
+        for value in row.values(summary.has_support):
             table_row.addElement(cell_of(value))
         table.addElement(table_row)
     document.spreadsheet.addElement(table)
@@ -282,7 +296,7 @@ def render_summary_pdf(summary: Summary, language: str) -> bytes:
 
     return render_pdf(
         template="competitions/pdf_summary.html",
-        context={"summary": summary, "call": summary.call, "columns": columns()},
+        context={"summary": summary, "call": summary.call, "columns": columns(summary.has_support)},
         language=language,
         title=summary_title(summary.call),
     )

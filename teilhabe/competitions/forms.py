@@ -12,6 +12,7 @@ from teilhabe.competitions.models import (
     TEXT_MAX,
     TITLE_MAX,
     EntryKind,
+    SupportChannel,
     TierKind,
 )
 
@@ -92,9 +93,10 @@ class LedgerCorrectionForm(forms.Form):
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"]
 
 
-def datetime_field(label):
+def datetime_field(label, required=True):
     return forms.DateTimeField(
         label=label,
+        required=required,
         input_formats=DATETIME_FORMATS,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("Date and time, for example 2025-05-14 18:00."),
@@ -124,6 +126,8 @@ class CallForm(forms.Form):
     allows_individuals = forms.BooleanField(label=_("Individuals may apply"), required=False)
     scale_min = forms.IntegerField(label=_("Lowest score"), min_value=0, max_value=99, initial=0)
     scale_max = forms.IntegerField(label=_("Highest score"), min_value=1, max_value=100, initial=10)
+    support_opens = datetime_field(_("Public support opens (optional)"), required=False)
+    support_closes = datetime_field(_("Public support closes (optional)"), required=False)
 
     def __init__(self, *args, funds=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -444,3 +448,37 @@ class ReportForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ReportKind.choices
+
+
+class JurorForm(forms.Form):
+    """A coordinator seats a person with an account on the jury, found by their e-mail address."""
+
+    email = forms.EmailField(
+        label=_("E-mail address of the person"),
+        max_length=254,
+        help_text=_("The address of their account on this platform. A person without an account registers first."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    is_chair = forms.BooleanField(label=_("Chair of the jury (curator)"), required=False)
+
+
+class SupportTallyForm(forms.Form):
+    """Supports counted offline for one application, entered by a coordinator."""
+
+    application = forms.TypedChoiceField(label=_("Application"), coerce=int)
+    count = forms.IntegerField(label=_("Number of supports"), min_value=1, max_value=100_000)
+    channel = forms.ChoiceField(label=_("How they were collected"), choices=SupportChannel.choices)
+    provenance = forms.CharField(
+        label=_("Where the count comes from"),
+        max_length=REASON_MAX,
+        help_text=_("The event or list and the date, for example: Stadtteilfest Linden, 14 May, list 3."),
+    )
+
+    def __init__(self, *args, applications=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].choices = [(item.pk, f"{item.reference} – {item.title}") for item in applications]
+
+
+class SupportTallyCorrectionForm(forms.Form):
+    count = forms.IntegerField(label=_("The right number of supports"), min_value=0, max_value=100_000)
+    reason = forms.CharField(label=_("Why the count is corrected"), max_length=REASON_MAX)

@@ -136,6 +136,16 @@ def _rows_html(call, rows, *, seat, closed, can_recommend, criteria_count, poste
     return mark_safe("\n".join(parts))  # noqa: S308 - every text above is escaped
 
 
+def _support_rows(call, rows) -> list | None:
+    """The public support phase's totals per application (advisory, beside the scores, never in them); None when
+    the call has none. Not for applications the viewer is recused from."""
+    if selectors.support_state(call) == selectors.SupportState.NONE:
+        return None
+    totals = selectors.support_totals(call)
+    empty = selectors.SupportTotal(0, 0)
+    return [(row.application, totals.get(row.application.pk, empty)) for row in rows if row.declaration is not True]
+
+
 def _overview(request, call, *, amounts_error=None, status=200):
     user = request.user
     seat = selectors.seat_of(user, call)
@@ -170,6 +180,7 @@ def _overview(request, call, *, amounts_error=None, status=200):
             "recommended": recommended,
             "budget_left": budget - recommended if recommended is not None else None,
             "amounts_error": amounts_error,
+            "support_rows": _support_rows(call, rows),
             "crumbs": _crumbs()[:2],
         },
         status=status,

@@ -154,6 +154,8 @@ class Call(TimeStampedModel):
     is_published = models.BooleanField(_("published"), default=False)
     scoring_closed_at = models.DateTimeField(_("scoring closed"), null=True, blank=True)
     recommended_at = models.DateTimeField(_("recommendation recorded"), null=True, blank=True)
+    support_opens = models.DateTimeField(_("public support opens"), null=True, blank=True)
+    support_closes = models.DateTimeField(_("public support closes"), null=True, blank=True)
 
     translatable_fields = ("title", "theme", "description")
 
@@ -166,6 +168,11 @@ class Call(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(budget__isnull=True) | models.Q(budget__gte=0), name="call_budget_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(support_opens__isnull=True, support_closes__isnull=True)
+                | models.Q(support_closes__gt=models.F("support_opens")),
+                name="call_support_phase_dates",
             ),
         ]
         verbose_name = _("call")
@@ -341,6 +348,9 @@ class Application(TimeStampedModel):
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    summary_consent = models.BooleanField(
+        _("the applicant agrees to a public summary during the support phase"), default=False
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -564,3 +574,68 @@ class GrantReport(models.Model):
         ordering = ["submitted_at", "pk"]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
+
+
+# --- the public support phase ------------------------------------------------------------------------------------
+
+
+class ApplicationSupport(models.Model):
+    """A signed-in person's online support of an application in a call's public support phase (Unterstützung):
+    one per person and application; advisory input for the jury, never part of the scores."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="supports", verbose_name=_("application")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")
+    )
+    created_at = models.DateTimeField(_("supported"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["application", "user"], name="application_support_once")]
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+
+
+class SupportChannel(models.TextChoices):
+    EVENT = "event", _("At an event (dots, ballot)")
+    LIST = "list", _("Signature list")
+    BALLOT_BOX = "box", _("Ballot box")
+    OTHER = "other", _("Other")
+
+
+class ApplicationSupportTally(models.Model):
+    """Supports of an application counted offline and entered by staff (analoge Unterstützung): a count, the
+    channel and where it came from. Tallies are never changed: a correction is a new tally naming the one it
+    replaces (``corrects``, with a reason; each tally is corrected at most once). The total is the sum of the
+    tallies not corrected."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="support_tallies", verbose_name=_("application")
+    )
+    count = models.PositiveIntegerField(_("count"))
+    channel = models.CharField(_("channel"), max_length=10, choices=SupportChannel.choices)
+    provenance = models.CharField(_("where the count comes from"), max_length=REASON_MAX)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("entered by")
+    )
+    entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+    corrects = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="correction",
+        verbose_name=_("corrects"),
+    )
+    reason = models.CharField(_("reason for the correction"), max_length=REASON_MAX, blank=True)
+
+    class Meta:
+        ordering = ["entered_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(count__gt=0) | models.Q(corrects__isnull=False), name="support_tally_positive"
+            )
+        ]
+        verbose_name = _("support tally")
+        verbose_name_plural = _("support tallies")

@@ -13,11 +13,16 @@ allows: for an organisation they represent, verified; as a group's contact perso
 application is seen by its applicant and the call's coordinators; the applicant changes it while it is a draft and
 withdraws it after submitting, until the decision. The coordinators enter applications that came on paper.
 
-The jury: each juror declares for each eligible application whether they have a conflict of interest. Only
-after declaring no conflict does a juror read the application and score it (until the chair closes scoring); a
-recused juror never reads it nor sees its scores. Nobody — jurors, coordinators — sees anyone's scores but their
-own until the chair closes scoring; then the jurors (not for applications they are recused from) and the
-coordinators see them. The chair records the recommendation after closing.
+The jury is seated by the call's coordinators (add a person by e-mail, remove one who has not declared or scored yet,
+set the one chair) until scoring closes. Each juror declares for each eligible application whether they have a
+conflict of interest. Only after declaring no conflict does a juror read the application and score it (until the chair
+closes scoring); a recused juror never reads it nor sees its scores. Nobody — jurors, coordinators — sees anyone's
+scores but their own until the chair closes scoring; then the jurors (not for applications they are recused from) and
+the coordinators see them. The chair records the recommendation after closing.
+
+The optional public support phase: while it is open, anyone signed in supports (once) an eligible application
+whose applicant agreed to a public summary; the applicant gives or withdraws that consent until withdrawing the
+application. The coordinators enter supports counted offline from the phase's opening until scoring closes.
 
 After closing, a coordinator records the council committee's decision on each application the jury scored;
 approval makes a grant, which the coordinators pay in tranches. The grantee reports on it and decides whether its
@@ -29,12 +34,15 @@ import rules
 from teilhabe.competitions.models import Application, ApplicationState, Call, Decision, Fund, Grant
 from teilhabe.competitions.selectors import (
     CallState,
+    SupportState,
     call_ids_judged_by,
     call_state,
     declaration_of,
     fund_ids_of,
     is_for_jury,
+    is_supportable,
     seat_of,
+    support_state,
 )
 from teilhabe.processes.rules import is_coordinator
 
@@ -155,6 +163,29 @@ def is_public_grant(user, grant):
     return isinstance(grant, Grant) and grant.public_consent
 
 
+@rules.predicate
+def supportable(user, application):
+    return isinstance(application, Application) and is_supportable(application)
+
+
+@rules.predicate
+def support_open(user, application):
+    return isinstance(application, Application) and support_state(application.call) == SupportState.OPEN
+
+
+@rules.predicate
+def support_begun(user, application):
+    return isinstance(application, Application) and support_state(application.call) in (
+        SupportState.OPEN,
+        SupportState.CLOSED,
+    )
+
+
+@rules.predicate
+def not_withdrawn(user, application):
+    return isinstance(application, Application) and application.state != ApplicationState.WITHDRAWN
+
+
 rules.add_perm("competitions.view_fund", keeps_fund)
 rules.add_perm("competitions.keep_ledger", keeps_fund)
 rules.add_perm("competitions.add_call", is_coordinator)
@@ -171,6 +202,7 @@ rules.add_perm("competitions.view_applications", is_call_coordinator)
 rules.add_perm("competitions.enter_paper_application", is_call_coordinator)
 rules.add_perm("competitions.check_eligibility", is_application_coordinator & is_submitted)
 rules.add_perm("competitions.view_jury", is_juror_of_call | is_call_coordinator)
+rules.add_perm("competitions.manage_jury", is_call_coordinator & scoring_open)
 rules.add_perm("competitions.declare_conflict", goes_to_jury & not_declared_yet & scoring_open)
 rules.add_perm("competitions.score_application", goes_to_jury & declared_no_conflict & scoring_open)
 rules.add_perm(
@@ -180,6 +212,11 @@ rules.add_perm(
 rules.add_perm("competitions.close_scoring", is_chair_of_call & scoring_open)
 rules.add_perm("competitions.recommend", is_chair_of_call & scoring_closed)
 rules.add_perm("competitions.decide", is_application_coordinator & goes_to_jury & scoring_closed & not_decided)
+rules.add_perm("competitions.set_summary_consent", is_own_application & not_withdrawn)
+rules.add_perm("competitions.support_application", rules.is_authenticated & supportable & support_open)
+rules.add_perm(
+    "competitions.enter_support_tally", is_application_coordinator & supportable & support_begun & scoring_open
+)
 rules.add_perm("competitions.manage_grant", is_grant_coordinator)
 rules.add_perm("competitions.report_on_grant", is_grantee)
 rules.add_perm("competitions.view_grant", is_public_grant | is_grantee | is_grant_coordinator)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,8 @@ from teilhabe.competitions.models import (
     Application,
     ApplicationFile,
     ApplicationState,
+    ApplicationSupport,
+    ApplicationSupportTally,
     BudgetLine,
     Call,
     Criterion,
@@ -585,6 +588,34 @@ def recommended_total(call) -> Decimal:
     return Recommendation.objects.filter(application__call=call).aggregate(total=Sum("amount"))["total"] or ZERO
 
 
+def jury_seats(call) -> list:
+    """A call's jurors, the chair first, each with how many applications they declared on and scored (a juror
+    with either stays on the jury)."""
+    return list(
+        JuryMembership.objects.filter(call=call)
+        .select_related("user")
+        .annotate(declared=Count("declarations", distinct=True), scored=Count("scores__application", distinct=True))
+        .order_by("-is_chair", "user__display_name", "user__email")
+    )
+
+
+def jury_seat_get(call, pk):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return JuryMembership.objects.filter(call=call, pk=pk).select_related("user", "call").first()
+
+
+def person_by_email(email: str):
+    """The active account with this e-mail address (case does not matter), or None."""
+    if not isinstance(email, str) or not email.strip() or len(email) > 254:
+        return None
+    return get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
+
+
 def calls_judged_by(user) -> list:
     return list(Call.objects.filter(pk__in=call_ids_judged_by(user)).select_related("process").order_by("-opens"))
 
@@ -638,3 +669,107 @@ def public_grants(call) -> list:
         .prefetch_related("application__fields_of_action", "application__districts")
         .order_by("application__title")
     )
+
+
+# --- the public support phase ------------------------------------------------------------------------------------
+
+
+class SupportState:
+    NONE = "none"
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def support_state(call, now=None) -> str:
+    """The call's public support phase: none (the call has none), upcoming, open (from ``support_opens`` until,
+    not including, ``support_closes``) or closed. The services ask this, not the pages."""
+    if call.support_opens is None or call.support_closes is None:
+        return SupportState.NONE
+    now = now or timezone.now()
+    if now < call.support_opens:
+        return SupportState.UPCOMING
+    if now < call.support_closes:
+        return SupportState.OPEN
+    return SupportState.CLOSED
+
+
+def is_supportable(application) -> bool:
+    """Shown in the call's public support phase: submitted, found eligible, with the applicant's consent to a
+    public summary, in a published call that has a support phase."""
+    call = application.call
+    return (
+        call.is_published
+        and support_state(call) != SupportState.NONE
+        and application.summary_consent
+        and is_for_jury(application)
+    )
+
+
+def supportable_applications(call) -> list:
+    """What the public sees in a call's support phase (``is_supportable``), by title, with what the public summary
+    shows; nothing before the phase opens."""
+    if not call.is_published or support_state(call) in (SupportState.NONE, SupportState.UPCOMING):
+        return []
+    return list(
+        jury_applications(call)
+        .filter(summary_consent=True)
+        .prefetch_related("fields_of_action", "districts")
+        .order_by("title", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class SupportTotal:
+    online: int
+    analog: int
+
+    @property
+    def total(self) -> int:
+        return self.online + self.analog
+
+
+def support_totals(call) -> dict[int, SupportTotal]:
+    """Per application of the call: its online supports and the sum of its analog tallies not corrected (two
+    aggregates)."""
+    online = dict(
+        ApplicationSupport.objects.filter(application__call=call)
+        .order_by()
+        .values_list("application_id")
+        .annotate(count=Count("pk"))
+    )
+    analog = dict(
+        ApplicationSupportTally.objects.filter(application__call=call, correction__isnull=True)
+        .order_by()
+        .values_list("application_id")
+        .annotate(count=Sum("count"))
+    )
+    return {pk: SupportTotal(online.get(pk, 0), analog.get(pk, 0)) for pk in set(online) | set(analog)}
+
+
+def supported_by(user, call) -> set[int]:
+    """The applications of the call a person supports online."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(
+        ApplicationSupport.objects.filter(user=user, application__call=call).values_list("application_id", flat=True)
+    )
+
+
+def support_tallies(call) -> list:
+    """The call's analog tallies, newest first, each knowing whether it was corrected (``correction_id``)."""
+    return list(
+        ApplicationSupportTally.objects.filter(application__call=call)
+        .select_related("application", "entered_by", "correction")
+        .order_by("-entered_at", "-pk")
+    )
+
+
+def support_tally_get(call, pk):
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return ApplicationSupportTally.objects.filter(application__call=call, pk=pk).select_related("application").first()

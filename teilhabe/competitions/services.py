@@ -20,7 +20,7 @@ import filetype
 import rules
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -38,6 +38,8 @@ from teilhabe.competitions.models import (
     ApplicationChannel,
     ApplicationFile,
     ApplicationState,
+    ApplicationSupport,
+    ApplicationSupportTally,
     BudgetLine,
     Call,
     ConflictDeclaration,
@@ -52,10 +54,12 @@ from teilhabe.competitions.models import (
     FundYear,
     Grant,
     GrantReport,
+    JuryMembership,
     LedgerEntry,
     Recommendation,
     ReportKind,
     Score,
+    SupportChannel,
     TierKind,
 )
 from teilhabe.competitions.selectors import (
@@ -312,6 +316,8 @@ CALL_FIELDS = (
     "allows_individuals",
     "scale_min",
     "scale_max",
+    "support_opens",
+    "support_closes",
 )
 CONFIG_FIELDS = (
     "budget",
@@ -366,6 +372,17 @@ def _clean_call(data: dict, errors: dict) -> dict:
     if not isinstance(low, int) or not isinstance(high, int) or not 0 <= low < high <= SCALE_MAX:
         errors["scale_max"] = _("The highest score must be above the lowest, and at most %(max)d.") % {"max": SCALE_MAX}
     cleaned["scale_min"], cleaned["scale_max"] = low, high
+    support_opens, support_closes = data.get("support_opens"), data.get("support_closes")
+    if (support_opens is None) != (support_closes is None):
+        errors["support_closes" if support_opens else "support_opens"] = _(
+            "Please give both dates of the public support phase, or neither."
+        )
+    elif support_opens is not None:
+        if support_closes <= support_opens:
+            errors["support_closes"] = _("The support phase must close after it opens.")
+        elif isinstance(opens, datetime.datetime) and support_opens < opens:
+            errors["support_opens"] = _("The support phase cannot open before applications open.")
+    cleaned["support_opens"], cleaned["support_closes"] = support_opens, support_closes
     return cleaned
 
 
@@ -975,6 +992,7 @@ def application_withdraw(*, user, application: Application) -> Application:
     application.withdrawn_at = timezone.now()
     application.save(update_fields=["state", "withdrawn_at", "updated_at"])
     audit_record(actor=user, action="application.withdrawn", obj=application, data={"call": application.call_id})
+    calls_changed(application.call.process_id)  # the public support phase lists it no longer
     return application
 
 
@@ -1134,6 +1152,7 @@ def eligibility_record(
         },
     )
     transaction.on_commit(lambda: _tell_eligibility(application, eligibility), robust=True)
+    calls_changed(application.call.process_id)  # the public support phase lists eligible applications only
     return eligibility
 
 
@@ -1145,6 +1164,76 @@ COMMENT_MAX = REASON_MAX * 2
 
 def _call_for_jury(call: Call) -> Call:
     return Call.objects.select_for_update().select_related("process").get(pk=call.pk)
+
+
+def _seat_data(seat: JuryMembership) -> dict:
+    return {"call": seat.call_id, "seat": seat.pk, "person": seat.user_id, "is_chair": seat.is_chair}
+
+
+def _seat_for_update(seat: JuryMembership) -> tuple[Call, JuryMembership]:
+    """The call locked (jury changes, declarations and closing are ordered), then the seat as it is now."""
+    call = _call_for_jury(seat.call)
+    seat = JuryMembership.objects.select_related("user").filter(pk=seat.pk, call=call).first()
+    if seat is None:
+        raise Conflict(_("This person is no longer on the jury."))
+    return call, seat
+
+
+@transaction.atomic
+def jury_member_add(*, user, call: Call, person, is_chair: bool = False) -> JuryMembership:
+    """A coordinator seats a person with an account on a call's jury, until scoring closes. The first juror is
+    the chair; with ``is_chair`` the new juror takes the chair over (there is always exactly one chair)."""
+    call = _call_for_jury(call)
+    _require(user, "competitions.manage_jury", call)
+    if person is None or not getattr(person, "is_active", False):
+        _refuse("email", _("There is no account with this e-mail address. Ask the person to register."))
+    if JuryMembership.objects.filter(call=call, user=person).exists():
+        message = _("This person is already on the jury.")
+        raise Conflict(message, field_errors={"email": message})
+    first = not JuryMembership.objects.filter(call=call).exists()
+    if is_chair and not first:
+        JuryMembership.objects.filter(call=call, is_chair=True).update(is_chair=False)
+    seat = JuryMembership.objects.create(call=call, user=person, is_chair=bool(is_chair) or first)
+    audit_record(actor=user, action="jury.member_added", obj=seat, data=_seat_data(seat))
+    return seat
+
+
+@transaction.atomic
+def jury_chair_set(*, user, seat: JuryMembership) -> JuryMembership:
+    """A coordinator makes a juror the chair; the former chair stays on the jury as a juror."""
+    call, seat = _seat_for_update(seat)
+    _require(user, "competitions.manage_jury", call)
+    chairs = JuryMembership.objects.filter(call=call, is_chair=True).exclude(pk=seat.pk)
+    former = list(chairs.values_list("pk", flat=True))
+    JuryMembership.objects.filter(pk__in=former).update(is_chair=False)
+    seat.is_chair = True
+    seat.save(update_fields=["is_chair"])
+    audit_record(actor=user, action="jury.chair_set", obj=seat, data={**_seat_data(seat), "former_chair": former})
+    return seat
+
+
+@transaction.atomic
+def jury_member_remove(*, user, seat: JuryMembership) -> None:
+    """A coordinator removes a juror, until scoring closes. Refused (409) for a juror who has declared on or scored
+    any application: their declarations and scores stay with their seat, so that the jury's record stays whole
+    (the removal would silently take scores out of the means). Refused for the chair while others sit on the
+    jury: another juror becomes the chair first."""
+    call, seat = _seat_for_update(seat)
+    _require(user, "competitions.manage_jury", call)
+    name = seat.user.display_name or seat.user.email
+    if ConflictDeclaration.objects.filter(seat=seat).exists() or Score.objects.filter(seat=seat).exists():
+        raise Conflict(
+            _(
+                "%(name)s cannot be removed: they have already declared on or scored applications of this call, and"
+                " their declarations and scores stay part of the jury's record."
+            )
+            % {"name": name}
+        )
+    if seat.is_chair and JuryMembership.objects.filter(call=call).exclude(pk=seat.pk).exists():
+        raise Conflict(_("%(name)s chairs the jury: make another juror the chair first.") % {"name": name})
+    data = _seat_data(seat)
+    seat.delete()
+    audit_record(actor=user, action="jury.member_removed", obj=call, data=data)
 
 
 @transaction.atomic
@@ -1463,3 +1552,120 @@ def grant_report_submit(*, user, grant: Grant, kind: str, text: str, people_reac
         stored.save(update_fields=["report"])
     calls_changed(grant.application.call.process_id)
     return report
+
+
+# --- the public support phase ------------------------------------------------------------------------------------
+
+TALLY_COUNT_MAX = 100_000  # more than one list or box holds: a typing error
+
+
+@transaction.atomic
+def application_summary_consent_set(*, user, application: Application, consent: bool) -> Application:
+    """The applicant agrees (or no longer agrees) that a public summary of their application (title, who runs it,
+    when, where, for whom, the description) is shown in the call's public support phase once it is found eligible.
+    Without consent it is neither shown nor supported there; supports already given stay for the jury."""
+    application = _application_for_update(application)
+    _require(user, "competitions.set_summary_consent", application)
+    application.summary_consent = bool(consent)
+    application.save(update_fields=["summary_consent", "updated_at"])
+    audit_record(actor=user, action="application.summary_consent_set", obj=application, data={"consent": bool(consent)})
+    calls_changed(application.call.process_id)
+    return application
+
+
+def application_support_add(*, user, application: Application) -> bool:
+    """A signed-in person supports an application in the open support phase, once. False when they already do."""
+    _require(user, "competitions.support_application", application)
+    try:
+        with transaction.atomic():
+            support = ApplicationSupport.objects.create(application=application, user=user)
+            audit_record(actor=user, action="application.supported", obj=application, data={"support": support.pk})
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def application_support_withdraw(*, user, application: Application) -> bool:
+    """A person withdraws their support while the phase is open. False when there was none."""
+    _require(user, "competitions.support_application", application)
+    deleted, _unused = ApplicationSupport.objects.filter(application=application, user=user).delete()
+    if deleted:
+        audit_record(actor=user, action="application.support_withdrawn", obj=application)
+    return bool(deleted)
+
+
+@transaction.atomic
+def support_tally_enter(*, user, application: Application, count, channel: str, provenance: str):
+    """A coordinator enters supports counted offline (dots at an event, a signature list, a ballot box): a count
+    above 0, the channel and where it comes from (which event or list, when). From the phase's opening until
+    scoring closes. Tallies are never changed or deleted; the provenance says what was counted."""
+    application = Application.objects.select_related("call", "call__process").get(pk=application.pk)
+    _require(user, "competitions.enter_support_tally", application)
+    errors: dict = {}
+    if isinstance(count, bool) or not isinstance(count, int):
+        try:
+            count = int(str(count).strip())
+        except ValueError:
+            count = None
+    if count is None or not 0 < count <= TALLY_COUNT_MAX:
+        errors["count"] = _("Please enter a whole number of supports from 1 to %(max)d.") % {"max": TALLY_COUNT_MAX}
+    if channel not in SupportChannel.values:
+        errors["channel"] = _("Please choose how the supports were collected.")
+    provenance = clean_plain_text(provenance or "")
+    if not provenance:
+        errors["provenance"] = _("Please say where the count comes from (event or list, date).")
+    elif len(provenance) > REASON_MAX:
+        errors["provenance"] = _("Please shorten this text to at most %(max)d characters.") % {"max": REASON_MAX}
+    _raise(errors)
+    tally = ApplicationSupportTally.objects.create(
+        application=application, count=count, channel=channel, provenance=provenance, entered_by=user
+    )
+    audit_record(
+        actor=user,
+        action="application.support_tally_entered",
+        obj=application,
+        data={"tally": tally.pk, "count": count, "channel": channel, "provenance": provenance},
+    )
+    return tally
+
+
+@transaction.atomic
+def support_tally_correct(*, user, tally: ApplicationSupportTally, count, reason: str) -> ApplicationSupportTally:
+    """Correct an analog tally: a new tally with the right ``count`` (0 or more) and a ``reason`` replaces it in
+    the total; the old one stays as it was. A tally is corrected once (409 after that: correct the correction).
+    The same people and time as for entering; audited with both counts."""
+    tally = ApplicationSupportTally.objects.select_for_update().select_related("application__call").get(pk=tally.pk)
+    _require(user, "competitions.enter_support_tally", tally.application)
+    if ApplicationSupportTally.objects.filter(corrects=tally).exists():
+        raise Conflict(_("This count was already corrected; correct the correction instead."))
+    errors: dict = {}
+    if isinstance(count, bool) or not isinstance(count, int):
+        try:
+            count = int(str(count).strip())
+        except ValueError:
+            count = None
+    if count is None or not 0 <= count <= TALLY_COUNT_MAX:
+        errors["count"] = _("Please enter a whole number of supports from 0 to %(max)d.") % {"max": TALLY_COUNT_MAX}
+    reason = clean_plain_text(reason or "")
+    if not reason:
+        errors["reason"] = _("Please say why the count is corrected.")
+    elif len(reason) > REASON_MAX:
+        errors["reason"] = _("Please shorten this text to at most %(max)d characters.") % {"max": REASON_MAX}
+    _raise(errors)
+    correction = ApplicationSupportTally.objects.create(
+        application=tally.application,
+        count=count,
+        channel=tally.channel,
+        provenance=tally.provenance,
+        entered_by=user,
+        corrects=tally,
+        reason=reason,
+    )
+    audit_record(
+        actor=user,
+        action="application.support_tally_corrected",
+        obj=tally.application,
+        data={"tally": correction.pk, "corrects": tally.pk, "from": tally.count, "to": count, "reason": reason},
+    )
+    return correction

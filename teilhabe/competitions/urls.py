@@ -11,6 +11,12 @@ urlpatterns = [
     # Public pages (views.py)
     path("p/<slug:slug>/ideenwettbewerbe/", views.calls_view, name="public_calls"),
     path("p/<slug:slug>/ideenwettbewerbe/<str:pk>/", views.call_view, name="public_call"),
+    path("p/<slug:slug>/ideenwettbewerbe/<str:pk>/unterstuetzung/", views.support_view, name="public_support"),
+    path(
+        "p/<slug:slug>/ideenwettbewerbe/<str:pk>/unterstuetzung/<str:application>/",
+        views.support_toggle_view,
+        name="support_toggle",
+    ),
     path(
         "p/<slug:slug>/ideenwettbewerbe/<str:pk>/projekte/<str:grant>/", grants.public_grant_view, name="public_grant"
     ),
@@ -21,6 +27,11 @@ urlpatterns = [
     path("antraege/<str:pk>/bearbeiten/", applications.application_edit_view, name="application_edit"),
     path("antraege/<str:pk>/einreichen/", applications.application_submit_view, name="application_submit"),
     path("antraege/<str:pk>/zurueckziehen/", applications.application_withdraw_view, name="application_withdraw"),
+    path(
+        "antraege/<str:pk>/oeffentliche-zusammenfassung/",
+        applications.summary_consent_view,
+        name="summary_consent",
+    ),
     path("antraege/<str:pk>/dateien/", applications.application_file_add_view, name="application_file_add"),
     path("antraege/<str:pk>/dateien/<str:file>/", applications.application_file_view, name="application_file"),
     path(
@@ -67,6 +78,19 @@ urlpatterns = [
         "verwaltung/ideenwettbewerbe/<str:pk>/kriterien/<str:criterion>/entfernen/",
         workspace.criterion_remove_view,
         name="criterion_remove",
+    ),
+    path("verwaltung/ideenwettbewerbe/<str:pk>/unterstuetzung/", workspace.supports_view, name="supports"),
+    path(
+        "verwaltung/ideenwettbewerbe/<str:pk>/unterstuetzung/<str:tally>/korrigieren/",
+        workspace.support_tally_correct_view,
+        name="support_tally_correct",
+    ),
+    path("verwaltung/ideenwettbewerbe/<str:pk>/jury/", workspace.jury_setup_view, name="jury_setup"),
+    path("verwaltung/ideenwettbewerbe/<str:pk>/jury/<str:seat>/vorsitz/", workspace.jury_chair_view, name="jury_chair"),
+    path(
+        "verwaltung/ideenwettbewerbe/<str:pk>/jury/<str:seat>/entfernen/",
+        workspace.jury_remove_view,
+        name="jury_remove",
     ),
     path(
         "verwaltung/ideenwettbewerbe/<str:pk>/antraege/", applications.call_applications_view, name="call_applications"

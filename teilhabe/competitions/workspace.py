@@ -24,8 +24,11 @@ from teilhabe.competitions.forms import (
     CallForm,
     CriterionForm,
     FundYearForm,
+    JurorForm,
     LedgerCorrectionForm,
     LedgerEntryForm,
+    SupportTallyCorrectionForm,
+    SupportTallyForm,
     TierForm,
     TranslationForm,
 )
@@ -666,6 +669,197 @@ def fund_defaults_view(request, pk):
             "tier_form": tier_form,
             "criterion_form": criterion_form,
             "crumbs": _crumbs(fund),
+        },
+        status=status,
+    )
+
+
+# --- the jury's seats --------------------------------------------------------------------------------------------
+
+
+def _jury_setup_call(request, pk) -> Call:
+    call = selectors.call_get(int_or_404(pk))
+    if call is None:
+        raise NotFound()
+    if not rules.has_perm("competitions.change_call", request.user, call):
+        raise NotAllowed()
+    return call
+
+
+def _jury_setup(request, call, *, form=None, status=200):
+    return render(
+        request,
+        "competitions/work_jury.html",
+        {
+            "process": call.process,
+            "call": call,
+            "seats": selectors.jury_seats(call),
+            "can_manage": rules.has_perm("competitions.manage_jury", request.user, call),
+            "form": form or JurorForm(auto_id="juror_%s"),
+            "crumbs": _call_crumbs(call.process, call),
+        },
+        status=status,
+    )
+
+
+@login_required
+def jury_setup_view(request, pk):
+    """The call's jurors (the chair first) with buttons to make one the chair or remove one, and a form to seat a
+    person by their e-mail address; after closing, the list only."""
+    call = _jury_setup_call(request, pk)
+    if request.method != "POST":
+        return _jury_setup(request, call)
+    form = JurorForm(request.POST, auto_id="juror_%s")
+    status = 400
+    if form.is_valid():
+        person = selectors.person_by_email(form.cleaned_data["email"])
+        seat, status = attempt(
+            form,
+            lambda: services.jury_member_add(
+                user=request.user, call=call, person=person, is_chair=form.cleaned_data["is_chair"]
+            ),
+        )
+        if seat is not None:
+            messages.success(request, _("%(name)s is now on the jury.") % {"name": person.display_name or person.email})
+            return redirect("competitions:jury_setup", pk=call.pk)
+    return _jury_setup(request, call, form=form, status=status)
+
+
+def _seat_action(request, pk, seat, run, done_message):
+    call = _jury_setup_call(request, pk)
+    if request.method != "POST":
+        return redirect("competitions:jury_setup", pk=call.pk)
+    found = selectors.jury_seat_get(call, seat)
+    if found is None:
+        raise NotFound()
+    name = found.user.display_name or found.user.email
+    try:
+        run(found)
+    except ApplicationError as error:
+        if isinstance(error, NotFound | NotAllowed):
+            raise
+        messages.error(request, error.message)
+        return _jury_setup(request, call, status=error.status_code)
+    messages.success(request, done_message % {"name": name})
+    return redirect("competitions:jury_setup", pk=call.pk)
+
+
+@login_required
+def jury_chair_view(request, pk, seat):
+    return _seat_action(
+        request,
+        pk,
+        seat,
+        lambda found: services.jury_chair_set(user=request.user, seat=found),
+        _("%(name)s now chairs the jury."),
+    )
+
+
+@login_required
+def jury_remove_view(request, pk, seat):
+    return _seat_action(
+        request,
+        pk,
+        seat,
+        lambda found: services.jury_member_remove(user=request.user, seat=found),
+        _("%(name)s is no longer on the jury."),
+    )
+
+
+# --- the public support phase ------------------------------------------------------------------------------------
+
+
+@login_required
+def supports_view(request, pk):
+    """The call's public support phase for its coordinators: per application shown publicly its online supports
+    and analog tallies, the tallies entered so far, and a form to enter one (a count with channel and
+    provenance)."""
+    call = _jury_setup_call(request, pk)
+    if selectors.support_state(call) == selectors.SupportState.NONE:
+        raise NotFound(_("This call has no public support phase."))
+    applications = list(selectors.jury_applications(call).filter(summary_consent=True).order_by("title", "pk"))
+    form = SupportTallyForm(request.POST or None, applications=applications, auto_id="tally_%s")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            chosen = next(item for item in applications if item.pk == data["application"])
+            tally, status = attempt(
+                form,
+                lambda: services.support_tally_enter(
+                    user=request.user,
+                    application=chosen,
+                    count=data["count"],
+                    channel=data["channel"],
+                    provenance=data["provenance"],
+                ),
+            )
+            if tally is not None:
+                messages.success(request, _("The count was entered."))
+                return redirect("competitions:supports", pk=call.pk)
+    totals = selectors.support_totals(call)
+    empty = selectors.SupportTotal(0, 0)
+    return render(
+        request,
+        "competitions/work_supports.html",
+        {
+            "process": call.process,
+            "call": call,
+            "support": selectors.support_state(call),
+            "rows": [(item, totals.get(item.pk, empty)) for item in applications],
+            "tallies": selectors.support_tallies(call),
+            "form": form,
+            "can_enter": call.scoring_closed_at is None and selectors.support_state(call) != "upcoming",
+            "crumbs": _call_crumbs(call.process, call),
+        },
+        status=status,
+    )
+
+
+@login_required
+def support_tally_correct_view(request, pk, tally):
+    """Correct an analog tally: the right count and why; the old tally stays, listed as corrected."""
+    call = _jury_setup_call(request, pk)
+    found = selectors.support_tally_get(call, tally)
+    if found is None:
+        raise NotFound()
+    form = SupportTallyCorrectionForm(request.POST or None, initial={"count": found.count})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            done, status = attempt(
+                form,
+                lambda: services.support_tally_correct(
+                    user=request.user, tally=found, count=data["count"], reason=data["reason"]
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("The count was corrected."))
+                return redirect("competitions:supports", pk=call.pk)
+    return render(
+        request,
+        "competitions/work_form.html",
+        {
+            "process": call.process,
+            "call": call,
+            "form": form,
+            "heading": _("Correct a count"),
+            "explanation": _(
+                "%(reference)s: %(count)d supports (%(channel)s, %(provenance)s). The corrected count replaces this"
+                " one in the total; this one stays in the list."
+            )
+            % {
+                "reference": found.application.reference,
+                "count": found.count,
+                "channel": found.get_channel_display(),
+                "provenance": found.provenance,
+            },
+            "button": _("Correct the count"),
+            "cancel": reverse("competitions:supports", kwargs={"pk": call.pk}),
+            "crumbs": _call_crumbs(call.process, call),
         },
         status=status,
     )

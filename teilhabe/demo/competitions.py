@@ -5,7 +5,8 @@ docs/competitions.md) and two years of ledger (budgets, commitments from the com
 repayment, a release and a correction); last year's call, closed, with its jury's results, decisions, funded projects
 (two with public pages) and reports; and this year's open call with applications in every state (draft, submitted,
 on paper, eligible, not eligible — one breaking the 20 % rule —, withdrawn), a four-person jury chaired by a curator,
-one juror recused, scoring under way. Only the competition's services write (every step audited); then, as elsewhere
+one juror recused, scoring under way, and a public support phase (two projects shown with consent, online
+supports, one analog tally). Only the competition's services write (every step audited); then, as elsewhere
 in the demo, some dates are moved into the past."""
 
 import datetime
@@ -274,8 +275,16 @@ def demo_competitions(process, personas, residents, open_call_title: str) -> Non
         for name, description in CRITERIA:
             services.criterion_add(user=coordinator, call=open_call, name=name, description=description, weight=1)
     data = {name: getattr(open_call, name) for name in services.CALL_FIELDS}
-    open_call = services.call_update(
-        user=coordinator, call=open_call, **{**data, "budget": Decimal("60000"), "max_months": 18}
+    open_call = services.call_update(  # with a public support phase, open now
+        user=coordinator,
+        call=open_call,
+        **{
+            **data,
+            "budget": Decimal("60000"),
+            "max_months": 18,
+            "support_opens": max(open_call.opens, now - datetime.timedelta(days=1)),
+            "support_closes": now + datetime.timedelta(days=21),
+        },
     )
     open_call = services.call_publish(user=coordinator, call=open_call)
     jurors = _jury(open_call, personas)
@@ -335,6 +344,20 @@ def demo_competitions(process, personas, residents, open_call_title: str) -> Non
         checklist={**ALL, "not_funded_twice": False},
         is_eligible=False,
         reason="Die Hausaufgabenhilfe wird bereits aus dem Bildungsbudget gefördert.",
+    )
+    # The public support phase: two eligible projects shown with their applicants' consent, supported online by
+    # residents, and one tally counted at a neighbourhood party.
+    for number, application in enumerate(submitted[:2]):
+        services.application_summary_consent_set(user=residents[30 + number], application=application, consent=True)
+        application.refresh_from_db()
+        for resident in residents[: 9 - 4 * number]:
+            services.application_support_add(user=resident, application=application)
+    services.support_tally_enter(
+        user=coordinator,
+        application=submitted[1],
+        count=23,
+        channel="event",
+        provenance="Stadtteilfest Bothfeld, Klebepunkte am Stand des Integrationsbeirats (Demo)",
     )
     # Scoring under way: the curator and two jurors scored, the fourth is recused from one application.
     services.conflict_declare(

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 
+from teilhabe.competitions.page_versions import process_page_versions_with_calls
+from teilhabe.competitions.selectors import calls_of_process
 from teilhabe.contributions.models import Channel
 from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_version
 from teilhabe.core.errors import NotAllowed, NotFound
@@ -20,7 +22,6 @@ from teilhabe.monitoring.metrics import (
     published_totals,
     support_figures,
 )
-from teilhabe.processes.page_versions import process_page_versions
 from teilhabe.processes.selectors import (
     phase_current,
     process_get_published,
@@ -34,7 +35,7 @@ def _home_page_versions(request):
     slugs = process_slugs_published()
     if len(slugs) != 1:
         return site_page_versions()  # the list of processes shows their staff-written texts only
-    return process_page_versions(slugs[0])
+    return process_page_versions_with_calls(slugs[0])
 
 
 @cache_public_page(_home_page_versions)
@@ -49,7 +50,7 @@ def home(request):
 
 
 def _process_page_versions(request, slug):
-    return process_page_versions(slug)
+    return process_page_versions_with_calls(slug)  # the page links the process's published calls
 
 
 @cache_public_page(_process_page_versions)
@@ -77,6 +78,7 @@ def _process_page(request, process):
             "answers": answered_figures(process=process, counts=answers),
             "channels": _channel_rows(process, published, answers),
             "events": event_outcome_figures(process=process),
+            "calls": calls_of_process(process, published_only=True),
             "content_version": cache_version(CONTENT_NAMESPACE, "site"),
         },
     )

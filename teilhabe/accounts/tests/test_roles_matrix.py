@@ -226,12 +226,15 @@ COMPETITION_OBJECTS = {
     "call chaired by the jury member",
     "call chaired by the jury member, scoring closed",
     "participant's grant",
+    "eligible application in an open support phase",
 }
 
 
 def competition_object(kind: str, personas):
     """The personas' call (open now, the jury member on its jury), unpublished or published, or an application of
     the participant to it (docs/competitions.md)."""
+    import datetime
+
     from django.utils import timezone
 
     call = apps.get_model("competitions", "Call").objects.get(title="Ideenwettbewerb")
@@ -254,6 +257,17 @@ def competition_object(kind: str, personas):
             call=call, applicant=personas["participant"], kind="group", title="Antrag", state="submitted"
         )
         return apps.get_model("competitions", "Grant").objects.create(application=application, amount=1000)
+    if kind == "eligible application in an open support phase":
+        now = timezone.now()
+        call.support_opens, call.support_closes = now - datetime.timedelta(hours=1), now + datetime.timedelta(days=7)
+        call.save(update_fields=["support_opens", "support_closes"])
+        application = apps.get_model("competitions", "Application").objects.create(
+            call=call, applicant=personas["participant"], kind="group", title="Antrag", state="submitted"
+        )
+        application.summary_consent = True
+        application.save(update_fields=["summary_consent"])
+        apps.get_model("competitions", "Eligibility").objects.create(application=application, is_eligible=True)
+        return application
     state = "draft" if kind == "participant's draft application" else "submitted"
     application = apps.get_model("competitions", "Application").objects.create(
         call=call, applicant=personas["participant"], kind="group", title="Antrag", state=state

@@ -2,9 +2,12 @@
 see it. Every role (and the jurors: the chair, one recused, one who has not declared) is tried on every page of
 the competition and on the public pages, feeds and search that exist around it, before and after closing."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from teilhabe.accounts.models import Role
 from teilhabe.accounts.services import user_create_verified
@@ -36,6 +39,19 @@ def world(open_call, participant, coordinator, process, city):
     services.conflict_declare(
         user=jurors["recused"], application=application, has_conflict=True, note=f"Vorstand {RECUSAL_SECRET}"
     )
+    # The call has a public support phase, open now; the application was not consented to a public summary.
+    now = timezone.now()
+    data = {name: getattr(open_call, name) for name in services.CALL_FIELDS}
+    services.call_update(
+        user=coordinator,
+        call=open_call,
+        **{
+            **data,
+            "support_opens": now - datetime.timedelta(hours=1),
+            "support_closes": now + datetime.timedelta(days=7),
+        },
+    )
+    open_call.refresh_from_db()
     criteria = open_call.criteria.all()
     services.scores_record(
         user=jurors["chair"], application=application, scores={c.pk: (7, f"Kommentar {SCORE_SECRET}") for c in criteria}
@@ -54,6 +70,7 @@ def urls(world, process):
         reverse("events:feed", kwargs={"slug": process.slug}),
         reverse("competitions:public_calls", kwargs={"slug": process.slug}),
         reverse("competitions:public_call", kwargs={"slug": process.slug, "pk": call.pk}),
+        reverse("competitions:public_support", kwargs={"slug": process.slug, "pk": call.pk}),
     ]
     private = [
         reverse("competitions:application", kwargs={"pk": pk}),
@@ -62,6 +79,8 @@ def urls(world, process):
         reverse("competitions:jury", kwargs={"pk": call.pk}),
         reverse("competitions:jury_application", kwargs={"pk": call.pk, "application": pk}),
         reverse("competitions:eligibility", kwargs={"pk": pk}),
+        reverse("competitions:supports", kwargs={"pk": call.pk}),
+        reverse("competitions:jury_setup", kwargs={"pk": call.pk}),
         *[reverse("competitions:call_summary", kwargs={"pk": call.pk, "format": f}) for f in ("pdf", "xlsx", "ods")],
     ]
     if stored:
@@ -175,3 +194,22 @@ def test_the_command_writes_no_comment_or_note(world, tmp_path):
 
         assert secrets_in(visible_text(Fake())) == set(), format
     assert Score.objects.filter(comment__contains=SCORE_SECRET).exists()  # the secret exists, it is just not shown
+
+
+def test_a_public_summary_shows_what_the_applicant_agreed_to_and_no_more(personas, world, process, participant):
+    """With consent, the public support page shows the description (the applicant agreed to it), never a score, a
+    recusal, the budget plan or the applicant's contacts, to anyone; withdrawn, nothing of it stays."""
+    from django.core.cache import cache
+
+    application, call = world["application"], world["call"]
+    services.application_summary_consent_set(user=participant, application=application, consent=True)
+    cache.clear()
+    page = reverse("competitions:public_support", kwargs={"slug": process.slug, "pk": call.pk})
+    for name, user in viewers(personas, world).items():
+        text = client_of(user).get(page).content.decode()
+        assert APPLICATION_SECRET in text, name
+        assert not {SCORE_SECRET, RECUSAL_SECRET} & secrets_in(text), name
+        assert "Honorare" not in text and participant.email not in text, name
+    services.application_withdraw(user=participant, application=application)
+    cache.clear()
+    assert APPLICATION_SECRET not in client_of(None).get(page).content.decode()

@@ -55,6 +55,10 @@ def test_seed_demo_builds_hannover_once(db, settings, capsys, tmp_path):
     assert set(
         open_call.applications.filter(eligibility__isnull=False).values_list("eligibility__is_eligible", flat=True)
     ) == {True, False}
+    # The public support phase: open, two projects shown with consent, online supports and one analog tally.
+    assert open_call.support_opens < timezone.now() < open_call.support_closes
+    assert open_call.applications.filter(summary_consent=True, supports__isnull=False).distinct().count() == 2
+    assert open_call.applications.filter(support_tallies__count=23).count() == 1
     closed_call = Call.objects.exclude(pk=open_call.pk).get()
     assert closed_call.scoring_closed_at and closed_call.applications.filter(grant__public_consent=True).count() == 2
     assert len({entry.year for entry in closed_call.fund.ledger.all()}) >= 1 and closed_call.fund.years.count() == 2
