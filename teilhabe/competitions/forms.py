@@ -145,6 +145,8 @@ class TierForm(forms.Form):
     )
     kind = forms.ChoiceField(label=_("Kind of funding"), choices=TierKind.choices)
     min_own_share = forms.DecimalField(
+        # "%" is a percent sign here, not a placeholder:
+        # xgettext:no-python-format
         label=_("Minimum own contribution (% of the costs)"),
         min_value=0,
         max_value=100,

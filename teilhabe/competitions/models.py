@@ -201,6 +201,8 @@ class FundingTier(models.Model):
     up_to = models.DecimalField(_("up to (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True)
     kind = models.CharField(_("kind of funding"), max_length=20, choices=TierKind.choices)
     min_own_share = models.DecimalField(
+        # "%" is a percent sign here, not a placeholder:
+        # xgettext:no-python-format
         _("minimum own contribution (% of the costs)"), max_digits=5, decimal_places=2, default=0
     )
 
