@@ -40,6 +40,7 @@ from teilhabe.councils.models import (
 )
 from teilhabe.councils.selectors import COUNCIL_NAMESPACE, allocation_of, chaired_space_ids, spent_of
 from teilhabe.events.models import Event, EventState
+from teilhabe.plan.models import PUBLISHED_STATES
 
 AGENDA_ITEMS_MAX = 60
 
@@ -248,7 +249,9 @@ def agenda_item_remove(*, user, item: AgendaItem) -> None:
 # --- formal statements (Stellungnahmen des Beirats) --------------------------------------------------------------
 
 
-def _position_content(space, process, *, title, text, field_of_action, measure, about_contribution, errors) -> dict:
+def _position_content(
+    space, process, *, title, text, field_of_action, measure, about_contribution, section=None, errors
+) -> dict:
     title = clean_plain_text(title or "")
     text = clean_plain_text(text or "")
     if not title:
@@ -263,8 +266,16 @@ def _position_content(space, process, *, title, text, field_of_action, measure, 
         errors["process"] = _("Please choose a process of the council's city.")
     elif field_of_action is None or field_of_action.process_id != process.pk:
         errors["field_of_action"] = _("Please choose a field of action of this process.")
-    if measure is not None and about_contribution is not None:
-        errors["measure"] = _("A statement is on a measure or on a contribution, not both.")
+    if sum(subject is not None for subject in (measure, about_contribution, section)) > 1:
+        errors["measure"] = _("A statement is on one section, measure or contribution, or on a topic of its own.")
+    if section is not None and (
+        process is None
+        or section.version_id is None
+        or section.version.process_id != process.pk
+        or section.version.state not in PUBLISHED_STATES
+        or section.kind == "measure"
+    ):
+        errors["section"] = _("Please choose a section of the published plan of this process.")
     if measure is not None and process is not None and measure.process_id != process.pk:
         errors["measure"] = _("Please choose a measure of this process.")
     if about_contribution is not None and process is not None and about_contribution.process_id != process.pk:
@@ -276,6 +287,7 @@ def _position_content(space, process, *, title, text, field_of_action, measure, 
         "field_of_action": field_of_action,
         "measure": measure,
         "about_contribution": about_contribution,
+        "section": section,
     }
 
 
@@ -291,7 +303,16 @@ def _locked_draft(user, position: CouncilPosition) -> CouncilPosition:
 
 @transaction.atomic
 def position_draft(
-    *, user, space: DistrictSpace, process, title, text, field_of_action, measure=None, about_contribution=None
+    *,
+    user,
+    space: DistrictSpace,
+    process,
+    title,
+    text,
+    field_of_action,
+    measure=None,
+    about_contribution=None,
+    section=None,
 ) -> CouncilPosition:
     """A member of the council drafts a statement (only members draft)."""
     _require(user, "councils.draft_statement", space)
@@ -304,6 +325,7 @@ def position_draft(
         field_of_action=field_of_action,
         measure=measure,
         about_contribution=about_contribution,
+        section=section,
         errors=errors,
     )
     _raise(errors)
@@ -320,7 +342,15 @@ def position_draft(
 
 @transaction.atomic
 def position_change(
-    *, user, position: CouncilPosition, title, text, field_of_action, measure=None, about_contribution=None
+    *,
+    user,
+    position: CouncilPosition,
+    title,
+    text,
+    field_of_action,
+    measure=None,
+    about_contribution=None,
+    section=None,
 ) -> CouncilPosition:
     """A member changes the draft's text and subject."""
     position = _locked_draft(user, position)
@@ -333,6 +363,7 @@ def position_change(
         field_of_action=field_of_action,
         measure=measure,
         about_contribution=about_contribution,
+        section=section,
         errors=errors,
     )
     _raise(errors)
