@@ -697,3 +697,16 @@ def plan_section_get(pk) -> Section | None:
     if number is None:
         return None
     return Section.objects.filter(pk=number, version__isnull=False).select_related("version").first()
+
+
+def positions_awaiting_routing(user) -> list[CouncilPosition]:
+    """Submitted statements of the councils of the cities a coordinator works in, oldest first: their queue."""
+    cities = city_ids_coordinated_by(user)
+    if not cities:
+        return []
+    return list(
+        CouncilPosition.objects.filter(state=PositionState.SUBMITTED, space__district__city_id__in=cities)
+        .select_related("space")
+        .only("pk", "title", "submitted_at", "space__name", "space_id")
+        .order_by("submitted_at", "pk")
+    )

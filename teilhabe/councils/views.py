@@ -176,6 +176,7 @@ def my_councils_view(request):
         {
             "spaces": selectors.workspace_spaces(request.user),
             "cities": selectors.coordinated_cities(request.user),
+            "awaiting": selectors.positions_awaiting_routing(request.user),
             "year": timezone.localdate().year,
         },
     )

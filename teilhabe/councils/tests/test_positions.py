@@ -228,6 +228,8 @@ def test_the_pages_walk_a_statement_from_draft_to_routing(client, process, space
     position.refresh_from_db()
     assert position.state == "submitted"
     client.force_login(coordinator)
+    queue = client.get(reverse("councils:mine"), **EN).content.decode()
+    assert "Statements awaiting routing" in queue and page in queue
     assert "Route the statement" in client.get(page, **EN).content.decode()
     assert client.post(page, {"action": "route"}, **EN).status_code == 302
     position.refresh_from_db()
