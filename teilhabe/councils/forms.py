@@ -193,6 +193,7 @@ class PaperContributionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
     original_date = _date_field(_("Date on the original (optional)"))
+    form_serial = forms.CharField(label=_("Serial number of the form (optional)"), max_length=40, required=False)
     publication_consent = forms.BooleanField(label=_("The author agreed to publication."), required=False)
 
 

@@ -488,6 +488,7 @@ def position_route(*, user, position: CouncilPosition) -> CouncilPosition:
         body=f"{position.text}\n\n{votes}",
         fields_of_action=[position.field_of_action],
         district=position.space.district,
+        group_size=position.votes_yes + position.votes_no + position.votes_abstain or None,  # the members who voted
         publication_consent=True,
         event=position.session,
     )
@@ -741,7 +742,14 @@ def consultation_contribute(
 
 @transaction.atomic
 def consultation_enter_paper(
-    *, user, consultation: DistrictConsultation, title: str, body: str, original_date, publication_consent: bool
+    *,
+    user,
+    consultation: DistrictConsultation,
+    title: str,
+    body: str,
+    original_date,
+    publication_consent: bool,
+    form_serial: str = "",
 ):
     """A paper contribution to the consultation, entered by a coordinator (the analog entry's own rules apply)."""
     _require_open(consultation)
@@ -754,6 +762,7 @@ def consultation_enter_paper(
         fields_of_action=[consultation.field_of_action],
         district=consultation.space.district,
         original_date=original_date,
+        form_serial=form_serial,
         publication_consent=publication_consent,
     )
     consultation.contributions.add(contribution)

@@ -742,6 +742,7 @@ def consultation_work_view(request, pk, consultation):
                     title=data["title"],
                     body=data["body"],
                     original_date=data["original_date"],
+                    form_serial=data["form_serial"],
                     publication_consent=data["publication_consent"],
                 ),
             )
