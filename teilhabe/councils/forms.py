@@ -78,6 +78,9 @@ class PositionForm(forms.Form):
         label=_("Statement"), widget=forms.Textarea(attrs={"rows": 10}), max_length=STATEMENT_TEXT_MAX
     )
     field_of_action = ModelChoiceField(label=_("Field of action"), queryset=None, empty_label=None)
+    section = forms.TypedChoiceField(
+        label=_("On the section of the plan (optional)"), coerce=int, empty_value=None, required=False
+    )
     measure = forms.CharField(
         label=_("On the measure (optional)"),
         max_length=20,
@@ -90,11 +93,12 @@ class PositionForm(forms.Form):
         help_text=_("The number of the contribution, as in its address."),
     )
 
-    def __init__(self, *args, processes, **kwargs):
+    def __init__(self, *args, processes, sections=(), **kwargs):
         super().__init__(*args, **kwargs)
         fields = FieldOfAction.objects.filter(process__in=processes).select_related("process")
         self.fields["field_of_action"].queryset = fields.order_by("process_id", "order")
         self.fields["field_of_action"].label_from_instance = lambda field: f"{field.process.title} – {field.name}"
+        self.fields["section"].choices = [("", _("No section")), *sections]
 
 
 class VoteForm(forms.Form):
@@ -189,6 +193,7 @@ class PaperContributionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000)
     original_date = _date_field(_("Date on the original (optional)"))
+    form_serial = forms.CharField(label=_("Serial number of the form (optional)"), max_length=40, required=False)
     publication_consent = forms.BooleanField(label=_("The author agreed to publication."), required=False)
 
 

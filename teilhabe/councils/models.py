@@ -144,6 +144,14 @@ class CouncilPosition(models.Model):
         related_name="+",
         verbose_name=_("on the contribution"),
     )
+    section = models.ForeignKey(
+        "plan.Section",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("on the section of the plan"),
+    )
     department = models.ForeignKey(
         "administration.Department",
         null=True,
@@ -193,7 +201,9 @@ class CouncilPosition(models.Model):
         ordering = ["space", "-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(measure__isnull=True) | models.Q(about_contribution__isnull=True),
+                condition=(models.Q(measure__isnull=True) & models.Q(about_contribution__isnull=True))
+                | (models.Q(measure__isnull=True) & models.Q(section__isnull=True))
+                | (models.Q(about_contribution__isnull=True) & models.Q(section__isnull=True)),
                 name="council_position_one_subject",
             ),
             models.CheckConstraint(

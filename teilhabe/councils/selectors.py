@@ -39,7 +39,7 @@ from teilhabe.events.models import PUBLIC_STATES, Event, EventState, EventType
 from teilhabe.events.selectors import council_space_ids_of, event_when_text
 from teilhabe.places.models import City
 from teilhabe.plan.models import Section
-from teilhabe.plan.selectors import version_current
+from teilhabe.plan.selectors import version_current, version_tree
 from teilhabe.processes.models import Process
 from teilhabe.processes.selectors import process_ids_coordinated_by
 
@@ -436,6 +436,7 @@ POSITION_FIELDS = (
     "created_at",
     "measure_id",
     "about_contribution_id",
+    "section_id",
     "department_id",
     "session_id",
 )
@@ -448,6 +449,8 @@ def _subject(position: CouncilPosition) -> str:
         return _("On the measure %(code)s of the plan") % {"code": position.measure.code}
     if position.about_contribution_id is not None:
         return _("On the contribution “%(title)s”") % {"title": position.about_contribution.title}
+    if position.section_id is not None:
+        return _("On the section “%(title)s” of the plan") % {"title": position.section.title}
     return _("On a topic of its own")
 
 
@@ -459,9 +462,10 @@ def position_rows(
     today = today or timezone.localdate()
     positions = (
         CouncilPosition.objects.filter(space=space)
-        .select_related("measure", "about_contribution", "department", "session")
+        .select_related("measure", "about_contribution", "section", "department", "session")
         .only(
             *POSITION_FIELDS,
+            "section__title",
             "measure__code",
             "about_contribution__title",
             "department__code",
@@ -527,7 +531,9 @@ def position_get(space: DistrictSpace, pk) -> CouncilPosition | None:
         return None
     return (
         CouncilPosition.objects.filter(space=space, pk=number)
-        .select_related("space__district", "process", "session", "department", "measure", "about_contribution")
+        .select_related(
+            "space__district", "process", "session", "department", "measure", "about_contribution", "section"
+        )
         .first()
     )
 
@@ -669,3 +675,38 @@ def consultation_contributions(consultation: DistrictConsultation, limit: int = 
     contributions = consultation.contributions.filter(status=Status.PUBLISHED).order_by("-published_at", "-pk")
     channel_labels = dict(Channel.choices)
     return [Link(c.title, str(c.pk), str(channel_labels.get(c.channel, ""))) for c in contributions[:limit]]
+
+
+def plan_section_choices(processes, language: str) -> list[tuple[int, str]]:
+    """(id, "number title") of the sections (fields of action, goals, texts) of the newest published plan version
+    of each process, in reading order: what a statement can be on besides a measure."""
+    choices = []
+    for process in processes:
+        version = version_current(process)
+        if version is not None:
+            choices += [
+                (node.id, f"{process.title} – {node.number} {node.title}".strip())
+                for node in version_tree(version, language).nodes
+                if node.kind != "measure"
+            ]
+    return choices
+
+
+def plan_section_get(pk) -> Section | None:
+    number = parse_id(pk)
+    if number is None:
+        return None
+    return Section.objects.filter(pk=number, version__isnull=False).select_related("version").first()
+
+
+def positions_awaiting_routing(user) -> list[CouncilPosition]:
+    """Submitted statements of the councils of the cities a coordinator works in, oldest first: their queue."""
+    cities = city_ids_coordinated_by(user)
+    if not cities:
+        return []
+    return list(
+        CouncilPosition.objects.filter(state=PositionState.SUBMITTED, space__district__city_id__in=cities)
+        .select_related("space")
+        .only("pk", "title", "submitted_at", "space__name", "space_id")
+        .order_by("submitted_at", "pk")
+    )

@@ -40,6 +40,7 @@ from teilhabe.councils.models import (
 )
 from teilhabe.councils.selectors import COUNCIL_NAMESPACE, allocation_of, chaired_space_ids, spent_of
 from teilhabe.events.models import Event, EventState
+from teilhabe.plan.models import PUBLISHED_STATES
 
 AGENDA_ITEMS_MAX = 60
 
@@ -248,7 +249,9 @@ def agenda_item_remove(*, user, item: AgendaItem) -> None:
 # --- formal statements (Stellungnahmen des Beirats) --------------------------------------------------------------
 
 
-def _position_content(space, process, *, title, text, field_of_action, measure, about_contribution, errors) -> dict:
+def _position_content(
+    space, process, *, title, text, field_of_action, measure, about_contribution, section=None, errors
+) -> dict:
     title = clean_plain_text(title or "")
     text = clean_plain_text(text or "")
     if not title:
@@ -263,8 +266,16 @@ def _position_content(space, process, *, title, text, field_of_action, measure, 
         errors["process"] = _("Please choose a process of the council's city.")
     elif field_of_action is None or field_of_action.process_id != process.pk:
         errors["field_of_action"] = _("Please choose a field of action of this process.")
-    if measure is not None and about_contribution is not None:
-        errors["measure"] = _("A statement is on a measure or on a contribution, not both.")
+    if sum(subject is not None for subject in (measure, about_contribution, section)) > 1:
+        errors["measure"] = _("A statement is on one section, measure or contribution, or on a topic of its own.")
+    if section is not None and (
+        process is None
+        or section.version_id is None
+        or section.version.process_id != process.pk
+        or section.version.state not in PUBLISHED_STATES
+        or section.kind == "measure"
+    ):
+        errors["section"] = _("Please choose a section of the published plan of this process.")
     if measure is not None and process is not None and measure.process_id != process.pk:
         errors["measure"] = _("Please choose a measure of this process.")
     if about_contribution is not None and process is not None and about_contribution.process_id != process.pk:
@@ -276,6 +287,7 @@ def _position_content(space, process, *, title, text, field_of_action, measure, 
         "field_of_action": field_of_action,
         "measure": measure,
         "about_contribution": about_contribution,
+        "section": section,
     }
 
 
@@ -291,7 +303,16 @@ def _locked_draft(user, position: CouncilPosition) -> CouncilPosition:
 
 @transaction.atomic
 def position_draft(
-    *, user, space: DistrictSpace, process, title, text, field_of_action, measure=None, about_contribution=None
+    *,
+    user,
+    space: DistrictSpace,
+    process,
+    title,
+    text,
+    field_of_action,
+    measure=None,
+    about_contribution=None,
+    section=None,
 ) -> CouncilPosition:
     """A member of the council drafts a statement (only members draft)."""
     _require(user, "councils.draft_statement", space)
@@ -304,6 +325,7 @@ def position_draft(
         field_of_action=field_of_action,
         measure=measure,
         about_contribution=about_contribution,
+        section=section,
         errors=errors,
     )
     _raise(errors)
@@ -320,7 +342,15 @@ def position_draft(
 
 @transaction.atomic
 def position_change(
-    *, user, position: CouncilPosition, title, text, field_of_action, measure=None, about_contribution=None
+    *,
+    user,
+    position: CouncilPosition,
+    title,
+    text,
+    field_of_action,
+    measure=None,
+    about_contribution=None,
+    section=None,
 ) -> CouncilPosition:
     """A member changes the draft's text and subject."""
     position = _locked_draft(user, position)
@@ -333,6 +363,7 @@ def position_change(
         field_of_action=field_of_action,
         measure=measure,
         about_contribution=about_contribution,
+        section=section,
         errors=errors,
     )
     _raise(errors)
@@ -457,6 +488,7 @@ def position_route(*, user, position: CouncilPosition) -> CouncilPosition:
         body=f"{position.text}\n\n{votes}",
         fields_of_action=[position.field_of_action],
         district=position.space.district,
+        group_size=position.votes_yes + position.votes_no + position.votes_abstain or None,  # the members who voted
         publication_consent=True,
         event=position.session,
     )
@@ -710,7 +742,14 @@ def consultation_contribute(
 
 @transaction.atomic
 def consultation_enter_paper(
-    *, user, consultation: DistrictConsultation, title: str, body: str, original_date, publication_consent: bool
+    *,
+    user,
+    consultation: DistrictConsultation,
+    title: str,
+    body: str,
+    original_date,
+    publication_consent: bool,
+    form_serial: str = "",
 ):
     """A paper contribution to the consultation, entered by a coordinator (the analog entry's own rules apply)."""
     _require_open(consultation)
@@ -723,6 +762,7 @@ def consultation_enter_paper(
         fields_of_action=[consultation.field_of_action],
         district=consultation.space.district,
         original_date=original_date,
+        form_serial=form_serial,
         publication_consent=publication_consent,
     )
     consultation.contributions.add(contribution)

@@ -176,6 +176,7 @@ def my_councils_view(request):
         {
             "spaces": selectors.workspace_spaces(request.user),
             "cities": selectors.coordinated_cities(request.user),
+            "awaiting": selectors.positions_awaiting_routing(request.user),
             "year": timezone.localdate().year,
         },
     )
@@ -388,10 +389,12 @@ def agenda_decision_view(request, pk, session, item):
 
 
 def _position_subject(form, process):
-    """The measure (by its code) and contribution (by its number) a statement form names, or an error on the
-    form: (measure, contribution, ok)."""
+    """The section, measure (by its code) and contribution (by its number) a statement form names, or an error on
+    the form: (section, measure, contribution, ok)."""
     data = form.cleaned_data
-    measure = contribution = None
+    measure = contribution = section = None
+    if data.get("section"):
+        section = selectors.plan_section_get(data["section"])
     if data.get("measure"):
         measure = plan_selectors.measure_get(process, data["measure"].strip()) if process else None
         if measure is None:
@@ -401,11 +404,13 @@ def _position_subject(form, process):
         if contribution is None or (process is not None and contribution.process_id != process.pk):
             form.add_error("about_contribution", _("There is no published contribution with this number here."))
             contribution = None
-    return measure, contribution, not form.errors
+    return section, measure, contribution, not form.errors
 
 
 def _position_form(space, data=None, initial=None):
-    return PositionForm(data, initial=initial, processes=selectors.council_processes(space), auto_id="position_%s")
+    processes = selectors.council_processes(space)
+    sections = selectors.plan_section_choices(processes, _language())
+    return PositionForm(data, initial=initial, processes=processes, sections=sections, auto_id="position_%s")
 
 
 @login_required
@@ -418,7 +423,7 @@ def position_new_view(request, pk):
         status = 400
         if form.is_valid():
             field = form.cleaned_data["field_of_action"]
-            measure, contribution, ok = _position_subject(form, field.process)
+            section, measure, contribution, ok = _position_subject(form, field.process)
             if ok:
                 position, status = _attempt(
                     form,
@@ -431,6 +436,7 @@ def position_new_view(request, pk):
                         field_of_action=field,
                         measure=measure,
                         about_contribution=contribution,
+                        section=section,
                     ),
                 )
                 if position is not None:
@@ -465,6 +471,7 @@ def _position_page(request, space, position, *, form=None, vote_form=None, statu
                 "field_of_action": position.field_of_action_id,
                 "measure": position.measure.code if position.measure else "",
                 "about_contribution": position.about_contribution_id,
+                "section": position.section_id,
             },
         )
         vote_form = vote_form or _vote_form(position)
@@ -508,7 +515,7 @@ def position_view(request, pk, position):
         form = _position_form(space, request.POST)
         if form.is_valid():
             field = form.cleaned_data["field_of_action"]
-            measure, contribution, ok = _position_subject(form, found.process)
+            section, measure, contribution, ok = _position_subject(form, found.process)
             if ok:
                 done, status = _attempt(
                     form,
@@ -520,6 +527,7 @@ def position_view(request, pk, position):
                         field_of_action=field,
                         measure=measure,
                         about_contribution=contribution,
+                        section=section,
                     ),
                 )
                 if done is not None:
@@ -734,6 +742,7 @@ def consultation_work_view(request, pk, consultation):
                     title=data["title"],
                     body=data["body"],
                     original_date=data["original_date"],
+                    form_serial=data["form_serial"],
                     publication_consent=data["publication_consent"],
                 ),
             )

@@ -22,6 +22,7 @@ FIRST_NAMES = ["Aylin", "Bogdan", "Chiara", "Dariusz", "Esra", "Farid", "Gülay"
 LAST_NAMES = ["Yılmaz", "Nowak", "Haddad", "Schulz", "Rahimi", "Petrenko", "Demir", "Okafor", "Becker", "Kaya"]
 MEMBERS_PER_COUNCIL = 7
 TERM = (datetime.date(2024, 1, 1), datetime.date(2028, 12, 31))
+SESSION_VENUE = "Stadtbezirksrathaus (fiktiv)"  # the councils' demo sessions, told apart from the events demo
 SESSIONS = ((-70, "held"), (-14, "held"), (21, "planned"))  # days from today
 AGENDA = (
     ("Begrüßung und Feststellung der Beschlussfähigkeit", "", "Der Beirat ist beschlussfähig."),
@@ -216,6 +217,7 @@ def _consultation(process, personas) -> None:
         body="Vom Infostand des Beirats: ein Ort für Eltern mit kleinen Kindern, mit Beratung auf Arabisch "
         "und Türkisch.",
         original_date=today - datetime.timedelta(days=2),
+        form_serial="BEIRAT10-0001",
         publication_consent=True,
     )
 
@@ -232,7 +234,7 @@ def _session(process, space, coordinator, *, days: int, held: bool) -> None:
         description="Öffentliche Sitzung des Integrationsbeirats (fiktive Demo-Sitzung). Gäste sind willkommen.",
         starts_at=starts_at,
         ends_at=starts_at + datetime.timedelta(hours=2),
-        venue_name="Stadtbezirksrathaus (fiktiv)",
+        venue_name=SESSION_VENUE,
         venue_address=f"Beiratsweg {space.district.number}, Hannover (fiktiv)",
         district=space.district,
         step_free=True,

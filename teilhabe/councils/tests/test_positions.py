@@ -228,7 +228,41 @@ def test_the_pages_walk_a_statement_from_draft_to_routing(client, process, space
     position.refresh_from_db()
     assert position.state == "submitted"
     client.force_login(coordinator)
+    queue = client.get(reverse("councils:mine"), **EN).content.decode()
+    assert "Statements awaiting routing" in queue and page in queue
     assert "Route the statement" in client.get(page, **EN).content.decode()
     assert client.post(page, {"action": "route"}, **EN).status_code == 302
     position.refresh_from_db()
     assert position.state == "forwarded" and position.contribution is not None
+
+
+def test_a_statement_on_a_section_of_the_published_plan(client, process, space, member, coordinator):
+    from teilhabe.plan import services as plan
+    from teilhabe.plan.models import Section
+
+    version = plan.version_create(user=coordinator, process=process, title="Plan")
+    field = plan.section_add(
+        user=coordinator, owner=version, kind="field", title="Bildung", field_of_action=process.fields_of_action.first()
+    )
+    goal = plan.section_add(user=coordinator, owner=version, kind="goal", parent=field, title="Sprachförderung")
+    with pytest.raises(ApplicationError) as refused:  # a working draft is not public
+        draft(member, space, process, section=goal)
+    assert "section" in refused.value.field_errors
+    plan.version_publish_for_consultation(user=coordinator, version=version, phase=process.phases.first())
+    goal = Section.objects.get(pk=goal.pk)
+    from teilhabe.conftest import make_contribution
+
+    other = make_contribution(process, coordinator)
+    with pytest.raises(ApplicationError) as refused:  # one subject
+        draft(member, space, process, section=goal, about_contribution=other)
+    assert "measure" in refused.value.field_errors
+    client.force_login(member)
+    new = reverse("councils:position_new", kwargs={"pk": space.pk})
+    form_html = client.get(new, **EN).content.decode()
+    assert "Sprachförderung" in form_html
+    data = {"title": "Zur Sprachförderung", "text": "Text", "field_of_action": process.fields_of_action.first().pk}
+    assert client.post(new, {**data, "section": goal.pk}, **EN).status_code == 302
+    position = CouncilPosition.objects.get(title="Zur Sprachförderung")
+    assert position.section_id == goal.pk
+    html = client.get(reverse("councils:space", kwargs={"pk": space.pk}), **EN).content.decode()
+    assert "On the section “Sprachförderung” of the plan" in html

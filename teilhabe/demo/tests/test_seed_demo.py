@@ -19,6 +19,8 @@ from teilhabe.competitions.models import Call
 from teilhabe.contributions.models import Comment, Contribution, Support
 from teilhabe.core.models import ContentTranslation
 from teilhabe.core.services import audit_verify
+from teilhabe.councils.models import CouncilPosition
+from teilhabe.demo.councils import SESSION_VENUE
 from teilhabe.events.models import Event, Registration
 from teilhabe.places.models import District
 
@@ -34,8 +36,11 @@ def test_seed_demo_builds_hannover_once(db, settings, capsys, tmp_path):
     call_command("seed_demo")
     out = capsys.readouterr().out
     counts = (Contribution.objects.count(), Comment.objects.count(), Support.objects.count(), User.objects.count())
-    # 21 are results of events, 3 paper forms entered on the entry screen, 7 comments on the plan's draft
-    assert counts[0] == 321 + 21 + 3 + 7 and counts[1] > 100 and counts[2] > 200
+    # 21 are results of events, 3 paper forms entered on the entry screen, 7 comments on the plan's draft; the
+    # councils' statements routed on the answer path and a paper answer to a council's consultation (demo/councils.py)
+    councils = CouncilPosition.objects.exclude(contribution=None).count() + 1
+    assert councils >= 10
+    assert counts[0] == 321 + 21 + 3 + 7 + councils and counts[1] > 100 and counts[2] > 200
     assert District.objects.count() == 13
     stand = Contribution.objects.filter(form_serial__regex=r"^[0-9]+-[0-9]{6}-[A-Z]$")  # serials of printed forms
     assert stand.count() == 3 and Scan.objects.filter(contribution__in=stand).count() == 1
@@ -78,17 +83,19 @@ def test_seed_demo_builds_hannover_once(db, settings, capsys, tmp_path):
     assert Routing.objects.filter(state="superseded").exists()  # re-routed, with its history
     assert PublicStep.objects.filter(created_at__gt=timezone.now()).count() == 0
     # Events across all 13 districts: held with attendance and results, cancelled, upcoming with a waiting list.
-    events = Event.objects.all()
+    events = Event.objects.exclude(venue_name=SESSION_VENUE)  # the councils' sessions (demo/councils.py) apart
     assert 20 <= events.count() <= 30
     assert events.values("district").distinct().count() == 13
     assert set(events.values_list("state", flat=True)) == {"held", "planned", "cancelled", "proposed"}
     assert not events.filter(state="held", attendance_total__isnull=True).exists()
-    assert Contribution.objects.filter(event__state="held", status="published").count() == 21
+    results = Contribution.objects.filter(event__state="held", status="published", council_position__isnull=True)
+    assert results.count() == 21  # the councils' routed statements (from their sessions) apart
     assert Registration.objects.filter(state="waiting").exists()
     assert events.filter(state="planned", starts_at__gt=timezone.now(), registrations__isnull=False).exists()
     # One long-past event still holds registrations: the retention command has something to delete.
     retention = timezone.timedelta(days=settings.TEILHABE_REGISTRATION_RETENTION_DAYS)
     assert Registration.objects.filter(event__ends_at__lt=timezone.now() - retention).exists()
+    events_before = Event.objects.count()
     call_command("seed_demo")
     assert (
         Contribution.objects.count(),
@@ -96,7 +103,7 @@ def test_seed_demo_builds_hannover_once(db, settings, capsys, tmp_path):
         Support.objects.count(),
         User.objects.count(),
     ) == counts
-    assert Event.objects.count() == events.count()
+    assert Event.objects.count() == events_before
     for contribution in Contribution.objects.all()[:50]:
         assert contribution.support_count == contribution.supports.count()
         assert contribution.comment_count == contribution.comments.filter(status="published").count()
