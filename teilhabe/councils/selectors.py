@@ -300,8 +300,10 @@ def district_measures(process, district_id: int, language: str) -> list[Link]:
 
 
 def has_council_work(user) -> bool:
-    """Whether someone has a council page under /verwaltung/: a member of a council or a coordinator."""
-    return bool(council_space_ids(user)) or bool(city_ids_coordinated_by(user))
+    """Whether someone has a council page under /verwaltung/: a member of a council or a coordinator. Asked by the
+    navigation on every page: it reads only what the request remembers already (the processes coordinated, the
+    spaces of the events' navigation), not the cities."""
+    return bool(process_ids_coordinated_by(user)) or bool(council_space_ids(user))
 
 
 def workspace_spaces(user) -> list[DistrictSpace]:
