@@ -14,14 +14,12 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone, translation
 
-from teilhabe.contributions.models import Channel, Contribution, Status
+from teilhabe.contributions.models import Channel
 from teilhabe.core.mail import supported_language
 from teilhabe.councils.models import AgendaItem, DistrictSpace, SessionAttendance
 from teilhabe.councils.selectors import BudgetSummary, PositionRow, budget_summary, position_rows
 from teilhabe.events.models import Event, EventState, EventType
-
-# Contributions that count as participation: every one that was received (not those never confirmed or removed).
-COUNTED_STATUSES = (Status.PUBLISHED, Status.IN_MODERATION)
+from teilhabe.monitoring.metrics import district_participation_by_channel
 
 
 @dataclass(frozen=True)
@@ -93,13 +91,8 @@ def annual_report(space: DistrictSpace, year: int) -> AnnualReport:
     positions = [row for row in position_rows(space, public=False, year=year) if row.state != "draft"]
     days = [row.days_to_answer for row in positions if row.days_to_answer is not None]
     channel_labels = dict(Channel.choices)
-    counts = (
-        Contribution.objects.filter(district=space.district, status__in=COUNTED_STATUSES, created_at__year=year)
-        .values("channel")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "channel")
-    )
-    channels = [(str(channel_labels.get(row["channel"], row["channel"])), row["n"]) for row in counts]
+    counts = district_participation_by_channel(district=space.district, year=year)
+    channels = [(str(channel_labels.get(channel, channel)), n) for channel, n in counts]
     return AnnualReport(
         space=space,
         year=year,

@@ -106,6 +106,23 @@ def contributions_by_channel(*, process, published: dict | None = None) -> dict[
     return {channel: row[0] for channel, row in published.items()}
 
 
+# Contributions that count as participation from a district: every one received (not those never confirmed or
+# removed), of every process.
+RECEIVED_STATUSES = (Status.PUBLISHED, Status.IN_MODERATION)
+
+
+def district_participation_by_channel(*, district, year: int) -> list[tuple[str, int]]:
+    """Contributions from a district received in a calendar year, of every process, per channel (most first):
+    published ones and those awaiting moderation. A district integration council's annual report shows them."""
+    rows = (
+        Contribution.objects.filter(district=district, status__in=RECEIVED_STATUSES, created_at__year=year)
+        .values_list("channel")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "channel")
+    )
+    return list(rows)
+
+
 ANSWERED_STATES = (AnswerState.STATEMENT_PUBLISHED, AnswerState.DISPOSED)
 
 
