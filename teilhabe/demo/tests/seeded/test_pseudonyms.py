@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
@@ -13,8 +12,7 @@ from teilhabe.contributions.models import Contribution
 
 
 @pytest.mark.slow
-def test_demo_residents_appear_under_pseudonyms_in_the_readers_language(client, db, settings):
-    call_command("seed_demo")
+def test_demo_residents_appear_under_pseudonyms_in_the_readers_language(client, demo, settings):
     assert not User.objects.filter(display_name__regex=r"\d+$").exists(), "a pseudonym was stored as a name"
     contribution = (
         Contribution.objects.filter(author__display_name="", organisation=None, status="published")

@@ -6,12 +6,9 @@ from django.core.management import call_command
 from teilhabe.contributions.models import AnalogSupportTally, Contribution
 from teilhabe.contributions.tallies import tally_differences
 
-pytestmark = pytest.mark.django_db
 
-
-def test_the_demo_counts_dot_votes_at_its_held_events(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo")
+@pytest.mark.slow
+def test_the_demo_counts_dot_votes_at_its_held_events(demo):
     entries = AnalogSupportTally.objects.all()
     assert entries.filter(corrects__isnull=True).values("event").distinct().count() == 2
     assert entries.filter(corrects__isnull=False).count() == 1

@@ -8,8 +8,7 @@ from teilhabe.core.models import AuditEntry
 
 
 @pytest.mark.slow
-def test_demo_analog_input_has_its_provenance_and_matches_its_audit_entries(db, capsys):
-    call_command("seed_demo")
+def test_demo_analog_input_has_its_provenance_and_matches_its_audit_entries(demo, capsys):
     coordinator = "koordination@demo.teilhabe.test"
     channels = set(Contribution.objects.values_list("channel", flat=True))
     assert {"online", "workshop", "paper_form", "letter", "district_council"} <= channels

@@ -100,13 +100,7 @@ def _counts():
 
 
 @pytest.mark.slow
-def test_seed_demo_builds_the_plan_once(db, settings, tmp_path):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": tmp_path}},
-    }
-    call_command("seed_demo", stdout=io.StringIO())
+def test_seed_demo_builds_the_plan_once(demo):
     process = Process.objects.get(slug="lip-4")
     today = timezone.localdate()
 
