@@ -1,0 +1,440 @@
+"""Small-cell protection (Geheimhaltung kleiner Fallzahlen) for every figure that counts people.
+
+A count from 1 to k-1 (``small_cell_k()``, the setting ``SMALL_CELL_K``) is withheld (*primary suppression*).
+Further counts are withheld (*complementary suppression*) until no withheld count can be worked out exactly
+from what is published: the shown counts, the totals and margins, and the bounds a reader knows (a withheld
+small count lies in 1..k-1, a withheld complement is at least k, because zeros are always shown and are never
+used as complements). A total is withheld only where its line cannot be protected by withholding cells. The
+rule, the attacker it is proved against and how callers publish related figures: docs/metrics.md, "Small cells".
+
+How: the counts of a series or of a table with its margins are the flows of a circulation in a small
+directed graph (a table: source -> column -> row -> sink -> source; the row -> column arcs are the cells,
+the others the margins and the grand total). Every published count is fixed; a withheld count may move
+within its bounds. Because such a constraint system is totally unimodular, a withheld count can take
+another integer value exactly when a cycle through its arc exists in the residual graph of the withheld
+arcs (each with room to move in the direction the cycle needs). For each small count that is still
+determined, the cheapest path of published arcs that closes such a cycle is withheld (cost: the count;
+margins cost more than any set of cells, the grand total most). Withholding more never makes a count
+determined again, so one pass in a fixed order suffices and the result is deterministic.
+
+Pure Python and light on Django (only settings and number formatting), so every layer may use it.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "MINIMUM_K",
+    "ProtectedSeries",
+    "ProtectedTable",
+    "format_count",
+    "protect_related",
+    "protect_series",
+    "protect_table",
+    "small_cell_k",
+]
+
+# With k = 2 the only small count is 1, so "< 2" would name the value itself.
+MINIMUM_K = 3
+DEFAULT_K = 5
+
+_CELL, _MARGIN, _GRAND = 0, 1, 2
+_NEVER_PUBLISHED = "never"
+
+
+def small_cell_k() -> int:
+    """The threshold k: counts of people from 1 to k-1 are withheld (``settings.SMALL_CELL_K``, default 5)."""
+    from django.conf import settings
+
+    return _checked_k(getattr(settings, "SMALL_CELL_K", DEFAULT_K))
+
+
+def _checked_k(k) -> int:
+    if isinstance(k, bool) or not isinstance(k, int) or k < MINIMUM_K:
+        raise ValueError(f"The small-cell threshold k must be an integer of at least {MINIMUM_K}, not {k!r}.")
+    return k
+
+
+def _resolve_k(k: int | None) -> int:
+    return small_cell_k() if k is None else _checked_k(k)
+
+
+def _checked_count(value, where) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"A count must be an integer, not {value!r} ({where!r}).")
+    if value < 0:
+        raise ValueError(f"A count cannot be negative: {value} ({where!r}).")
+    return value
+
+
+def format_count(value: int | None, *, k: int | None = None) -> str:
+    """A published count for people: the number in the current language's format, or "< k" if withheld."""
+    from django.utils import formats
+    from django.utils.translation import gettext
+
+    if value is None:
+        # Translators: a count of people that is withheld because it is below the threshold, e.g. "< 5".
+        return gettext("< %(k)s") % {"k": formats.number_format(_resolve_k(k))}
+    return formats.number_format(value)
+
+
+# --- the circulation -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Arc:
+    tail: int
+    head: int
+    value: int
+    kind: int
+    never_published: bool = False
+
+
+class _Network:
+    """Published counts as arcs of a circulation; ``solve`` decides which to withhold."""
+
+    def __init__(self, k: int):
+        self.k = k
+        self.nodes = 0
+        self.arcs: list[_Arc] = []
+
+    def node(self) -> int:
+        self.nodes += 1
+        return self.nodes - 1
+
+    def arc(self, tail: int, head: int, value: int, kind: int, *, never_published: bool = False) -> int:
+        self.arcs.append(_Arc(tail, head, value, kind, never_published))
+        return len(self.arcs) - 1
+
+    def _bounds(self, arc: _Arc) -> tuple[int, float]:
+        # What a reader knows of a withheld count.
+        if arc.never_published:
+            return 0, float("inf")
+        if 1 <= arc.value < self.k:
+            return 1, self.k - 1
+        return self.k, float("inf")
+
+    def solve(self) -> set[int]:
+        arcs = self.arcs
+        hidden = {i for i, a in enumerate(arcs) if a.never_published or 1 <= a.value < self.k}
+        # Any set of cells costs less than one margin, any set of margins less than the grand total.
+        big = 1 + sum(a.value for a in arcs if not a.never_published)
+        weights = [a.value + (big if a.kind == _MARGIN else 0) + (big * len(arcs) if a.kind == _GRAND else 0)
+                   for a in arcs]
+        for index in sorted(i for i in hidden if not arcs[i].never_published):
+            if self._movable(index, hidden):
+                continue
+            path = self._cheapest_cover(index, hidden, weights)
+            if path is None:
+                # Not expected to happen for k >= 3; withholding every non-zero count is always safe.
+                hidden |= {i for i, a in enumerate(arcs) if a.value > 0}
+                break
+            hidden |= path
+        return hidden
+
+    def _residual(self, hidden: set[int], exclude: int, weights=None):
+        """Residual arcs (from, to, cost, arc index); published arcs only if weights are given (as if withheld)."""
+        out: list[list[tuple[int, int, int]]] = [[] for _ in range(self.nodes)]
+        for i, a in enumerate(self.arcs):
+            if i == exclude:
+                continue
+            if i in hidden:
+                low, high = self._bounds(a)
+                cost = 0
+            elif weights is not None and a.value >= self.k:
+                low, high = self.k, float("inf")
+                cost = weights[i]
+            else:
+                continue
+            if a.value < high:
+                out[a.tail].append((a.head, cost, i))
+            if a.value > low:
+                out[a.head].append((a.tail, cost, i))
+        return out
+
+    def _movable(self, index: int, hidden: set[int]) -> bool:
+        a = self.arcs[index]
+        low, high = self._bounds(a)
+        graph = self._residual(hidden, index)
+        return (a.value < high and _reaches(graph, a.head, a.tail)) or (a.value > low and _reaches(graph, a.tail, a.head))
+
+    def _cheapest_cover(self, index: int, hidden: set[int], weights) -> set[int] | None:
+        a = self.arcs[index]
+        low, high = self._bounds(a)
+        graph = self._residual(hidden, index, weights)
+        options = []
+        if a.value < high:
+            options.append(_cheapest_path(graph, a.head, a.tail))
+        if a.value > low:
+            options.append(_cheapest_path(graph, a.tail, a.head))
+        options = [o for o in options if o is not None]
+        if not options:
+            return None
+        cost, path = min(options, key=lambda o: (o[0], len(o[1]), o[1]))
+        return set(path)
+
+
+def _reaches(graph, start: int, goal: int) -> bool:
+    seen = {start}
+    stack = [start]
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        for nxt, _cost, _arc in graph[node]:
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
+
+
+def _cheapest_path(graph, start: int, goal: int):
+    """Dijkstra over (cost, arcs used); every node is settled once, so the same input always gives the same path."""
+    queue = [(0, 0, (), start)]
+    settled = set()
+    while queue:
+        cost, length, path, node = heapq.heappop(queue)
+        if node in settled:
+            continue
+        settled.add(node)
+        if node == goal:
+            return cost, path
+        for nxt, step, arc in graph[node]:
+            if nxt not in settled:
+                heapq.heappush(queue, (cost + step, length + 1, (*path, arc), nxt))
+    return None
+
+
+# --- results ----------------------------------------------------------------------------------------------
+
+
+class ProtectedSeries:
+    """Counts per category, with the ones to withhold replaced by None; ``total`` is the published total."""
+
+    def __init__(self, keys: list, values: list[int], suppressed: list[bool], total: int | None, *, k: int,
+                 total_suppressed: bool, has_total: bool):
+        self.k = k
+        self._keys = keys
+        self._index = {key: i for i, key in enumerate(keys)}
+        self._values = values
+        self._suppressed = suppressed
+        self._total = total
+        self._total_suppressed = total_suppressed
+        self.has_total = has_total
+
+    def value(self, key) -> int | None:
+        i = self._index[key]
+        return None if self._suppressed[i] else self._values[i]
+
+    def is_suppressed(self, key) -> bool:
+        return self._suppressed[self._index[key]]
+
+    @property
+    def total(self) -> int | None:
+        return None if (self._total_suppressed or not self.has_total) else self._total
+
+    @property
+    def total_suppressed(self) -> bool:
+        return self.has_total and self._total_suppressed
+
+    def keys(self) -> list:
+        return list(self._keys)
+
+    def items(self) -> list[tuple[Hashable, int | None]]:
+        return [(key, self.value(key)) for key in self._keys]
+
+    def __repr__(self):
+        return f"ProtectedSeries({self.items()!r}, total={self.total!r}, k={self.k})"
+
+
+class ProtectedTable:
+    """A table of counts with its row, column and grand totals, the ones to withhold replaced by None."""
+
+    def __init__(self, rows: list, cols: list, values: dict, hidden: set, *, k: int):
+        self.k = k
+        self.rows = rows
+        self.cols = cols
+        self._values = values
+        self._hidden = hidden
+
+    def _get(self, key) -> int | None:
+        return None if key in self._hidden else self._values[key]
+
+    def cell(self, row, col) -> int | None:
+        self._check(row, col)
+        return self._get(("cell", row, col))
+
+    def row_total(self, row) -> int | None:
+        self._check(row, None)
+        return self._get(("row", row))
+
+    def col_total(self, col) -> int | None:
+        self._check(None, col)
+        return self._get(("col", col))
+
+    @property
+    def total(self) -> int | None:
+        return self._get(("total",))
+
+    def is_suppressed(self, row, col) -> bool:
+        return self.cell(row, col) is None
+
+    def _check(self, row, col):
+        if row is not None and row not in self._row_set:
+            raise KeyError(row)
+        if col is not None and col not in self._col_set:
+            raise KeyError(col)
+
+    @property
+    def _row_set(self):
+        return set(self.rows)
+
+    @property
+    def _col_set(self):
+        return set(self.cols)
+
+    def row_series(self) -> ProtectedSeries:
+        """The row totals as a series whose total is the grand total: the same numbers, withheld alike."""
+        return self._series(self.rows, "row")
+
+    def col_series(self) -> ProtectedSeries:
+        """The column totals as a series whose total is the grand total."""
+        return self._series(self.cols, "col")
+
+    def _series(self, keys, kind) -> ProtectedSeries:
+        return ProtectedSeries(
+            list(keys),
+            [self._values[(kind, key)] for key in keys],
+            [(kind, key) in self._hidden for key in keys],
+            self._values[("total",)],
+            k=self.k,
+            total_suppressed=("total",) in self._hidden,
+            has_total=True,
+        )
+
+    def __repr__(self):
+        return f"ProtectedTable(rows={self.rows!r}, cols={self.cols!r}, k={self.k})"
+
+
+# --- entry points -----------------------------------------------------------------------------------------
+
+
+def protect_series(counts: Mapping[Hashable, int], *, k: int | None = None, total: bool = True) -> ProtectedSeries:
+    """Withhold the small counts of a series and their complements.
+
+    ``total=False`` only if the sum of the series is published nowhere (no total, no share of a total);
+    then no complements are needed. A series that is a margin of a published table must come from
+    ``ProtectedTable.row_series()``/``col_series()`` instead, or the two outputs could be differenced.
+    """
+    k = _resolve_k(k)
+    keys = list(counts)
+    values = [_checked_count(counts[key], key) for key in keys]
+    network = _Network(k)
+    source, sink = network.node(), network.node()
+    arcs = [network.arc(source, sink, value, _CELL) for value in values]
+    total_arc = network.arc(sink, source, sum(values), _GRAND, never_published=not total)
+    hidden = network.solve()
+    return ProtectedSeries(
+        keys,
+        values,
+        [arc in hidden for arc in arcs],
+        sum(values),
+        k=k,
+        total_suppressed=total_arc in hidden,
+        has_total=total,
+    )
+
+
+def protect_table(cells: Mapping[tuple[Hashable, Hashable], int], rows: Sequence, cols: Sequence, *,
+                  k: int | None = None) -> ProtectedTable:
+    """Withhold the small counts of a table (missing cells are 0) with its margins and grand total."""
+    return protect_related([(cells, rows, cols)], k=k)[0]
+
+
+def protect_related(tables: Sequence[tuple[Mapping, Sequence, Sequence]], *, k: int | None = None
+                    ) -> list[ProtectedTable]:
+    """Protect one or two tables published together that break down the same people by the same rows.
+
+    Each table is ``(cells, rows, cols)``; every table has the same rows and the same row totals (e.g.
+    participants per district by age band and by gender), so the row totals and the grand total are one
+    set of published numbers: they are withheld alike in both, and cells are chosen so that neither table
+    nor their combination reveals a withheld count. Three or more breakdowns of one margin cannot be
+    protected exactly by this method: publish them as separate tables against differently grouped rows,
+    or withhold their shared margin (see docs/metrics.md).
+    """
+    k = _resolve_k(k)
+    if not 1 <= len(tables) <= 2:
+        raise ValueError("protect_related protects one or two tables that share their rows.")
+    prepared = [_prepared(cells, rows, cols) for cells, rows, cols in tables]
+    rows = prepared[0][1]
+    for other in prepared[1:]:
+        if other[1] != rows:
+            raise ValueError("Related tables must have the same rows in the same order.")
+    row_totals = [_row_totals(values, rows, cols) for values, rows, cols in prepared]
+    if any(totals != row_totals[0] for totals in row_totals[1:]):
+        raise ValueError("Related tables must count the same people per row: their row totals differ.")
+
+    network = _Network(k)
+    source, sink = network.node(), network.node()
+    row_in = {row: network.node() for row in rows}
+    # With one table the rows' totals flow straight to the sink; with two they flow on through the second.
+    row_out = {row: network.node() for row in rows} if len(prepared) == 2 else {row: sink for row in rows}
+    grand = sum(row_totals[0].values())
+    ids: dict[tuple, int] = {}
+    shared = {("row", row): network.arc(row_in[row], row_out[row], row_totals[0][row], _MARGIN) for row in rows}
+    shared[("total",)] = network.arc(sink, source, grand, _GRAND)
+    for position, (values, rows_, cols) in enumerate(prepared):
+        col_node = {col: network.node() for col in cols}
+        for col in cols:
+            col_sum = sum(values[(row, col)] for row in rows_)
+            if position == 0:
+                ids[(position, "col", col)] = network.arc(source, col_node[col], col_sum, _MARGIN)
+            else:
+                ids[(position, "col", col)] = network.arc(col_node[col], sink, col_sum, _MARGIN)
+            for row in rows_:
+                if position == 0:
+                    arc = network.arc(col_node[col], row_in[row], values[(row, col)], _CELL)
+                else:
+                    arc = network.arc(row_out[row], col_node[col], values[(row, col)], _CELL)
+                ids[(position, "cell", row, col)] = arc
+    hidden_arcs = network.solve()
+    results = []
+    for position, (values, rows_, cols) in enumerate(prepared):
+        table_values: dict[tuple, int] = {}
+        hidden: set[tuple] = set()
+        for col in cols:
+            key = ("col", col)
+            table_values[key] = network.arcs[ids[(position, "col", col)]].value
+            if ids[(position, "col", col)] in hidden_arcs:
+                hidden.add(key)
+            for row in rows_:
+                key = ("cell", row, col)
+                table_values[key] = values[(row, col)]
+                if ids[(position, "cell", row, col)] in hidden_arcs:
+                    hidden.add(key)
+        for key, arc in shared.items():
+            table_values[key] = network.arcs[arc].value
+            if arc in hidden_arcs:
+                hidden.add(key)
+        results.append(ProtectedTable(list(rows_), list(cols), table_values, hidden, k=k))
+    return results
+
+
+def _prepared(cells: Mapping, rows: Iterable, cols: Iterable):
+    rows, cols = list(rows), list(cols)
+    if len(set(rows)) != len(rows) or len(set(cols)) != len(cols):
+        raise ValueError("Rows and columns must not repeat.")
+    row_set, col_set = set(rows), set(cols)
+    values = {(row, col): 0 for row in rows for col in cols}
+    for key, value in cells.items():
+        if not (isinstance(key, tuple) and len(key) == 2 and key[0] in row_set and key[1] in col_set):
+            raise ValueError(f"Cell {key!r} is not a (row, column) of the table.")
+        values[key] = _checked_count(value, key)
+    return values, rows, cols
+
+
+def _row_totals(values, rows, cols) -> dict:
+    return {row: sum(values[(row, col)] for col in cols) for row in rows}
