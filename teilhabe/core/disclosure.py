@@ -91,6 +91,8 @@ class _Arc:
     value: int
     kind: int
     never_published: bool = False
+    # In a line whose total is small: withheld even if zero, so that "< k" does not tell a zero from a 1.
+    small_line: bool = False
 
 
 class _Network:
@@ -100,6 +102,8 @@ class _Network:
         self.k = k
         self.nodes = 0
         self.arcs: list[_Arc] = []
+        self.lines: list[tuple[int, list[int]]] = []
+        self.withheld_entirely = False
 
     def node(self) -> int:
         self.nodes += 1
@@ -109,29 +113,41 @@ class _Network:
         self.arcs.append(_Arc(tail, head, value, kind, never_published))
         return len(self.arcs) - 1
 
+    def line(self, total: int, members: list[int]) -> None:
+        """A published equation: the members add up to the total."""
+        self.lines.append((total, members))
+
     def _bounds(self, arc: _Arc) -> tuple[int, float]:
         # What a reader knows of a withheld count.
         if arc.never_published:
             return 0, float("inf")
+        if arc.small_line:
+            return 0, self.k - 1
         if 1 <= arc.value < self.k:
             return 1, self.k - 1
         return self.k, float("inf")
 
     def solve(self) -> set[int]:
         arcs = self.arcs
-        hidden = {i for i, a in enumerate(arcs) if a.never_published or 1 <= a.value < self.k}
+        for total, members in self.lines:
+            if not arcs[total].never_published and 1 <= arcs[total].value < self.k:
+                for member in members:
+                    arcs[member].small_line = True
+        hidden = {i for i, a in enumerate(arcs) if a.never_published or a.small_line or 1 <= a.value < self.k}
         # Any set of cells costs less than one margin, any set of margins less than the grand total.
         big = 1 + sum(a.value for a in arcs if not a.never_published)
         weights = [a.value + (big if a.kind == _MARGIN else 0) + (big * len(arcs) if a.kind == _GRAND else 0)
                    for a in arcs]
-        for index in sorted(i for i in hidden if not arcs[i].never_published):
+        # A withheld zero need not be hidden itself; it only hides which counts of a small line are not zero.
+        for index in sorted(i for i in hidden if not arcs[i].never_published and arcs[i].value > 0):
             if self._movable(index, hidden):
                 continue
             path = self._cheapest_cover(index, hidden, weights)
             if path is None:
-                # Not expected to happen for k >= 3; withholding every non-zero count is always safe.
-                hidden |= {i for i, a in enumerate(arcs) if a.value > 0}
-                break
+                # The bounds alone pin this count (e.g. a small margin whose line cannot move without another
+                # count leaving its bounds): only tiny tables, where nothing can be published at all.
+                self.withheld_entirely = True
+                return set(range(len(arcs)))
             hidden |= path
         return hidden
 
@@ -215,8 +231,10 @@ class ProtectedSeries:
     """Counts per category, with the ones to withhold replaced by None; ``total`` is the published total."""
 
     def __init__(self, keys: list, values: list[int], suppressed: list[bool], total: int | None, *, k: int,
-                 total_suppressed: bool, has_total: bool):
+                 total_suppressed: bool, has_total: bool, withheld_entirely: bool = False):
         self.k = k
+        #: Nothing of it can be published (a handful of people): every count, zeros too, is withheld.
+        self.withheld_entirely = withheld_entirely
         self._keys = keys
         self._index = {key: i for i, key in enumerate(keys)}
         self._values = values
@@ -253,8 +271,10 @@ class ProtectedSeries:
 class ProtectedTable:
     """A table of counts with its row, column and grand totals, the ones to withhold replaced by None."""
 
-    def __init__(self, rows: list, cols: list, values: dict, hidden: set, *, k: int):
+    def __init__(self, rows: list, cols: list, values: dict, hidden: set, *, k: int, withheld_entirely: bool = False):
         self.k = k
+        #: Nothing of it can be published (a handful of people): every count, zeros too, is withheld.
+        self.withheld_entirely = withheld_entirely
         self.rows = rows
         self.cols = cols
         self._values = values
@@ -313,6 +333,7 @@ class ProtectedTable:
             k=self.k,
             total_suppressed=("total",) in self._hidden,
             has_total=True,
+            withheld_entirely=self.withheld_entirely,
         )
 
     def __repr__(self):
@@ -336,6 +357,7 @@ def protect_series(counts: Mapping[Hashable, int], *, k: int | None = None, tota
     source, sink = network.node(), network.node()
     arcs = [network.arc(source, sink, value, _CELL) for value in values]
     total_arc = network.arc(sink, source, sum(values), _GRAND, never_published=not total)
+    network.line(total_arc, arcs)
     hidden = network.solve()
     return ProtectedSeries(
         keys,
@@ -345,6 +367,7 @@ def protect_series(counts: Mapping[Hashable, int], *, k: int | None = None, tota
         k=k,
         total_suppressed=total_arc in hidden,
         has_total=total,
+        withheld_entirely=network.withheld_entirely,
     )
 
 
@@ -386,6 +409,7 @@ def protect_related(tables: Sequence[tuple[Mapping, Sequence, Sequence]], *, k: 
     ids: dict[tuple, int] = {}
     shared = {("row", row): network.arc(row_in[row], row_out[row], row_totals[0][row], _MARGIN) for row in rows}
     shared[("total",)] = network.arc(sink, source, grand, _GRAND)
+    network.line(shared[("total",)], [shared[("row", row)] for row in rows])
     for position, (values, rows_, cols) in enumerate(prepared):
         col_node = {col: network.node() for col in cols}
         for col in cols:
@@ -400,6 +424,10 @@ def protect_related(tables: Sequence[tuple[Mapping, Sequence, Sequence]], *, k: 
                 else:
                     arc = network.arc(row_out[row], col_node[col], values[(row, col)], _CELL)
                 ids[(position, "cell", row, col)] = arc
+            network.line(ids[(position, "col", col)], [ids[(position, "cell", row, col)] for row in rows_])
+        network.line(shared[("total",)], [ids[(position, "col", col)] for col in cols])
+        for row in rows_:
+            network.line(shared[("row", row)], [ids[(position, "cell", row, col)] for col in cols])
     hidden_arcs = network.solve()
     results = []
     for position, (values, rows_, cols) in enumerate(prepared):
@@ -419,7 +447,8 @@ def protect_related(tables: Sequence[tuple[Mapping, Sequence, Sequence]], *, k: 
             table_values[key] = network.arcs[arc].value
             if arc in hidden_arcs:
                 hidden.add(key)
-        results.append(ProtectedTable(list(rows_), list(cols), table_values, hidden, k=k))
+        results.append(ProtectedTable(list(rows_), list(cols), table_values, hidden, k=k,
+                                      withheld_entirely=network.withheld_entirely))
     return results
 
 

@@ -33,13 +33,21 @@ class Problem:
         self.checked: list[bool] = []
         self.equations: list[tuple[list[tuple[int, int]], int]] = []
 
-    def term(self, name, true_value: int, published: int | None, *, free: bool = False, cell: bool = True):
-        """A published number is a constant; a withheld one an unknown with the bounds a reader knows."""
+    def term(self, name, true_value: int, published: int | None, *, free=False, cell=True, small_line=False,
+             entire=False):
+        """A published number is a constant; a withheld one an unknown with the bounds a reader knows.
+
+        In a line whose total is small, every count is withheld, zeros too, so it lies in 0..k-1. Of a table
+        withheld entirely the reader knows only its shape.
+        """
         if published is not None:
             assert published == true_value
+            assert not small_line, f"a count of a small line was shown: {name}"
             return None, published
-        if free:
+        if free or entire:
             low, high = 0, INF
+        elif small_line:
+            low, high = 0, self.k - 1
         elif 1 <= true_value < self.k:
             low, high = 1, self.k - 1
         else:
@@ -49,7 +57,8 @@ class Problem:
         self.low.append(low)
         self.high.append(high)
         self.truth.append(true_value)
-        self.checked.append(not free)
+        # A withheld zero only hides which counts of a small line are not zero: it is not itself protected.
+        self.checked.append((entire or not free) and true_value > 0)
         return len(self.names) - 1, 0
 
     def equation(self, parts: list, total):
@@ -137,27 +146,38 @@ class Problem:
 
 def series_problem(counts: dict, published, k: int, cap: int) -> Problem:
     problem = Problem(k, cap)
-    parts = [problem.term(("cell", key), value, published.value(key)) for key, value in counts.items()]
     total = sum(counts.values())
+    small = published.has_total and 1 <= total < k
+    entire = published.withheld_entirely
+    parts = [problem.term(("cell", key), value, published.value(key), small_line=small, entire=entire)
+             for key, value in counts.items()]
     if published.has_total:
-        problem.equation(parts, problem.term(("total",), total, published.total, cell=False))
+        problem.equation(parts, problem.term(("total",), total, published.total, cell=False, entire=entire))
     return problem
 
 
 def add_table(problem: Problem, name, values: dict, rows, cols, published, shared: dict):
-    terms = {(r, c): problem.term((name, r, c), values.get((r, c), 0), published.cell(r, c)) for r in rows for c in cols}
+    k = problem.k
+    row_sum = {r: sum(values.get((r, c), 0) for c in cols) for r in rows}
+    col_sum = {c: sum(values.get((r, c), 0) for r in rows) for c in cols}
+    grand = sum(values.values())
+    entire = published.withheld_entirely
+    terms = {
+        (r, c): problem.term((name, r, c), values.get((r, c), 0), published.cell(r, c),
+                             small_line=1 <= row_sum[r] < k or 1 <= col_sum[c] < k, entire=entire)
+        for r in rows for c in cols
+    }
     for r in rows:
         if ("row", r) not in shared:
-            true = sum(values.get((r, c), 0) for c in cols)
-            shared[("row", r)] = problem.term(("row", r), true, published.row_total(r), cell=False)
+            shared[("row", r)] = problem.term(("row", r), row_sum[r], published.row_total(r), cell=False,
+                                              small_line=1 <= grand < k, entire=entire)
         problem.equation([terms[(r, c)] for c in cols], shared[("row", r)])
-    grand = sum(values.values())
     if ("total",) not in shared:
-        shared[("total",)] = problem.term(("total",), grand, published.total, cell=False)
+        shared[("total",)] = problem.term(("total",), grand, published.total, cell=False, entire=entire)
     col_terms = []
     for c in cols:
-        true = sum(values.get((r, c), 0) for r in rows)
-        col_terms.append(problem.term((name, "col", c), true, published.col_total(c), cell=False))
+        col_terms.append(problem.term((name, "col", c), col_sum[c], published.col_total(c), cell=False,
+                                      small_line=1 <= grand < k, entire=entire))
         problem.equation([terms[(r, c)] for r in rows], col_terms[-1])
     problem.equation(col_terms, shared[("total",)])
     problem.equation([shared[("row", r)] for r in rows], shared[("total",)])
@@ -175,7 +195,7 @@ class Naive:
     """Primary suppression only, the rule the attacker must be able to beat."""
 
     def __init__(self, counts: dict, k: int, total: int):
-        self.counts, self.k, self.has_total = counts, k, True
+        self.counts, self.k, self.has_total, self.withheld_entirely = counts, k, True, False
         self.total = None if 1 <= total < k else total
 
     def value(self, key):
@@ -285,6 +305,7 @@ def test_a_separately_protected_margin_can_be_differenced():
         """What a reader of the table and of the separately protected series knows."""
 
         total = t.total
+        withheld_entirely = False
 
         def cell(self, row, col):
             return t.cell(row, col)
