@@ -136,8 +136,9 @@ class _Network:
         hidden = {i for i, a in enumerate(arcs) if a.never_published or a.small_line or 1 <= a.value < self.k}
         # Any set of cells costs less than one margin, any set of margins less than the grand total.
         big = 1 + sum(a.value for a in arcs if not a.never_published)
-        weights = [a.value + (big if a.kind == _MARGIN else 0) + (big * len(arcs) if a.kind == _GRAND else 0)
-                   for a in arcs]
+        weights = [
+            a.value + (big if a.kind == _MARGIN else 0) + (big * len(arcs) if a.kind == _GRAND else 0) for a in arcs
+        ]
         # A withheld zero need not be hidden itself; it only hides which counts of a small line are not zero.
         for index in sorted(i for i in hidden if not arcs[i].never_published and arcs[i].value > 0):
             if self._movable(index, hidden):
@@ -175,7 +176,9 @@ class _Network:
         a = self.arcs[index]
         low, high = self._bounds(a)
         graph = self._residual(hidden, index)
-        return (a.value < high and _reaches(graph, a.head, a.tail)) or (a.value > low and _reaches(graph, a.tail, a.head))
+        return (a.value < high and _reaches(graph, a.head, a.tail)) or (
+            a.value > low and _reaches(graph, a.tail, a.head)
+        )
 
     def _cheapest_cover(self, index: int, hidden: set[int], weights) -> set[int] | None:
         a = self.arcs[index]
@@ -230,8 +233,18 @@ def _cheapest_path(graph, start: int, goal: int):
 class ProtectedSeries:
     """Counts per category, with the ones to withhold replaced by None; ``total`` is the published total."""
 
-    def __init__(self, keys: list, values: list[int], suppressed: list[bool], total: int | None, *, k: int,
-                 total_suppressed: bool, has_total: bool, withheld_entirely: bool = False):
+    def __init__(
+        self,
+        keys: list,
+        values: list[int],
+        suppressed: list[bool],
+        total: int | None,
+        *,
+        k: int,
+        total_suppressed: bool,
+        has_total: bool,
+        withheld_entirely: bool = False,
+    ):
         self.k = k
         #: Nothing of it can be published (a handful of people): every count, zeros too, is withheld.
         self.withheld_entirely = withheld_entirely
@@ -371,14 +384,16 @@ def protect_series(counts: Mapping[Hashable, int], *, k: int | None = None, tota
     )
 
 
-def protect_table(cells: Mapping[tuple[Hashable, Hashable], int], rows: Sequence, cols: Sequence, *,
-                  k: int | None = None) -> ProtectedTable:
+def protect_table(
+    cells: Mapping[tuple[Hashable, Hashable], int], rows: Sequence, cols: Sequence, *, k: int | None = None
+) -> ProtectedTable:
     """Withhold the small counts of a table (missing cells are 0) with its margins and grand total."""
     return protect_related([(cells, rows, cols)], k=k)[0]
 
 
-def protect_related(tables: Sequence[tuple[Mapping, Sequence, Sequence]], *, k: int | None = None
-                    ) -> list[ProtectedTable]:
+def protect_related(
+    tables: Sequence[tuple[Mapping, Sequence, Sequence]], *, k: int | None = None
+) -> list[ProtectedTable]:
     """Protect one or two tables published together that break down the same people by the same rows.
 
     Each table is ``(cells, rows, cols)``; every table has the same rows and the same row totals (e.g.
@@ -447,8 +462,11 @@ def protect_related(tables: Sequence[tuple[Mapping, Sequence, Sequence]], *, k: 
             table_values[key] = network.arcs[arc].value
             if arc in hidden_arcs:
                 hidden.add(key)
-        results.append(ProtectedTable(list(rows_), list(cols), table_values, hidden, k=k,
-                                      withheld_entirely=network.withheld_entirely))
+        results.append(
+            ProtectedTable(
+                list(rows_), list(cols), table_values, hidden, k=k, withheld_entirely=network.withheld_entirely
+            )
+        )
     return results
 
 

@@ -33,8 +33,9 @@ class Problem:
         self.checked: list[bool] = []
         self.equations: list[tuple[list[tuple[int, int]], int]] = []
 
-    def term(self, name, true_value: int, published: int | None, *, free=False, cell=True, small_line=False,
-             entire=False):
+    def term(
+        self, name, true_value: int, published: int | None, *, free=False, cell=True, small_line=False, entire=False
+    ):
         """A published number is a constant; a withheld one an unknown with the bounds a reader knows.
 
         In a line whose total is small, every count is withheld, zeros too, so it lies in 0..k-1. Of a table
@@ -149,8 +150,10 @@ def series_problem(counts: dict, published, k: int, cap: int) -> Problem:
     total = sum(counts.values())
     small = published.has_total and 1 <= total < k
     entire = published.withheld_entirely
-    parts = [problem.term(("cell", key), value, published.value(key), small_line=small, entire=entire)
-             for key, value in counts.items()]
+    parts = [
+        problem.term(("cell", key), value, published.value(key), small_line=small, entire=entire)
+        for key, value in counts.items()
+    ]
     if published.has_total:
         problem.equation(parts, problem.term(("total",), total, published.total, cell=False, entire=entire))
     return problem
@@ -163,21 +166,36 @@ def add_table(problem: Problem, name, values: dict, rows, cols, published, share
     grand = sum(values.values())
     entire = published.withheld_entirely
     terms = {
-        (r, c): problem.term((name, r, c), values.get((r, c), 0), published.cell(r, c),
-                             small_line=1 <= row_sum[r] < k or 1 <= col_sum[c] < k, entire=entire)
-        for r in rows for c in cols
+        (r, c): problem.term(
+            (name, r, c),
+            values.get((r, c), 0),
+            published.cell(r, c),
+            small_line=1 <= row_sum[r] < k or 1 <= col_sum[c] < k,
+            entire=entire,
+        )
+        for r in rows
+        for c in cols
     }
     for r in rows:
         if ("row", r) not in shared:
-            shared[("row", r)] = problem.term(("row", r), row_sum[r], published.row_total(r), cell=False,
-                                              small_line=1 <= grand < k, entire=entire)
+            shared[("row", r)] = problem.term(
+                ("row", r), row_sum[r], published.row_total(r), cell=False, small_line=1 <= grand < k, entire=entire
+            )
         problem.equation([terms[(r, c)] for c in cols], shared[("row", r)])
     if ("total",) not in shared:
         shared[("total",)] = problem.term(("total",), grand, published.total, cell=False, entire=entire)
     col_terms = []
     for c in cols:
-        col_terms.append(problem.term((name, "col", c), col_sum[c], published.col_total(c), cell=False,
-                                      small_line=1 <= grand < k, entire=entire))
+        col_terms.append(
+            problem.term(
+                (name, "col", c),
+                col_sum[c],
+                published.col_total(c),
+                cell=False,
+                small_line=1 <= grand < k,
+                entire=entire,
+            )
+        )
         problem.equation([terms[(r, c)] for r in rows], col_terms[-1])
     problem.equation(col_terms, shared[("total",)])
     problem.equation([shared[("row", r)] for r in rows], shared[("total",)])
@@ -317,7 +335,10 @@ def test_a_separately_protected_margin_can_be_differenced():
             return t.col_total(col)
 
     assert table_problem([spec], [Both()], 5, 40).recovered() == {
-        (0, "x", "p"): 4, (0, "x", "q"): 4, (0, "z", "p"): 9, (0, "z", "q"): 6,
+        (0, "x", "p"): 4,
+        (0, "x", "q"): 4,
+        (0, "z", "p"): 9,
+        (0, "z", "q"): 6,
     }
     assert t.row_series().value("x") is None
 
@@ -329,7 +350,9 @@ def test_related_tables_share_row_totals():
     for row in a.rows:
         assert a.row_total(row) == b.row_total(row)
     assert a.total == b.total
-    problem = table_problem([(by_age, ["n", "s"], ["young", "old"]), (by_gender, ["n", "s"], ["f", "m"])], [a, b], 5, 40)
+    problem = table_problem(
+        [(by_age, ["n", "s"], ["young", "old"]), (by_gender, ["n", "s"], ["f", "m"])], [a, b], 5, 40
+    )
     assert_protected(problem)
 
 
@@ -388,8 +411,11 @@ def test_attacker_solves_two_small_counts_from_their_sum():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(3, 6).flatmap(lambda k: st.tuples(st.just(k), st.integers(1, k - 1), st.lists(
-    st.integers(k, 3 * k), min_size=1, max_size=4))))
+@given(
+    st.integers(3, 6).flatmap(
+        lambda k: st.tuples(st.just(k), st.integers(1, k - 1), st.lists(st.integers(k, 3 * k), min_size=1, max_size=4))
+    )
+)
 def test_attacker_beats_primary_suppression_alone_whenever_one_count_is_small(example):
     k, small, others = example
     counts = {"small": small, **{f"o{i}": v for i, v in enumerate(others)}}
@@ -406,8 +432,11 @@ def counts_for(k):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.sampled_from([3, 4, 5]).flatmap(
-    lambda k: st.tuples(st.just(k), st.lists(counts_for(k), min_size=1, max_size=6), st.booleans())))
+@given(
+    st.sampled_from([3, 4, 5]).flatmap(
+        lambda k: st.tuples(st.just(k), st.lists(counts_for(k), min_size=1, max_size=6), st.booleans())
+    )
+)
 def test_attacker_cannot_recover_a_withheld_count_of_a_series(example):
     k, values, total = example
     counts = {f"c{i}": v for i, v in enumerate(values)}
