@@ -290,6 +290,8 @@ class ProtectedTable:
         self.withheld_entirely = withheld_entirely
         self.rows = rows
         self.cols = cols
+        self._row_set = set(rows)
+        self._col_set = set(cols)
         self._values = values
         self._hidden = hidden
 
@@ -320,14 +322,6 @@ class ProtectedTable:
             raise KeyError(row)
         if col is not None and col not in self._col_set:
             raise KeyError(col)
-
-    @property
-    def _row_set(self):
-        return set(self.rows)
-
-    @property
-    def _col_set(self):
-        return set(self.cols)
 
     def row_series(self) -> ProtectedSeries:
         """The row totals as a series whose total is the grand total: the same numbers, withheld alike."""
@@ -368,7 +362,8 @@ def protect_series(counts: Mapping[Hashable, int], *, k: int | None = None, tota
     values = [_checked_count(counts[key], key) for key in keys]
     network = _Network(k)
     source, sink = network.node(), network.node()
-    arcs = [network.arc(source, sink, value, _CELL) for value in values]
+    arc_of = {i: network.arc(source, sink, values[i], _CELL) for i in _canonical(range(len(keys)), keys)}
+    arcs = [arc_of[i] for i in range(len(keys))]
     total_arc = network.arc(sink, source, sum(values), _GRAND, never_published=not total)
     network.line(total_arc, arcs)
     hidden = network.solve()
@@ -407,11 +402,13 @@ def protect_related(
     if not 1 <= len(tables) <= 2:
         raise ValueError("protect_related protects one or two tables that share their rows.")
     prepared = [_prepared(cells, rows, cols) for cells, rows, cols in tables]
-    rows = prepared[0][1]
     for other in prepared[1:]:
-        if other[1] != rows:
-            raise ValueError("Related tables must have the same rows in the same order.")
+        if set(other[1]) != set(prepared[0][1]):
+            raise ValueError("Related tables must have the same rows.")
     row_totals = [_row_totals(values, rows, cols) for values, rows, cols in prepared]
+    # The pattern must not depend on the order in which an output lists its rows and columns (one sorted by
+    # size, one alphabetically), or two outputs of the same data could disagree; the arcs follow one order.
+    rows = _canonical(prepared[0][1])
     if any(totals != row_totals[0] for totals in row_totals[1:]):
         raise ValueError("Related tables must count the same people per row: their row totals differ.")
 
@@ -425,7 +422,9 @@ def protect_related(
     shared = {("row", row): network.arc(row_in[row], row_out[row], row_totals[0][row], _MARGIN) for row in rows}
     shared[("total",)] = network.arc(sink, source, grand, _GRAND)
     network.line(shared[("total",)], [shared[("row", row)] for row in rows])
-    for position, (values, rows_, cols) in enumerate(prepared):
+    for position, (values, _rows, cols) in enumerate(prepared):
+        rows_ = rows
+        cols = _canonical(cols)
         col_node = {col: network.node() for col in cols}
         for col in cols:
             col_sum = sum(values[(row, col)] for row in rows_)
@@ -481,6 +480,14 @@ def _prepared(cells: Mapping, rows: Iterable, cols: Iterable):
             raise ValueError(f"Cell {key!r} is not a (row, column) of the table.")
         values[key] = _checked_count(value, key)
     return values, rows, cols
+
+
+def _canonical(items, keys=None) -> list:
+    """A fixed order of keys whatever order they came in: by type name and repr (keys need a stable repr)."""
+    items = list(items)
+    if keys is None:
+        return sorted(items, key=lambda item: (type(item).__name__, repr(item)))
+    return sorted(items, key=lambda i: (type(keys[i]).__name__, repr(keys[i])))
 
 
 def _row_totals(values, rows, cols) -> dict:
