@@ -1,23 +1,26 @@
 """Small-cell protection (Geheimhaltung kleiner Fallzahlen) for every figure that counts people.
 
-A count from 1 to k-1 (``small_cell_k()``, the setting ``SMALL_CELL_K``) is withheld (*primary suppression*).
-Further counts are withheld (*complementary suppression*) until no withheld count can be worked out exactly
-from what is published: the shown counts, the totals and margins, and the bounds a reader knows (a withheld
-small count lies in 1..k-1, a withheld complement is at least k, because zeros are always shown and are never
-used as complements). A total is withheld only where its line cannot be protected by withholding cells. The
-rule, the attacker it is proved against and how callers publish related figures: docs/metrics.md, "Small cells".
+A count from 1 to k-1 (``small_cell_k()``, the setting ``SMALL_CELL_K``) is withheld (*primary suppression*),
+totals and margins included. Zeros are shown, except in a line whose total is itself withheld as small: there
+every count is withheld, so that "< k" does not tell a 0 from a 1. Further counts are withheld
+(*complementary suppression*) until no withheld count can be worked out exactly from what is published: the
+shown counts, totals and margins, and the bounds a reader knows (a withheld small count lies in 1..k-1, or
+0..k-1 in a small line; a complement is at least k). A total is withheld only where its line cannot be
+protected by withholding cells; a table that cannot be protected at all is withheld entirely. The rule, the
+attacker it is proved against, its limits (an attacker who re-runs this method on candidate fillings is not
+covered) and how callers publish related figures: docs/metrics.md, "Small cells".
 
 How: the counts of a series or of a table with its margins are the flows of a circulation in a small
-directed graph (a table: source -> column -> row -> sink -> source; the row -> column arcs are the cells,
-the others the margins and the grand total). Every published count is fixed; a withheld count may move
-within its bounds. Because such a constraint system is totally unimodular, a withheld count can take
-another integer value exactly when a cycle through its arc exists in the residual graph of the withheld
-arcs (each with room to move in the direction the cycle needs). For each small count that is still
+directed graph (a table: source -> column -> row -> sink -> source; the column -> row arcs are the cells,
+the others the column totals, row totals and the grand total). Every published count is fixed; a withheld
+count may move within its bounds. Because such a constraint system is totally unimodular, a withheld count
+can take another integer value exactly when a cycle through its arc exists in the residual graph of the
+withheld arcs (each with room to move in the direction the cycle needs). For each small count that is still
 determined, the cheapest path of published arcs that closes such a cycle is withheld (cost: the count;
 margins cost more than any set of cells, the grand total most). Withholding more never makes a count
 determined again, so one pass in a fixed order suffices and the result is deterministic.
 
-Pure Python and light on Django (only settings and number formatting), so every layer may use it.
+Pure Python and light on Django (only settings, translation and number formatting), so every layer may use it.
 """
 
 from __future__ import annotations
