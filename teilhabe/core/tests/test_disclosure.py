@@ -518,3 +518,25 @@ def test_attacker_cannot_combine_a_table_with_its_margin_series(example):
     for col in cols:
         assert cols_series.value(col) == t.col_total(col)
     assert rows_series.total == cols_series.total == t.total
+
+
+# --- the limit ----------------------------------------------------------------------------------------------
+
+
+def test_limit_an_attacker_who_reruns_the_method_can_win():
+    """Documented limit (docs/metrics.md, "Small cells", Limits): the pattern depends on the values.
+
+    1 beside 5 is pinned (1 + 5 = 6 with a complement >= 5), so 7 is withheld instead. Someone who tries
+    every filling of the withheld counts and keeps those for which the method would withhold the same
+    counts learns that the small one is 1: with 2, 3 or 4 the method would have withheld the 5.
+    """
+    counts = {"a": 1, "b": 5, "c": 7, "d": 9}
+    published = protect_series(counts, k=5)
+    assert_protected(series_problem(counts, published, 5, 20))  # the published numbers alone do not pin it
+    shown = published.items()
+    consistent = []
+    for a in range(1, 5):
+        alternative = {**counts, "a": a, "c": 8 - a}
+        if protect_series(alternative, k=5).items() == shown:
+            consistent.append(a)
+    assert consistent == [1]
