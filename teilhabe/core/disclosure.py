@@ -130,13 +130,15 @@ class _Network:
             return 1, self.k - 1
         return self.k, float("inf")
 
-    def solve(self) -> set[int]:
+    def solve(self, forced: Iterable[int] = ()) -> set[int]:
+        """The arcs to withhold; ``forced`` ones are withheld already (by a related table) and protected too."""
         arcs = self.arcs
         for total, members in self.lines:
             if not arcs[total].never_published and 1 <= arcs[total].value < self.k:
                 for member in members:
                     arcs[member].small_line = True
         hidden = {i for i, a in enumerate(arcs) if a.never_published or a.small_line or 1 <= a.value < self.k}
+        hidden |= set(forced)
         # Any set of cells costs less than one margin, any set of margins less than the grand total.
         big = 1 + sum(a.value for a in arcs if not a.never_published)
         weights = [
@@ -155,11 +157,12 @@ class _Network:
             hidden |= path
         return hidden
 
-    def _residual(self, hidden: set[int], exclude: int, weights=None):
+    def _residual(self, hidden: set[int], exclude, weights=None):
         """Residual arcs (from, to, cost, arc index); published arcs only if weights are given (as if withheld)."""
+        exclude = {exclude} if isinstance(exclude, int) else set(exclude)
         out: list[list[tuple[int, int, int]]] = [[] for _ in range(self.nodes)]
         for i, a in enumerate(self.arcs):
-            if i == exclude:
+            if i in exclude:
                 continue
             if i in hidden:
                 low, high = self._bounds(a)
@@ -401,10 +404,8 @@ def protect_related(
     this method cannot protect them jointly (docs/metrics.md, "Small cells").
     """
     k = _resolve_k(k)
-    if not 1 <= len(tables) <= 2:
-        # Three tables on one margin are no longer a network. Protecting every pair jointly until no pair
-        # withholds more was tried: the attacker of the tests still recovered counts in 3 of 17,000 random triples.
-        raise ValueError("protect_related protects one or two tables that share their rows.")
+    if not tables:
+        raise ValueError("protect_related needs at least one table.")
     prepared = [_prepared(cells, rows, cols) for cells, rows, cols in tables]
     for other in prepared[1:]:
         if set(other[1]) != set(prepared[0][1]):
@@ -416,7 +417,10 @@ def protect_related(
     if any(totals != row_totals[0] for totals in row_totals[1:]):
         raise ValueError("Related tables must count the same people per row: their row totals differ.")
 
-    hidden, entire = _solve_joint(prepared, rows, row_totals[0], k)
+    if len(prepared) <= 2:
+        hidden, entire = _solve_joint(prepared, rows, row_totals[0], k)
+    else:
+        hidden, entire = _solve_many(prepared, rows, row_totals[0], k)
     results = []
     for position, (values, rows_, cols) in enumerate(prepared):
         table_values: dict[tuple, int] = {("total",): sum(row_totals[0].values())}
@@ -431,6 +435,192 @@ def protect_related(
             own = set(table_values)
         results.append(ProtectedTable(list(rows_), list(cols), table_values, own, k=k, withheld_entirely=entire))
     return results
+
+
+def _table_network(values, rows, cols, row_totals, k):
+    """One table alone, its shared arcs (row totals, grand total) keyed alike in every table."""
+    network = _Network(k)
+    source, sink = network.node(), network.node()
+    nodes = {"source": source, "sink": sink}
+    ids: dict[tuple, int] = {}
+    for row in rows:
+        nodes[("row", row)] = network.node()
+        ids[("shared", "row", row)] = network.arc(nodes[("row", row)], sink, row_totals[row], _MARGIN)
+    ids[("shared", "total")] = network.arc(sink, source, sum(row_totals.values()), _GRAND)
+    network.line(ids[("shared", "total")], [ids[("shared", "row", row)] for row in rows])
+    cols = _canonical(cols)
+    for col in cols:
+        col_node = network.node()
+        ids[("col", col)] = network.arc(source, col_node, sum(values[(row, col)] for row in rows), _MARGIN)
+        for row in rows:
+            ids[("cell", row, col)] = network.arc(col_node, nodes[("row", row)], values[(row, col)], _CELL)
+        network.line(ids[("col", col)], [ids[("cell", row, col)] for row in rows])
+    network.line(ids[("shared", "total")], [ids[("col", col)] for col in cols])
+    for row in rows:
+        network.line(ids[("shared", "row", row)], [ids[("cell", row, col)] for col in cols])
+    return network, ids, nodes
+
+
+def _solve_many(prepared, rows, row_totals, k) -> tuple[set[tuple], bool]:
+    """Three or more tables on the same rows, which no longer form one network.
+
+    Each table is protected alone with the row totals withheld in any of them withheld in all. Then every
+    withheld count that can move only together with the shared margins gets one such move (a *margin move*:
+    one row total up and another down, or a row total and the grand total up) that every other table can
+    follow with counts of its own; where a table cannot yet, the cheapest counts that let it are withheld.
+    A move of the margins followed by every table changes no published number, so no count it moves is pinned.
+    """
+    nets = [_table_network(values, rows, cols, row_totals, k) for values, _rows, cols in prepared]
+    rows = list(rows)
+    shared_hidden: set[tuple] = set()
+    while True:
+        hidden = [net.solve(forced={ids[key] for key in shared_hidden}) for net, ids, _nodes in nets]
+        if any(net.withheld_entirely for net, _ids, _nodes in nets):
+            return set(), True
+        found = {key for (net, ids, _n), h in zip(nets, hidden, strict=True) for key in ids if ids[key] in h}
+        found = {key for key in found if key[0] == "shared"}
+        if found <= shared_hidden:
+            break
+        shared_hidden |= found
+    covered: list[set[int]] = [set() for _ in nets]
+    changed = True
+    while changed:
+        changed = False
+        for position, (net, ids, _nodes) in enumerate(nets):
+            shared_arcs = {arc for key, arc in ids.items() if key[0] == "shared"}
+            for index in sorted(hidden[position]):
+                arc = net.arcs[index]
+                if arc.value == 0 or index in covered[position]:
+                    continue
+                if index in shared_arcs and position > 0:
+                    continue  # one move per shared count is enough; the first table's is followed by all
+                if index not in shared_arcs:
+                    if _locally_movable(net, hidden[position], shared_arcs, index):
+                        continue
+                    cover = _local_cover(net, hidden[position], shared_arcs, index)
+                    if cover is not None:
+                        hidden[position] |= cover
+                        changed = True
+                        continue
+                move = _margin_move(nets, hidden, position, index, rows)
+                if move is None:
+                    return set(), True
+                for other, arcs in enumerate(move):
+                    hidden[other] |= arcs
+                    covered[other] |= arcs
+                changed = True
+    keys = set()
+    for position, (_net, ids, _nodes) in enumerate(nets):
+        for key, arc in ids.items():
+            if arc in hidden[position]:
+                keys.add(key if key[0] == "shared" else (position, *key))
+    return keys, False
+
+
+def _weights(net):
+    big = 1 + sum(a.value for a in net.arcs)
+    return [a.value + big * (a.kind != _CELL) for a in net.arcs]
+
+
+def _locally_movable(net, hidden, shared_arcs, index) -> bool:
+    arc = net.arcs[index]
+    low, high = net._bounds(arc)
+    graph = net._residual(hidden, shared_arcs | {index})
+    return (arc.value < high and _reaches(graph, arc.head, arc.tail)) or (
+        arc.value > low and _reaches(graph, arc.tail, arc.head)
+    )
+
+
+def _local_cover(net, hidden, shared_arcs, index):
+    """The cheapest counts of this table alone, shared margins fixed, that let ``index`` move."""
+    arc = net.arcs[index]
+    low, high = net._bounds(arc)
+    graph = net._residual(hidden, shared_arcs | {index}, _weights(net))
+    options = []
+    if arc.value < high:
+        options.append(_cheapest_path(graph, arc.head, arc.tail))
+    if arc.value > low:
+        options.append(_cheapest_path(graph, arc.tail, arc.head))
+    options = [o for o in options if o is not None]
+    if not options:
+        return None
+    return set(min(options, key=lambda o: (o[0], len(o[1]), o[1]))[1])
+
+
+def _segments(rows):
+    """Moves of the shared margins through the sink: (from node, to node, [(shared key, +1 or -1)])."""
+    for first in rows:
+        for second in rows:
+            if first != second:
+                yield ("row", first), ("row", second), [(("shared", "row", first), 1), (("shared", "row", second), -1)]
+        yield ("row", first), "source", [(("shared", "row", first), 1), (("shared", "total"), 1)]
+        yield "source", ("row", first), [(("shared", "total"), -1), (("shared", "row", first), -1)]
+
+
+def _margin_move(nets, hidden, position, index, rows):
+    """The cheapest move of the shared margins that moves ``index`` and that every table can follow.
+
+    Returns, per table, the arcs to withhold (and to count as movable) for it, or None if there is none.
+    """
+    net, ids, nodes = nets[position]
+    names = {arc: key for key, arc in ids.items()}
+    target = net.arcs[index]
+    best = None
+    for start, end, moves in _segments(rows):
+        keys = [key for key, _sign in moves]
+        if names.get(index, (None,))[0] == "shared" and names[index] not in keys:
+            continue
+        # Every shared arc of the move needs room in its direction, withheld or not (then it will be).
+        room = True
+        for key, sign in moves:
+            shared = net.arcs[ids[key]]
+            if ids[key] in hidden[position]:
+                low, high = net._bounds(shared)
+            elif shared.value >= net.k:
+                low, high = net.k, float("inf")
+            else:
+                room = False
+                break
+            if (sign > 0 and shared.value >= high) or (sign < 0 and shared.value <= low):
+                room = False
+                break
+        if not room:
+            continue
+        total = sum(_weights(net)[ids[key]] for key in keys if ids[key] not in hidden[position])
+        plan = []
+        for other, (net_u, ids_u, nodes_u) in enumerate(nets):
+            shared_u = {arc for key, arc in ids_u.items() if key[0] == "shared"}
+            graph = net_u._residual(
+                hidden[other], shared_u | ({index} if other == position else set()), _weights(net_u)
+            )
+            if other == position and names[index][0] != "shared":
+                low, high = net._bounds(target)
+                routes = []
+                for ok, tail, head in (
+                    (target.value < high, target.tail, target.head),
+                    (target.value > low, target.head, target.tail),
+                ):
+                    if not ok:
+                        continue
+                    first = _cheapest_path(graph, nodes[end], tail)
+                    second = _cheapest_path(graph, head, nodes[start])
+                    if first is not None and second is not None:
+                        routes.append((first[0] + second[0], {*first[1], *second[1], index}))
+                if not routes:
+                    plan = None
+                    break
+                cost, arcs = min(routes, key=lambda r: (r[0], sorted(r[1])))
+            else:
+                path = _cheapest_path(graph, nodes_u[end], nodes_u[start])
+                if path is None:
+                    plan = None
+                    break
+                cost, arcs = path[0], set(path[1])
+            total += cost
+            plan.append(arcs | {ids_u[key] for key in keys})
+        if plan is not None and (best is None or total < best[0]):
+            best = (total, plan)
+    return None if best is None else best[1]
 
 
 def _solve_joint(prepared, rows, row_totals, k) -> tuple[set[tuple], bool]:
