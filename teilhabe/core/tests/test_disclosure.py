@@ -505,6 +505,57 @@ def test_attacker_cannot_recover_a_withheld_count_of_related_tables(example):
     assert_protected(table_problem(specs, published, k, cap))
 
 
+@st.composite
+def breakdowns(draw, count):
+    """``count`` tables that break the same people down by the same rows in different ways."""
+    k, first, rows, cols = draw(tables(max_rows=3, max_cols=2))
+    specs = [(first, rows, cols)]
+    for _ in range(count - 1):
+        other_cols = [f"d{i}" for i in range(draw(st.integers(1, 2)))]
+        other = {}
+        for r in rows:
+            left = sum(first[(r, c)] for c in cols)
+            for c in other_cols[:-1]:
+                other[(r, c)] = draw(st.integers(0, left))
+                left -= other[(r, c)]
+            other[(r, other_cols[-1])] = left
+        specs.append((other, rows, other_cols))
+    return k, specs
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(breakdowns(3))
+def test_attacker_cannot_recover_a_withheld_count_of_three_breakdowns(example):
+    k, specs = example
+    published = protect_related(specs, k=k)
+    for result in published:
+        assert [result.row_total(r) for r in result.rows] == [published[0].row_total(r) for r in result.rows]
+    cap = max(3 * k, *(v for cells, _, _ in specs for v in cells.values())) + 1
+    assert_protected(table_problem(specs, published, k, cap))
+
+
+@pytest.mark.slow
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(breakdowns(4))
+def test_attacker_cannot_recover_a_withheld_count_of_four_breakdowns(example):
+    k, specs = example
+    published = protect_related(specs, k=k)
+    cap = max(3 * k, *(v for cells, _, _ in specs for v in cells.values())) + 1
+    assert_protected(table_problem(specs, published, k, cap))
+
+
+def test_three_breakdowns_where_pairwise_protection_leaks():
+    """Found by the attacker when every pair was protected on its own: now all three are protected together."""
+    specs = [
+        ({(0, 0): 1, (0, 1): 5, (1, 0): 6, (1, 1): 6, (2, 0): 6, (2, 1): 0}, [0, 1, 2], [0, 1]),
+        ({(0, 0): 2, (0, 1): 4, (1, 0): 5, (1, 1): 7, (2, 0): 1, (2, 1): 5}, [0, 1, 2], [0, 1]),
+        ({(0, 0): 3, (0, 1): 3, (1, 0): 11, (1, 1): 1, (2, 0): 3, (2, 1): 3}, [0, 1, 2], [0, 1]),
+    ]
+    published = protect_related(specs, k=5)
+    assert not published[0].withheld_entirely
+    assert_protected(table_problem(specs, published, 5, 40))
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tables(max_rows=3, max_cols=3))
 def test_attacker_cannot_combine_a_table_with_its_margin_series(example):
