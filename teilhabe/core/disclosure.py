@@ -395,13 +395,13 @@ def protect_table(
 def protect_related(
     tables: Sequence[tuple[Mapping, Sequence, Sequence]], *, k: int | None = None
 ) -> list[ProtectedTable]:
-    """Protect one or two tables published together that break down the same people by the same rows.
+    """Protect tables published together that break down the same people by the same rows.
 
     Each table is ``(cells, rows, cols)``; every table has the same rows and the same row totals (e.g.
-    participants per district by age band and by gender), so the row totals and the grand total are one
-    set of published numbers: they are withheld alike in both, and cells are chosen so that neither table
-    nor their combination reveals a withheld count. Three or more breakdowns of one margin are refused:
-    this method cannot protect them jointly (docs/metrics.md, "Small cells").
+    participants per district by age band, by gender and by language), so the row totals and the grand total
+    are one set of published numbers: they are withheld alike in all, and cells are chosen so that neither one
+    table nor their combination reveals a withheld count. One or two tables form one network and are solved
+    exactly like a single table; three or more are protected by margin moves (``_solve_many``).
     """
     k = _resolve_k(k)
     if not tables:
