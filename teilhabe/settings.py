@@ -316,6 +316,9 @@ if TEILHABE_DEMO and not env("EMAIL_BACKEND"):
     # The demo's mails go to the console and to files under EMAIL_FILE_PATH, shown on /demo/postfach/.
     EMAIL_BACKEND = "teilhabe.demo.mail.MailboxBackend"
 TEILHABE_PAGE_SIZE = envint("TEILHABE_PAGE_SIZE", 20)
+# Counts of people from 1 to SMALL_CELL_K - 1 are shown as "< k" in every output, with complements withheld so
+# that no total reveals them (teilhabe.core.disclosure; docs/metrics.md, "Small cells"). At least 3.
+SMALL_CELL_K = envint("SMALL_CELL_K", 5)
 # Whole public pages for anonymous readers, per language, in the cache above (teilhabe.core.page_cache; what is
 # cached and what makes it stale: docs/architecture.md, "Page cache"). The lifetime is an upper bound: a change
 # makes a page stale at once, and a page never outlives the phase of its process.

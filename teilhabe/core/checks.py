@@ -22,3 +22,18 @@ def audit_key_configured(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register()
+def small_cell_k_valid(app_configs, **kwargs):
+    from teilhabe.core.disclosure import MINIMUM_K
+
+    k = getattr(settings, "SMALL_CELL_K", None)
+    if isinstance(k, bool) or not isinstance(k, int) or k < MINIMUM_K:
+        return [
+            Error(
+                f"SMALL_CELL_K must be an integer of at least {MINIMUM_K} (with 2, '< 2' would name the count 1).",
+                id="teilhabe.E010",
+            )
+        ]
+    return []
