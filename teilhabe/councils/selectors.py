@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from teilhabe.accounts.models import pseudonym
-from teilhabe.administration.models import Department, Statement, StatementState
+from teilhabe.administration.models import AnswerPath, AnswerState, Department, Statement, StatementState
 from teilhabe.administration.selectors import department_name
 from teilhabe.contributions.models import Channel, Contribution, ContributionTally, Status
 from teilhabe.core.compiled import aware, compiled_rows
@@ -36,6 +36,7 @@ from teilhabe.councils.models import (
     DistrictConsultation,
     DistrictSpace,
     FundedActivity,
+    PositionRevision,
     PositionState,
     SessionAttendance,
 )
@@ -232,6 +233,22 @@ def member_photo_url(slug: str, number: int, membership_pk: int, photo: str) -> 
     version = hashlib.sha256(photo.encode()).hexdigest()[:10]
     path = reverse("councils:member_photo", kwargs={"slug": slug, "number": str(number), "member": str(membership_pk)})
     return f"{path}?v={version}"
+
+
+def public_member_photo(process, number, pk) -> str | None:
+    """The stored file of the photo of member ``pk`` of the council of district ``number``, if the public may see
+    it: the member consents to be named and to the photo. None otherwise (the view answers 404, as for no photo)."""
+    space = space_of_district(process, number)
+    member = parse_id(pk)
+    if space is None or member is None:
+        return None
+    name = (
+        CouncilMembership.objects.filter(space=space, pk=member, name_public=True, photo_public=True)
+        .exclude(photo="")
+        .values_list("photo", flat=True)
+        .first()
+    )
+    return name or None
 
 
 def _public_members(process, space: DistrictSpace) -> tuple[list[PublicMember], int]:
@@ -828,6 +845,49 @@ def position_rows(
             )
         )
     return rows
+
+
+def position_is_answered(position: CouncilPosition) -> bool:
+    """Whether the department has answered the statement: its answer is published (or the contribution decided).
+    Until then the chair may correct or withdraw it."""
+    if position.contribution_id is None:
+        return False
+    if Statement.objects.filter(contribution_id=position.contribution_id, state=StatementState.PUBLISHED).exists():
+        return True
+    return AnswerPath.objects.filter(
+        contribution_id=position.contribution_id,
+        state__in=[AnswerState.STATEMENT_PUBLISHED, AnswerState.DISPOSED],
+    ).exists()
+
+
+@dataclass(frozen=True)
+class RevisionRow:
+    kind: str
+    kind_label: str
+    previous_title: str
+    previous_text: str
+    reason: str
+    by: str
+    on_behalf: bool
+    at: datetime.datetime
+
+
+def position_history(position: CouncilPosition) -> list[RevisionRow]:
+    """The corrections and the withdrawal of a submitted statement, oldest first, with what it said before."""
+    revisions = PositionRevision.objects.filter(position=position).select_related("made_by").order_by("made_at", "pk")
+    return [
+        RevisionRow(
+            revision.kind,
+            str(revision.get_kind_display()),
+            revision.previous_title,
+            revision.previous_text,
+            revision.reason,
+            revision.made_by.public_name,
+            revision.on_behalf,
+            revision.made_at,
+        )
+        for revision in revisions
+    ]
 
 
 def position_get(space: DistrictSpace, pk) -> CouncilPosition | None:
