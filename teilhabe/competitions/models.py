@@ -203,10 +203,7 @@ class FundingTier(models.Model):
     min_own_share = models.DecimalField(
         # "%" is a percent sign here, not a placeholder:
         # xgettext:no-python-format
-        _("minimum own contribution (% of the costs)"),
-        max_digits=5,
-        decimal_places=2,
-        default=0,
+        _("minimum own contribution (% of the costs)"), max_digits=5, decimal_places=2, default=0
     )
 
     class Meta:
