@@ -242,3 +242,89 @@ def test_the_navigation_and_the_process_page_lead_to_the_councils(client, proces
     client.logout()
     html = client.get(reverse("processes:detail", kwargs={"slug": process.slug}), **EN).content.decode()
     assert reverse("councils:list", kwargs={"slug": process.slug}) in html
+
+
+def test_the_district_page_queries_do_not_grow_with_its_rows(
+    client, coordinator, participant, process, space, city, django_assert_max_num_queries
+):
+    """From an emptied cache the page runs a fixed set of queries, whatever the district holds (issue 13's
+    benchmark: 10,000 contributions and 500 events)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from teilhabe.councils.models import CouncilPosition, DistrictConsultation, FundedActivity
+
+    mitte = city.districts.get(number=1)
+    url = district_url(process, 1)
+
+    def grow(n):
+        for i in range(n):
+            user = person(f"m{n}-{i}@example.org", f"Mitglied {n}-{i}")
+            CouncilMembership.objects.create(space=space, user=user, name_public=i % 2 == 0)
+            session(process, space, days=10 + i, title=f"Sitzung {n}-{i}")
+            held = session(process, space, days=-10 - i, title=f"Vergangen {n}-{i}")
+            Event.objects.create(
+                process=process,
+                title=f"Fest {n}-{i}",
+                starts_at=timezone.now() + datetime.timedelta(days=3 + i),
+                ends_at=timezone.now() + datetime.timedelta(days=3 + i, hours=2),
+                state=EventState.PLANNED,
+                district=mitte,
+                organiser_department=process.city.departments.first(),
+            )
+            contribution = make_contribution(process, participant, title=f"Beitrag {n}-{i}", district=mitte)
+            Contribution.objects.filter(pk=contribution.pk).update(status=Status.PUBLISHED)
+            CouncilPosition.objects.create(
+                space=space,
+                process=process,
+                field_of_action=process.fields_of_action.first(),
+                title=f"Stellungnahme {n}-{i}",
+                text="Text",
+                drafted_by=coordinator,
+                state="forwarded",
+                session=held,
+                votes_yes=5,
+                votes_no=0,
+                votes_abstain=0,
+                department=process.city.departments.first(),
+                due_date=timezone.localdate(),
+                submitted_at=timezone.now(),
+                contribution=contribution,
+            )
+            FundedActivity.objects.create(
+                space=space,
+                year=timezone.localdate().year,
+                activity=f"Projekt {n}-{i}",
+                amount=10,
+                date=timezone.localdate(),
+                session=held,
+                recorded_by=coordinator,
+            )
+            DistrictConsultation.objects.create(
+                space=space,
+                process=process,
+                question=f"Frage {n}-{i}?",
+                field_of_action=process.fields_of_action.first(),
+                starts_on=timezone.localdate(),
+                ends_on=timezone.localdate(),
+                created_by=coordinator,
+            )
+
+    def counted() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, **EN)
+        assert response.status_code == 200
+        return len(queries)
+
+    grow(1)
+    client.get(url, **EN)  # the worker compiles the page's queries once
+    few = counted()
+    grow(4)
+    many = counted()
+    html = html_of(client.get(url, **EN))
+    assert "Beitrag 4-3" in html and "Sitzung 4-3" in html and "Fest 4-3" in html and "Projekt 4-3" in html
+    assert many == few
+    with django_assert_max_num_queries(20):
+        cache.clear()
+        client.get(url, **EN)
