@@ -17,8 +17,6 @@ from teilhabe.councils.tests.test_positions import answer, draft, vote
 
 pytestmark = pytest.mark.django_db
 
-from teilhabe.councils.tests.test_positions import chair, department, held  # noqa: E402,F401  (fixtures)
-
 
 @pytest.fixture
 def submitted(process, space, chair, held, department):
