@@ -1,6 +1,9 @@
 """A submitted statement corrected or withdrawn before the department answers it: by the chair, or a coordinator
 on the chair's behalf (recorded); the answer path closes cleanly on withdrawal; the members see the history."""
 
+import shutil
+import subprocess
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -186,3 +189,19 @@ def test_the_pages_correct_and_withdraw_and_members_see_the_history(
     html = client.get(page, **EN).content.decode()
     assert "History" in html and "Klarer" in html and "Erledigt" in html and "Sprachkurse im Stadtbezirk" in html
     assert "Withdrawn on" in html
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
+def test_the_annual_report_says_a_statement_was_withdrawn(chair, routed, space, tmp_path):
+    from django.utils import timezone
+
+    from teilhabe.councils.report import annual_report, render_annual_report
+
+    services.position_withdraw(user=chair, position=routed, reason="Neu beraten")
+    year = timezone.localdate().year
+    (row,) = annual_report(space, year).positions
+    assert row.state == "withdrawn" and not row.overdue and row.answer == ""
+    out = tmp_path / "report.pdf"
+    out.write_bytes(render_annual_report(space, year, "en"))
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Withdrawn by the council before the department answered." in " ".join(text.split())
