@@ -251,6 +251,22 @@ def public_member_photo(process, number, pk) -> str | None:
     return name or None
 
 
+def membership_photo_preview(membership: CouncilMembership) -> str:
+    """The public URL of a member's photo for the coordinators' page (via the newest published process of the
+    council's city), or "" when it is not public or no process is."""
+    if not (membership.photo and membership.photo_public and membership.name_public):
+        return ""
+    slug = (
+        Process.objects.filter(city_id=membership.space.district.city_id, is_published=True)
+        .order_by("-pk")
+        .values_list("slug", flat=True)
+        .first()
+    )
+    if slug is None:
+        return ""
+    return member_photo_url(slug, membership.space.district.number, membership.pk, membership.photo.name)
+
+
 def _public_members(process, space: DistrictSpace) -> tuple[list[PublicMember], int]:
     rows = compiled_rows(
         "council-members",

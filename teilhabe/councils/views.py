@@ -317,6 +317,7 @@ def _membership_page(request, space, membership, *, form=None, photo_form=None, 
             "membership": membership,
             "form": form or MembershipChangeForm(initial=initial, auto_id="member_%s"),
             "photo_form": photo_form or MemberPhotoForm(auto_id="photo_%s"),
+            "photo_preview": selectors.membership_photo_preview(membership),
         },
         status=status,
     )

@@ -2,6 +2,7 @@
 member's name, reachable by its URL only while the consent lasts, deleted when it ends or the seat does."""
 
 import io
+import re
 
 import pytest
 from django.core.cache import cache
@@ -191,6 +192,12 @@ def test_the_membership_page_uploads_and_deletes(client, process, coordinator, n
     assert client.post(page, {"photo": upload(image_bytes()), "consent": "on"}, **EN).status_code == 302
     named.refresh_from_db()
     assert named.photo
+    preview = re.search(
+        r'<img src="([^"]+)" alt="The photo shown publicly"', client.get(form_page, **EN).content.decode()
+    )
+    assert (
+        preview and client.get(preview.group(1).replace("&amp;", "&")).status_code == 200
+    )  # the coordinator's preview
     assert client.post(page, {"remove": "1"}, **EN).status_code == 302
     named.refresh_from_db()
     assert not named.photo
