@@ -219,6 +219,11 @@ def _url_maker(name: str, **kwargs):
     return lambda value: f"{head}{value}{tail}"
 
 
+def contribution_url_maker():
+    """A function that gives a contribution's URL by its id (reversed once)."""
+    return _url_maker("contributions:detail", pk=None)
+
+
 class _When:
     """What ``event_when_text`` reads of an event."""
 

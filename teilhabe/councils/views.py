@@ -29,6 +29,7 @@ from teilhabe.core.fragments import cached_fragments, fragment_key
 from teilhabe.core.page_cache import cache_public_page
 from teilhabe.core.ui import apply_errors
 from teilhabe.councils import selectors, services
+from teilhabe.councils.district_html import district_lists
 from teilhabe.councils.forms import (
     AgendaItemForm,
     AttendanceForm,
@@ -125,8 +126,11 @@ def district_view(request, slug, number):
 
     def render_body(_items):
         page = selectors.district_page(process, space, language)
+        lists = district_lists(page, selectors.contribution_url_maker())
         html = render_to_string(
-            "councils/_district_body.html", {"process": process, "page": page, "space": space}, request=request
+            "councils/_district_body.html",
+            {"process": process, "page": page, "space": space, "lists": lists},
+            request=request,
         )
         return {space.pk: (html, False)}
 

@@ -328,3 +328,72 @@ def test_the_district_page_queries_do_not_grow_with_its_rows(
     with django_assert_max_num_queries(20):
         cache.clear()
         client.get(url, **EN)
+
+
+def test_the_district_lists_written_in_python_match_the_templates(process, space, coordinator, city):
+    """The district page writes its lists in Python (district_html.py) for speed; the templates that write the same
+    lists elsewhere are the reference, with values that need escaping, an answer on two lines, an overdue and a
+    waiting statement, an override and a negative balance."""
+    import re
+    from decimal import Decimal
+
+    from django.template.loader import render_to_string
+
+    from teilhabe.councils import district_html
+    from teilhabe.councils.selectors import BudgetSummary, Link, PositionRow, contribution_url_maker
+
+    def normal(html) -> str:
+        return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
+
+    today = timezone.localdate()
+    row = dict(
+        state="forwarded",
+        state_label="Routed",
+        subject="On a topic <of its own>",
+        session_date=today,
+        votes="9 in favour, 1 against, 0 abstentions",
+        department="50 Soziales & Gesundheit",
+        due_date=today,
+        days_to_answer=None,
+        answered_at=None,
+        overdue=False,
+        answer="",
+    )
+    rows = [
+        PositionRow(
+            pk=1,
+            title="Bänke <b>",
+            contribution_id=7,
+            **{**row, "answer": "Ja.\nAb Mai & Juni.", "answered_at": timezone.now(), "days_to_answer": 3},
+        ),
+        PositionRow(pk=2, title="Licht", contribution_id=8, **{**row, "overdue": True}),
+        PositionRow(pk=3, title="Wege", contribution_id=None, **{**row, "department": "", "votes": ""}),
+    ]
+    expected = render_to_string("councils/_positions.html", {"rows": rows})
+    assert normal(district_html.positions_html(rows, contribution_url_maker())) == normal(expected)
+
+    session = Event(title="S", starts_at=timezone.now(), ends_at=timezone.now())
+    entries = [
+        district_html_entry(activity="Fest <1>", amount=Decimal("1234.50"), override="Notfall & mehr", session=session),
+        district_html_entry(activity="Kurs", amount=Decimal("10.00"), override="", session=session),
+    ]
+    for summary in (
+        BudgetSummary(2026, 1000, Decimal("1244.50"), Decimal("-244.50"), entries, 5),
+        BudgetSummary(2026, None, Decimal("0"), None, [], 0),
+        BudgetSummary(2026, 11538, Decimal("0.00"), Decimal("11538"), entries, 2),
+    ):
+        expected = render_to_string("councils/_budget.html", {"summary": summary})
+        assert normal(district_html.budget_html(summary)) == normal(expected)
+
+    links = [Link("Sitzung <1>", "/a?b=1&c=2", "1. Mai"), Link("Ohne", "/b", "")]
+    for given in (links, []):
+        expected = render_to_string("councils/_links.html", {"links": given, "empty": "Nichts & niemand"})
+        assert normal(district_html.links_html(given, "Nichts & niemand")) == normal(expected)
+
+
+def district_html_entry(*, activity, amount, override, session):
+    from teilhabe.councils.models import FundedActivity
+
+    return FundedActivity(
+        activity=activity, amount=amount, date=timezone.localdate(), override_reason=override, session=session
+    )
