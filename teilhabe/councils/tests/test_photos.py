@@ -141,6 +141,8 @@ def test_the_photo_goes_when_the_consent_or_the_seat_ends_and_its_url_leaks_noth
     url = photo_url(process, named)
     stored = private_storage / named.photo.name
     assert stored.exists() and client.get(url).status_code == 200
+    district = reverse("councils:district", kwargs={"slug": process.slug, "number": "1"})
+    assert url in client.get(district, **EN).content.decode()  # now in the page cache
     with django_capture_on_commit_callbacks(execute=True):
         if how == "photo_consent":
             services.membership_photo_remove(user=coordinator, membership=named)
@@ -152,6 +154,7 @@ def test_the_photo_goes_when_the_consent_or_the_seat_ends_and_its_url_leaks_noth
             services.membership_remove(user=coordinator, membership=named)
     assert not stored.exists()
     assert client.get(url).status_code == 404
+    assert url not in client.get(district, **EN).content.decode()  # the next request, the cache not cleared
     assert url.split("?")[0] not in district_html(client, process)
     reasons = {"photo_consent": "photo_consent_withdrawn", "name_consent": "name_consent_withdrawn"}
     entry = AuditEntry.objects.get(action="council.member_photo_removed")
