@@ -231,16 +231,19 @@ def photo_prepared(upload) -> tuple[bytes, tuple[int, int]]:
                 upright = ImageOps.exif_transpose(image)
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as exc:
             raise ApplicationError(unreadable, field_errors={"photo": unreadable}) from exc
-    if upright.mode not in ("RGB", "L"):
-        background = Image.new("RGB", upright.size, "white")  # transparency onto white, as a page shows it
-        rgba = upright.convert("RGBA")
-        background.paste(rgba, mask=rgba.getchannel("A"))
-        upright = background
-    upright.thumbnail((PHOTO_EDGE, PHOTO_EDGE), Image.Resampling.LANCZOS)
-    clean = Image.new(upright.mode, upright.size)
-    clean.paste(upright)
-    out = io.BytesIO()
-    clean.save(out, format="JPEG", quality=85, optimize=True)
+    try:
+        if upright.mode not in ("RGB", "L"):
+            background = Image.new("RGB", upright.size, "white")  # transparency onto white, as a page shows it
+            rgba = upright.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            upright = background
+        upright.thumbnail((PHOTO_EDGE, PHOTO_EDGE), Image.Resampling.LANCZOS)
+        clean = Image.new(upright.mode, upright.size)
+        clean.paste(upright)
+        out = io.BytesIO()
+        clean.save(out, format="JPEG", quality=85, optimize=True)
+    except (OSError, ValueError) as exc:  # a mode Pillow cannot bring to RGB (16-bit grey, for one)
+        raise ApplicationError(unreadable, field_errors={"photo": unreadable}) from exc
     return out.getvalue(), clean.size
 
 

@@ -206,3 +206,18 @@ def test_the_membership_page_uploads_and_deletes(client, process, coordinator, n
     assert not named.photo
     with pytest.raises(Conflict):
         services.membership_photo_remove(user=coordinator, membership=named)
+
+
+@pytest.mark.parametrize("mode", ["I;16", "CMYK", "P", "LA", "1"])
+def test_unusual_image_modes_are_taken_or_refused_cleanly(coordinator, named, mode):
+    image = Image.new(mode, (64, 48))
+    out = io.BytesIO()
+    image.save(out, format="JPEG" if mode == "CMYK" else "PNG")
+    try:
+        services.membership_photo_set(user=coordinator, membership=named, upload=upload(out.getvalue()), consent=True)
+    except ApplicationError as refused:
+        assert "photo" in refused.field_errors
+        return
+    named.refresh_from_db()
+    with named.photo.open("rb") as handle, Image.open(handle) as stored:
+        assert stored.format == "JPEG" and stored.mode in ("RGB", "L")
