@@ -5,6 +5,7 @@ import shutil
 import subprocess
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -133,7 +134,7 @@ def test_who_may_correct_and_withdraw(personas, process, space, member, other_me
     plain = CouncilMembership.objects.create(
         space=space, user=personas["participant"], role="member"
     ).user  # a member of the same council who is not the chair
-    for user in (plain, other_member, personas["department_staff"], personas["department_head"]):
+    for user in (plain, other_member, personas["department_staff"], personas["department_head"], AnonymousUser()):
         with pytest.raises(NotAllowed):
             services.position_correct(user=user, position=routed, title="Neu", text="Neu", reason="x")
         with pytest.raises(NotAllowed):
