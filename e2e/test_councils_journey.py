@@ -8,15 +8,21 @@ chair's behalf):
 3. Olga opens a consultation of the council; a resident, in Arabic and without an account, answers it online;
    the coordinator enters a paper answer;
 4. Olga records a funded activity within the council's share; the coordinator downloads the annual report (PDF);
-5. the public district page shows the statement, the consultation and the budget, in German and in Arabic.
+5. the public district page shows the statement, the consultation and the budget, in German and in Arabic;
+6. the coordinator stores the chair's photo with their consent: it shows on the public page; the consent is
+   withdrawn: the photo is deleted and its URL answers 404;
+7. the coordinator withdraws the statement on the chair's behalf: it leaves the public page, and Olga reads its
+   history.
 
 axe-core (WCAG 2.1 A/AA) checks every page of ours the walk visits.
 """
 
 import datetime
+import io
 import re
 
 import pytest
+from PIL import Image
 from support import (
     COORDINATOR,
     DEMO_PASSWORD,
@@ -142,5 +148,41 @@ def test_a_council_holds_sessions_adopts_a_statement_consults_and_reports(new_co
     public.locator("main a[href*='/sitzungen/']").first.click()
     public.wait_for_load_state()
     check(public, "public, session page (Arabic)", language="ar")
+
+    # 6. The chair's photo, with consent, and its withdrawal.
+    coordinator.goto(space_path)
+    coordinator.locator("main tbody tr").first.locator(f"a[href^='{space_path}mitglieder/']").first.click()
+    coordinator.wait_for_load_state()
+    check(coordinator, "coordinator, membership with photo form")
+    photo = io.BytesIO()
+    Image.new("RGB", (800, 600), (40, 110, 160)).save(photo, format="PNG")
+    coordinator.set_input_files(
+        "#photo_photo", files=[{"name": "portrait.png", "mimeType": "image/png", "buffer": photo.getvalue()}]
+    )
+    coordinator.locator("#photo_consent").check()
+    submit(coordinator, "main form[enctype='multipart/form-data']")
+    assert coordinator.locator("button[name=remove]").count() == 1, "the photo was not stored"
+    public.goto(DISTRICT)
+    image = public.locator("main .council-members img").first
+    photo_url = image.get_attribute("src")
+    assert photo_url and "/foto" in photo_url
+    assert public.request.get(photo_url).status == 200
+    check(public, "public, district page with a photo (Arabic)", language="ar")
+    submit(coordinator, "main form:has(button[name=remove])", "button[name=remove]")
+    assert public.request.get(photo_url).status == 404
+    public.goto(DISTRICT)
+    assert public.locator("main .council-members img").count() == 0
+
+    # 7. The statement withdrawn on the chair's behalf: gone from the public page; its history for the members.
+    coordinator.goto(position_path)
+    check(coordinator, "coordinator, routed statement with correct and withdraw")
+    coordinator.fill("#withdraw_reason", "Der Beirat berät die Bänke mit dem Stadtteilverein neu (E2E).")
+    submit(coordinator, "main form[aria-labelledby=withdraw-title]")
+    assert coordinator.locator("#history-title").count() == 1, "the statement was not withdrawn"
+    public.goto(DISTRICT)
+    assert public.locator("main").get_by_text(STATEMENT).count() == 0
+    olga.goto(position_path)
+    check(olga, "member, withdrawn statement with its history")
+    assert olga.locator("main").get_by_text("Stadtteilverein neu (E2E)").count() == 1
 
     assert not check.findings and not check.problems, report(check.findings, check.problems)

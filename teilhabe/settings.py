@@ -363,6 +363,8 @@ TEILHABE_EVENT_ATTACHMENT_MAX_BYTES = envint("TEILHABE_EVENT_ATTACHMENT_MAX_BYTE
 # after the upload (`manage.py purge_scans`, also a housekeeping job), the transcribed contribution stays.
 TEILHABE_SCAN_MAX_BYTES = envint("TEILHABE_SCAN_MAX_BYTES", 15 * 1024 * 1024)
 TEILHABE_SCAN_RETENTION_DAYS = envint("TEILHABE_SCAN_RETENTION_DAYS", 365)
+# A council member's photo as uploaded (it is stored re-encoded, a few dozen kilobytes).
+TEILHABE_PHOTO_MAX_BYTES = envint("TEILHABE_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
 # Spreadsheet imports (docs/imports.md): the largest file and number of rows taken, and from how many rows on a
 # file is checked and imported by a background task (the page shows its progress).
 TEILHABE_IMPORT_MAX_BYTES = envint("TEILHABE_IMPORT_MAX_BYTES", 100 * 1024 * 1024)

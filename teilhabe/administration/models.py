@@ -130,6 +130,7 @@ class RoutingState(models.TextChoices):
     ACTIVE = "active", _("Active")
     RETURNED = "returned", _("Handed back")
     SUPERSEDED = "superseded", _("Re-routed")
+    WITHDRAWN = "withdrawn", _("Withdrawn by its author")
 
 
 class Routing(TimeStampedModel):

@@ -13,6 +13,7 @@ from teilhabe.administration.selectors import (
     department_ids_headed_by,
     department_ids_of,
     routed_department_ids,
+    withdrawn_department_ids,
 )
 from teilhabe.contributions.models import Contribution
 from teilhabe.contributions.rules import is_published
@@ -61,6 +62,16 @@ def is_routed_staff(user, obj):
         return False
     mine = department_ids_of(user)
     return bool(mine) and bool(mine & _routed(obj))
+
+
+@rules.predicate
+def was_routed_until_withdrawn(user, obj):
+    """Staff of a department the contribution was routed to until its author withdrew it: they still read its page
+    (and see there that it was withdrawn), as they read it while it was theirs; they can no longer act on it."""
+    if not isinstance(obj, Contribution) or not user.is_authenticated:
+        return False
+    mine = department_ids_of(user)
+    return bool(mine) and bool(mine & withdrawn_department_ids(obj.pk))
 
 
 @rules.predicate
@@ -124,7 +135,9 @@ rules.add_perm("administration.dispose_contribution", is_answerable & is_contrib
 rules.add_perm("administration.view_consideration_table", is_coordinator)
 rules.add_perm("administration.view_queue", is_department_member | is_any_coordinator)
 # Internal work on a contribution: its departments and its coordinators, never the public.
-rules.add_perm("administration.view_internal", is_routed_staff | is_contribution_coordinator)
+rules.add_perm(
+    "administration.view_internal", is_routed_staff | is_contribution_coordinator | was_routed_until_withdrawn
+)
 rules.add_perm("administration.add_note", is_routed_staff | is_contribution_coordinator)
 # The department's own handling of a routing.
 rules.add_perm("administration.assign_routing", is_routing_active & (is_staff_of_routing | is_contribution_coordinator))

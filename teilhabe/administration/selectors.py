@@ -109,6 +109,12 @@ def routed_department_ids(contribution_id: int, *, role: str | None = None) -> f
     return frozenset(routings.values_list("department_id", flat=True))
 
 
+def withdrawn_department_ids(contribution_id: int) -> frozenset[int]:
+    """Departments whose routing of the contribution ended because its author withdrew it."""
+    routings = Routing.objects.filter(contribution_id=contribution_id, state=RoutingState.WITHDRAWN)
+    return frozenset(routings.values_list("department_id", flat=True))
+
+
 def active_routings(contribution_id: int) -> list[Routing]:
     """The contribution's active routings, lead first."""
     routings = Routing.objects.filter(contribution_id=contribution_id, state=RoutingState.ACTIVE).select_related(

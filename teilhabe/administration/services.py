@@ -336,6 +336,41 @@ def routing_return(*, user, routing: Routing, reason: str) -> Routing:
     return routing
 
 
+@transaction.atomic
+def routing_withdraw(*, user, contribution: Contribution) -> int:
+    """The author withdraws a contribution while departments work on it (a council withdraws its statement before
+    the answer: ``councils.services.position_withdraw``, which asks who may and takes the contribution out of the
+    public lists). Every active routing ends as withdrawn, a department's unpublished statement is withdrawn, and
+    the answer path has no lead any more; a published answer stays (the caller refuses once there is one).
+    Returns how many routings ended."""
+    now = timezone.now()
+    routings = list(
+        Routing.objects.select_for_update().filter(contribution=contribution, state=RoutingState.ACTIVE).order_by("pk")
+    )
+    for routing in routings:
+        routing.state = RoutingState.WITHDRAWN
+        routing.ended_at = now
+        routing.ended_by = user
+        routing.save(update_fields=["state", "ended_at", "ended_by", "updated_at"])
+    Statement.objects.filter(
+        contribution=contribution,
+        state__in=[StatementState.DRAFT, StatementState.IN_REVIEW, StatementState.SIGNED_OFF],
+    ).update(state=StatementState.WITHDRAWN, updated_at=now)
+    path = AnswerPath.objects.select_for_update().filter(contribution=contribution).first()
+    if path is not None and path.state in (AnswerState.ROUTED, AnswerState.STATEMENT_IN_PROGRESS):
+        path.lead_department = None
+        path.state = AnswerState.RECEIVED
+        path.save(update_fields=["lead_department", "state"])
+    audit_record(
+        actor=user,
+        action="routing.withdrawn",
+        obj=contribution,
+        data={"routings": [routing.pk for routing in routings]},
+    )
+    _changed([contribution.process_id], [contribution.pk])
+    return len(routings)
+
+
 # Statements ------------------------------------------------------------------------------------------------
 
 

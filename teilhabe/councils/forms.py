@@ -54,6 +54,20 @@ class MembershipAddForm(MembershipChangeForm):
     field_order = ["email", "role", "term_start", "term_end", "name_public"]
 
 
+class MemberPhotoForm(forms.Form):
+    """A member's photo for the public page, with their consent."""
+
+    photo = forms.FileField(
+        label=_("Photo"),
+        help_text=_("A JPEG, PNG or WebP image. It is stored smaller, without its metadata (camera, place, time)."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    consent = forms.BooleanField(
+        label=_("The member agrees to this photo being shown beside their name on the council's public page"),
+        required=False,
+    )
+
+
 class AgendaItemForm(forms.Form):
     title = forms.CharField(label=_("Agenda item"), max_length=AGENDA_TITLE_MAX)
     description = forms.CharField(
@@ -67,6 +81,32 @@ class AgendaItemForm(forms.Form):
 class DecisionForm(forms.Form):
     decision = forms.CharField(
         label=_("What the council decided"), widget=forms.Textarea(attrs={"rows": 3}), max_length=AGENDA_TEXT_MAX
+    )
+
+
+class CorrectionForm(forms.Form):
+    """A submitted statement corrected before the department answers it, with the reason."""
+
+    title = forms.CharField(label=_("Title"), max_length=STATEMENT_TITLE_MAX)
+    text = forms.CharField(
+        label=_("Statement"), widget=forms.Textarea(attrs={"rows": 10}), max_length=STATEMENT_TEXT_MAX
+    )
+    reason = forms.CharField(
+        label=_("Why it is corrected"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The council's members and the department read it in the statement's history."),
+    )
+
+
+class WithdrawalForm(forms.Form):
+    """A submitted statement withdrawn before the department answers it, with the reason."""
+
+    reason = forms.CharField(
+        label=_("Why it is withdrawn"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The council's members read it in the statement's history."),
     )
 
 

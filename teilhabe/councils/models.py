@@ -52,6 +52,12 @@ class CouncilMembership(models.Model):
     name_public = models.BooleanField(
         _("name shown publicly"), default=False, help_text=_("Only with the member's consent.")
     )
+    # The member's photo, kept privately (default storage) and served through a view that shows it only while the
+    # member consents to it and to their name being shown; it is deleted when the consent or the seat ends.
+    photo = models.FileField(_("photo"), upload_to="councils/photos/", blank=True)
+    photo_public = models.BooleanField(
+        _("photo shown publicly"), default=False, help_text=_("Only with the member's consent.")
+    )
 
     class Meta:
         ordering = ["space", "role", "id"]
@@ -110,6 +116,7 @@ class PositionState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted, awaiting routing")
     FORWARDED = "forwarded", _("Routed to the department")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the council")
 
 
 class CouncilPosition(models.Model):
@@ -196,6 +203,7 @@ class CouncilPosition(models.Model):
         verbose_name=_("contribution on the answer path"),
     )
     forwarded_at = models.DateTimeField(_("routed"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     class Meta:
         ordering = ["space", "-created_at", "-id"]
@@ -227,6 +235,35 @@ class CouncilPosition(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class RevisionKind(models.TextChoices):
+    CORRECTED = "corrected", _("Corrected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class PositionRevision(models.Model):
+    """A step in the history of a submitted statement: a correction (with the title and text it had before) or its
+    withdrawal, by the chair or by a coordinator on the chair's behalf, with the reason. The council's members see
+    the history in their space."""
+
+    position = models.ForeignKey(
+        CouncilPosition, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("council statement")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=RevisionKind.choices)
+    previous_title = models.CharField(_("title before"), max_length=STATEMENT_TITLE_MAX)
+    previous_text = models.TextField(_("text before"), max_length=STATEMENT_TEXT_MAX)
+    reason = models.TextField(_("reason"), max_length=2000)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    on_behalf = models.BooleanField(_("by a coordinator on the chair's behalf"), default=False)
+    made_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "made_at", "id"]
+        verbose_name = _("statement revision")
+        verbose_name_plural = _("statement revisions")
 
 
 class AllocationRule(models.TextChoices):

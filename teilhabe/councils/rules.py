@@ -51,6 +51,9 @@ def is_chair_of_space(user, space):
 rules.add_perm("councils.draft_statement", is_member_of_space)
 rules.add_perm("councils.submit_statement", is_chair_of_space | is_city_coordinator)
 rules.add_perm("councils.route_statement", is_city_coordinator)
+# Until the department answers, the chair (or a coordinator on the chair's behalf) corrects or withdraws a submitted
+# statement; the council's members see its history.
+rules.add_perm("councils.amend_statement", is_chair_of_space | is_city_coordinator)
 
 
 @rules.predicate

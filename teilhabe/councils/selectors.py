@@ -8,18 +8,22 @@ process anyway (published contributions, public events, measures of the newest p
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Window
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from teilhabe.administration.models import Department, Statement, StatementState
+from teilhabe.accounts.models import pseudonym
+from teilhabe.administration.models import AnswerPath, AnswerState, Department, Statement, StatementState
 from teilhabe.administration.selectors import department_name
 from teilhabe.contributions.models import Channel, Contribution, ContributionTally, Status
+from teilhabe.core.compiled import aware, compiled_rows
 from teilhabe.core.fields import parse_id
 from teilhabe.core.selectors import content_translation_table, localise
 from teilhabe.councils.models import (
@@ -32,13 +36,14 @@ from teilhabe.councils.models import (
     DistrictConsultation,
     DistrictSpace,
     FundedActivity,
+    PositionRevision,
     PositionState,
     SessionAttendance,
 )
 from teilhabe.events.models import PUBLIC_STATES, Event, EventState, EventType
 from teilhabe.events.selectors import council_space_ids_of, event_when_text
 from teilhabe.places.models import City
-from teilhabe.plan.models import Section
+from teilhabe.plan.models import PUBLISHED_STATES, PlanVersion, Section
 from teilhabe.plan.selectors import version_current, version_tree
 from teilhabe.processes.models import Process
 from teilhabe.processes.selectors import process_ids_coordinated_by
@@ -177,14 +182,15 @@ class PublicMember:
     role_label: str
     term_start: datetime.date | None
     term_end: datetime.date | None
+    photo_url: str = ""  # only with the member's consent to be named and to the photo
 
 
 @dataclass(frozen=True)
 class Link:
-    """A line of a district page: a title, a URL name with its argument, and a short note (date, status)."""
+    """A line of a district page: a title, the URL of its page, and a short note (date, status)."""
 
     title: str
-    pk: str
+    url: str
     note: str
 
 
@@ -205,97 +211,424 @@ class DistrictPage:
     consultations: list
 
 
-def _public_members(space: DistrictSpace) -> tuple[list[PublicMember], int]:
-    memberships = list(CouncilMembership.objects.filter(space=space).select_related("user").order_by("role", "id"))
-    named = [
-        PublicMember(m.user.public_name, str(m.get_role_display()), m.term_start, m.term_end)
-        for m in memberships
-        if m.name_public
-    ]
-    return named, len(memberships) - len(named)
+def _url_maker(name: str, **kwargs):
+    """A function of one argument that gives the URL ``name`` (reversed once, not once per line)."""
+    marker = "987654321"
+    template = reverse(name, kwargs={**kwargs, next(key for key, value in kwargs.items() if value is None): marker})
+    head, _marker, tail = template.partition(marker)
+    return lambda value: f"{head}{value}{tail}"
 
 
-def _event_links(events) -> list[Link]:
-    return [Link(event.title, str(event.pk), event_when_text(event)) for event in events]
+def contribution_url_maker():
+    """A function that gives a contribution's URL by its id (reversed once)."""
+    return _url_maker("contributions:detail", pk=None)
+
+
+class _When:
+    """What ``event_when_text`` reads of an event."""
+
+    __slots__ = ("starts_at", "ends_at")
+
+    def __init__(self, starts_at, ends_at):
+        self.starts_at, self.ends_at = aware(starts_at), aware(ends_at)
+
+
+def member_photo_url(slug: str, number: int, membership_pk: int, photo: str) -> str:
+    """The public URL of a member's photo; it names the stored file, so that a new photo is a new URL."""
+    version = hashlib.sha256(photo.encode()).hexdigest()[:10]
+    path = reverse("councils:member_photo", kwargs={"slug": slug, "number": str(number), "member": str(membership_pk)})
+    return f"{path}?v={version}"
+
+
+def public_member_photo(process, number, pk) -> str | None:
+    """The stored file of the photo of member ``pk`` of the council of district ``number``, if the public may see
+    it: the member consents to be named and to the photo. None otherwise (the view answers 404, as for no photo)."""
+    space = space_of_district(process, number)
+    member = parse_id(pk)
+    if space is None or member is None:
+        return None
+    name = (
+        CouncilMembership.objects.filter(space=space, pk=member, name_public=True, photo_public=True)
+        .exclude(photo="")
+        .values_list("photo", flat=True)
+        .first()
+    )
+    return name or None
+
+
+def membership_photo_preview(membership: CouncilMembership) -> str:
+    """The public URL of a member's photo for the coordinators' page (via the newest published process of the
+    council's city), or "" when it is not public or no process is."""
+    if not (membership.photo and membership.photo_public and membership.name_public):
+        return ""
+    slug = (
+        Process.objects.filter(city_id=membership.space.district.city_id, is_published=True)
+        .order_by("-pk")
+        .values_list("slug", flat=True)
+        .first()
+    )
+    if slug is None:
+        return ""
+    return member_photo_url(slug, membership.space.district.number, membership.pk, membership.photo.name)
+
+
+def _public_members(process, space: DistrictSpace) -> tuple[list[PublicMember], int]:
+    rows = compiled_rows(
+        "council-members",
+        lambda space_id: (
+            CouncilMembership.objects.filter(space_id=space_id)
+            .order_by("role", "id")
+            .values_list(
+                "pk",
+                "role",
+                "term_start",
+                "term_end",
+                "name_public",
+                "photo_public",
+                "photo",
+                "user__display_name",
+                "user_id",
+            )
+        ),
+        space.pk,
+    )
+    labels = dict(CouncilRole.choices)
+    named = []
+    for pk, role, term_start, term_end, name_public, photo_public, photo, display_name, user_id in rows:
+        if not name_public:
+            continue
+        photo_url = ""
+        if photo_public and photo:
+            photo_url = member_photo_url(process.slug, space.district.number, pk, photo)
+        name = display_name or pseudonym(user_id)
+        named.append(PublicMember(name, str(labels.get(role, role)), term_start, term_end, photo_url))
+    return named, len(rows) - len(named)
 
 
 def district_contribution_count(process, district_id: int) -> int:
     """Published contributions of the process about the district, from the tallies (a few rows)."""
-    total = ContributionTally.objects.filter(
-        process=process, status=Status.PUBLISHED, district_id=district_id
-    ).aggregate(total=Sum("contributions"))["total"]
-    return total or 0
+    rows = compiled_rows(
+        "council-district-count",
+        lambda process_id, district_id: (
+            ContributionTally.objects.filter(process_id=process_id, status=Status.PUBLISHED, district_id=district_id)
+            .values("process_id")
+            .annotate(total=Sum("contributions"))
+            .values_list("total")
+        ),
+        (process.pk, district_id),
+    )
+    return int(rows[0][0] or 0) if rows else 0
+
+
+def _public_events():
+    return Event.objects.filter(state__in=PUBLIC_STATES)
+
+
+def _event_lines(rows, url) -> list[Link]:
+    return [Link(title, url(pk), event_when_text(_When(starts_at, ends_at))) for pk, title, starts_at, ends_at in rows]
 
 
 def district_page(process, space: DistrictSpace, language: str, *, now=None) -> DistrictPage:
-    """What the public page of a council shows, prepared for the template (no per-card logic there)."""
+    """What the public page of a council shows, prepared for the template (no per-card logic there).
+
+    Its queries are compiled once per worker (``compiled_rows``): the page is rendered afresh after every change of
+    the process, the events or the council, and with an emptied cache, where building the querysets cost more than
+    running them."""
     now = now or timezone.now()
     district = space.district
-    members, unnamed = _public_members(space)
-    public_events = Event.objects.filter(process=process, state__in=PUBLIC_STATES).only(
-        "pk", "title", "starts_at", "ends_at", "state", "process_id"
+    members, unnamed = _public_members(process, space)
+    event_columns = ("pk", "title", "starts_at", "ends_at")
+    session_url = _url_maker("councils:session", slug=process.slug, number=str(district.number), pk=None)
+    next_sessions = compiled_rows(
+        "council-next-sessions",
+        lambda process_id, space_id, moment: (
+            _public_events()
+            .filter(
+                process_id=process_id, type=EventType.COUNCIL_SESSION, organiser_council_id=space_id, ends_at__gt=moment
+            )
+            .order_by("starts_at")
+            .values_list(*event_columns)[:EVENTS_SHOWN]
+        ),
+        (process.pk, space.pk, now),
     )
-    sessions = public_events.filter(type=EventType.COUNCIL_SESSION, organiser_council=space)
-    next_sessions = sessions.filter(ends_at__gt=now).order_by("starts_at")[:EVENTS_SHOWN]
-    past_sessions = sessions.filter(ends_at__lte=now).order_by("-starts_at")[:PAST_SESSIONS_SHOWN]
-    events = (
-        public_events.filter(district=district, ends_at__gt=now)
-        .exclude(type=EventType.COUNCIL_SESSION, organiser_council=space)
-        .order_by("starts_at")[:EVENTS_SHOWN]
+    past_sessions = compiled_rows(
+        "council-past-sessions",
+        lambda process_id, space_id, moment: (
+            _public_events()
+            .filter(
+                process_id=process_id,
+                type=EventType.COUNCIL_SESSION,
+                organiser_council_id=space_id,
+                ends_at__lte=moment,
+            )
+            .order_by("-starts_at")
+            .values_list(*event_columns)[:PAST_SESSIONS_SHOWN]
+        ),
+        (process.pk, space.pk, now),
     )
-    contributions = (
+    events = compiled_rows(
+        "council-district-events",
+        lambda process_id, district_id, space_id, moment: (
+            _public_events()
+            .filter(process_id=process_id, district_id=district_id, ends_at__gt=moment)
+            .exclude(type=EventType.COUNCIL_SESSION, organiser_council_id=space_id)
+            .order_by("starts_at")
+            .values_list(*event_columns)[:EVENTS_SHOWN]
+        ),
+        (process.pk, district.pk, space.pk, now),
+    )
+    contributions = compiled_rows(
         # Newest first by id: the index (process, status, district) holds them in that order, so no sort of the
         # district's thousands of contributions is needed.
-        Contribution.objects.filter(process=process, status=Status.PUBLISHED, district=district)
-        .order_by("-pk")
-        .only("pk", "title", "published_at", "channel")[:CONTRIBUTIONS_SHOWN]
+        "council-district-contributions",
+        lambda process_id, district_id: (
+            Contribution.objects.filter(process_id=process_id, status=Status.PUBLISHED, district_id=district_id)
+            .order_by("-pk")
+            .values_list("pk", "title", "published_at", "channel")[:CONTRIBUTIONS_SHOWN]
+        ),
+        (process.pk, district.pk),
     )
     channel_labels = dict(Channel.choices)
-    contribution_links = [
-        Link(
-            c.title,
-            str(c.pk),
-            " · ".join(
-                part
-                for part in (
-                    c.published_at.date().isoformat() if c.published_at else "",
-                    str(channel_labels.get(c.channel, "")),
-                )
-                if part
-            ),
-        )
-        for c in contributions
-    ]
+    contribution_url = _url_maker("contributions:detail", pk=None)
+    contribution_links = []
+    for pk, title, published_at, channel in contributions:
+        published_at = aware(published_at)
+        note = [
+            timezone.localdate(published_at).isoformat() if published_at else "",
+            str(channel_labels.get(channel, "")),
+        ]
+        contribution_links.append(Link(title, contribution_url(pk), " · ".join(part for part in note if part)))
+    positions, positions_total = _public_positions(space, language)
+    event_url = _url_maker("events:detail", pk=None)
     return DistrictPage(
         space=space,
         members=members,
         unnamed_members=unnamed,
-        next_sessions=_event_links(next_sessions),
-        past_sessions=_event_links(past_sessions),
+        next_sessions=_event_lines(next_sessions, session_url),
+        past_sessions=_event_lines(past_sessions, session_url),
         contributions=contribution_links,
         contribution_count=district_contribution_count(process, district.pk),
-        events=_event_links(events),
+        events=_event_lines(events, event_url),
         measures=district_measures(process, district.pk, language),
-        positions=position_rows(space, public=True, limit=DISTRICT_POSITIONS_SHOWN),
-        positions_total=CouncilPosition.objects.filter(space=space, state=PositionState.FORWARDED).count(),
-        budget=budget_summary(space, timezone.localdate().year, latest=DISTRICT_FUNDED_SHOWN),
-        consultations=consultation_rows(space, process),
+        positions=positions,
+        positions_total=positions_total,
+        budget=_district_budget(space, timezone.localdate().year),
+        consultations=_district_consultations(space, process),
     )
+
+
+class _Titled:
+    """What ``localise`` reads of a section."""
+
+    __slots__ = ("pk", "title")
+
+    def __init__(self, pk, title):
+        self.pk, self.title = pk, title
 
 
 def district_measures(process, district_id: int, language: str) -> list[Link]:
     """The measures of the newest published plan version that name the district, in the plan's order."""
-    version = version_current(process)
-    if version is None:
-        return []
-    sections = (
-        Section.objects.filter(version=version, kind="measure", districts=district_id)
-        .select_related("measure")
-        .order_by("position", "id")[:MEASURES_SHOWN]
+    newest = (
+        PlanVersion.objects.filter(process_id=OuterRef("version__process_id"), state__in=PUBLISHED_STATES)
+        .order_by("-number")
+        .values("pk")[:1]
+    )
+    rows = compiled_rows(
+        "council-district-measures",
+        lambda process_id, district_id: (
+            Section.objects.filter(
+                version__process_id=process_id, kind="measure", districts=district_id, version_id=Subquery(newest)
+            )
+            .order_by("position", "id")
+            .values_list("pk", "title", "measure__code")[:MEASURES_SHOWN]
+        ),
+        (process.pk, district_id),
+    )
+    table = content_translation_table(Section, language) if language != settings.LANGUAGE_CODE and rows else None
+    measure_url = _url_maker("plan:measure", slug=process.slug, code=None)
+    return [
+        Link(localise(_Titled(pk, title), "title", language, table).text, measure_url(code), code)
+        for pk, title, code in rows
+    ]
+
+
+def _public_positions(space: DistrictSpace, language: str) -> tuple[list, int]:
+    """The latest statements the council routed to a department, with the published answers; and how many."""
+    answers = Statement.objects.filter(contribution_id=OuterRef("contribution_id"), state=StatementState.PUBLISHED)
+    rows = compiled_rows(
+        "council-public-positions",
+        lambda space_id: (
+            CouncilPosition.objects.filter(space_id=space_id, state=PositionState.FORWARDED)
+            .annotate(
+                answer_text=Subquery(answers.values("text")[:1]),
+                answer_at=Subquery(answers.values("published_at")[:1]),
+                shown_total=Window(Count("pk")),
+            )
+            .order_by("-submitted_at", "-created_at", "-pk")
+            .values_list(
+                "pk",
+                "title",
+                "state",
+                "votes_yes",
+                "votes_no",
+                "votes_abstain",
+                "due_date",
+                "contribution_id",
+                "forwarded_at",
+                "measure__code",
+                "about_contribution__title",
+                "section__title",
+                "department_id",
+                "department__code",
+                "department__name",
+                "session__starts_at",
+                "answer_text",
+                "answer_at",
+                "shown_total",
+            )[:DISTRICT_POSITIONS_SHOWN]
+        ),
+        space.pk,
+    )
+    if not rows:
+        return [], 0
+    names = content_translation_table(Department, language) if language != settings.LANGUAGE_CODE else {}
+    today = timezone.localdate()
+    state_label = str(PositionState.FORWARDED.label)
+    result = []
+    for row in rows:
+        (
+            pk,
+            title,
+            state,
+            yes,
+            no,
+            abstain,
+            due_date,
+            contribution_id,
+            forwarded_at,
+            measure_code,
+            about_title,
+            section_title,
+            department_id,
+            department_code,
+            department_name_de,
+            session_at,
+            answer,
+            answered_at,
+            _total,
+        ) = row
+        if isinstance(due_date, str):
+            due_date = datetime.date.fromisoformat(due_date)
+        answered_at, forwarded_at = aware(answered_at), aware(forwarded_at)
+        days = None
+        if answered_at is not None and forwarded_at is not None:
+            days = (timezone.localdate(answered_at) - timezone.localdate(forwarded_at)).days
+        department = ""
+        if department_id is not None:
+            translated = localise(_Named(department_id, department_name_de), "name", language, names).text
+            department = f"{department_code} {translated}"
+        result.append(
+            PositionRow(
+                pk=pk,
+                title=title,
+                state=state,
+                state_label=state_label,
+                subject=_subject_text(measure_code, about_title, section_title),
+                session_date=timezone.localdate(aware(session_at)) if session_at else None,
+                votes=_votes_text(yes, no, abstain),
+                department=department,
+                due_date=due_date,
+                contribution_id=contribution_id,
+                answer=answer or "",
+                answered_at=answered_at,
+                overdue=answer is None and due_date is not None and due_date < today,
+                days_to_answer=days,
+            )
+        )
+    return result, rows[0][-1]
+
+
+class _Named:
+    """What ``localise`` reads of a department."""
+
+    __slots__ = ("pk", "name")
+
+    def __init__(self, pk, name):
+        self.pk, self.name = pk, name
+
+
+def _district_budget(space: DistrictSpace, year: int) -> BudgetSummary:
+    """``budget_summary(space, year, latest=DISTRICT_FUNDED_SHOWN)`` by compiled queries."""
+    # The year is part of the query's name, not a placeholder: a year's column holds no negative number, and the
+    # ORM answers a lookup out of a column's range with no query at all.
+    allocation = compiled_rows(
+        f"council-allocation:{year}",
+        lambda space_id, city_id: CouncilAllocation.objects.filter(
+            space_id=space_id, budget__year=year, budget__city_id=city_id
+        ).values_list("amount")[:1],
+        (space.pk, space.district.city_id),
+    )
+    rows = compiled_rows(
+        f"council-funded-latest:{year}",
+        lambda space_id: (
+            FundedActivity.objects.filter(space_id=space_id, year=year)
+            .annotate(entry_count=Window(Count("pk")), entry_sum=Window(Sum("amount")))
+            .order_by("-date", "-pk")
+            .values_list(
+                "pk", "activity", "amount", "date", "override_reason", "session__starts_at", "entry_count", "entry_sum"
+            )[:DISTRICT_FUNDED_SHOWN]
+        ),
+        space.pk,
+    )
+    entries = [
+        FundedEntry(activity, _euros(amount), date, override_reason, aware(session_at))
+        for _pk, activity, amount, date, override_reason, session_at, _n, _sum in reversed(rows)
+    ]
+    allocated = allocation[0][0] if allocation else None
+    spent = _euros(rows[0][7]) if rows else Decimal("0.00")
+    balance = None if allocated is None else Decimal(allocated) - spent
+    return BudgetSummary(year, allocated, spent, balance, entries, rows[0][6] if rows else 0)
+
+
+def _euros(value) -> Decimal:
+    # SQLite gives a decimal column as a number (float for a sum); read through its text, to the cent.
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
+@dataclass(frozen=True)
+class FundedEntry:
+    """A funded activity as the district page shows it (the template reads ``entry.session.starts_at``)."""
+
+    activity: str
+    amount: Decimal
+    date: datetime.date
+    override_reason: str
+    session_starts_at: datetime.datetime | None
+
+    @property
+    def session(self):
+        return self
+
+    @property
+    def starts_at(self):
+        return self.session_starts_at
+
+
+def _district_consultations(space: DistrictSpace, process) -> list:
+    today = timezone.localdate()
+    rows = compiled_rows(
+        "council-consultations",
+        lambda space_id, process_id: (
+            DistrictConsultation.objects.filter(space_id=space_id, process_id=process_id)
+            .annotate(published=Count("contributions", filter=Q(contributions__status=Status.PUBLISHED)))
+            .order_by("-starts_on", "-pk")
+            .values_list("pk", "question", "starts_on", "ends_on", "published")
+        ),
+        (space.pk, process.pk),
     )
     return [
-        Link(localise(section, "title", language).text, section.measure.code, section.measure.code)
-        for section in sections
+        ConsultationRow(pk, question, starts_on, ends_on, starts_on <= today <= ends_on, published)
+        for pk, question, starts_on, ends_on, published in rows
     ]
 
 
@@ -446,14 +779,28 @@ DISTRICT_POSITIONS_SHOWN = 10
 DISTRICT_FUNDED_SHOWN = 10
 
 
-def _subject(position: CouncilPosition) -> str:
-    if position.measure_id is not None:
-        return _("On the measure %(code)s of the plan") % {"code": position.measure.code}
-    if position.about_contribution_id is not None:
-        return _("On the contribution “%(title)s”") % {"title": position.about_contribution.title}
-    if position.section_id is not None:
-        return _("On the section “%(title)s” of the plan") % {"title": position.section.title}
+def _subject_text(measure_code, about_title, section_title) -> str:
+    if measure_code is not None:
+        return _("On the measure %(code)s of the plan") % {"code": measure_code}
+    if about_title is not None:
+        return _("On the contribution “%(title)s”") % {"title": about_title}
+    if section_title is not None:
+        return _("On the section “%(title)s” of the plan") % {"title": section_title}
     return _("On a topic of its own")
+
+
+def _subject(position: CouncilPosition) -> str:
+    return _subject_text(
+        position.measure.code if position.measure_id is not None else None,
+        position.about_contribution.title if position.about_contribution_id is not None else None,
+        position.section.title if position.section_id is not None else None,
+    )
+
+
+def _votes_text(yes, no, abstain) -> str:
+    if yes is None:
+        return ""
+    return _("%(yes)d in favour, %(no)d against, %(abstain)d abstentions") % {"yes": yes, "no": no, "abstain": abstain}
 
 
 def position_rows(
@@ -499,13 +846,7 @@ def position_rows(
         days = None
         if answered_at is not None and position.forwarded_at is not None:
             days = (timezone.localdate(answered_at) - timezone.localdate(position.forwarded_at)).days
-        votes = ""
-        if position.votes_yes is not None:
-            votes = _("%(yes)d in favour, %(no)d against, %(abstain)d abstentions") % {
-                "yes": position.votes_yes,
-                "no": position.votes_no,
-                "abstain": position.votes_abstain,
-            }
+        votes = _votes_text(position.votes_yes, position.votes_no, position.votes_abstain)
         rows.append(
             PositionRow(
                 pk=position.pk,
@@ -525,6 +866,49 @@ def position_rows(
             )
         )
     return rows
+
+
+def position_is_answered(position: CouncilPosition) -> bool:
+    """Whether the department has answered the statement: its answer is published (or the contribution decided).
+    Until then the chair may correct or withdraw it."""
+    if position.contribution_id is None:
+        return False
+    if Statement.objects.filter(contribution_id=position.contribution_id, state=StatementState.PUBLISHED).exists():
+        return True
+    return AnswerPath.objects.filter(
+        contribution_id=position.contribution_id,
+        state__in=[AnswerState.STATEMENT_PUBLISHED, AnswerState.DISPOSED],
+    ).exists()
+
+
+@dataclass(frozen=True)
+class RevisionRow:
+    kind: str
+    kind_label: str
+    previous_title: str
+    previous_text: str
+    reason: str
+    by: str
+    on_behalf: bool
+    at: datetime.datetime
+
+
+def position_history(position: CouncilPosition) -> list[RevisionRow]:
+    """The corrections and the withdrawal of a submitted statement, oldest first, with what it said before."""
+    revisions = PositionRevision.objects.filter(position=position).select_related("made_by").order_by("made_at", "pk")
+    return [
+        RevisionRow(
+            revision.kind,
+            str(revision.get_kind_display()),
+            revision.previous_title,
+            revision.previous_text,
+            revision.reason,
+            revision.made_by.public_name,
+            revision.on_behalf,
+            revision.made_at,
+        )
+        for revision in revisions
+    ]
 
 
 def position_get(space: DistrictSpace, pk) -> CouncilPosition | None:
@@ -676,7 +1060,8 @@ def consultation_get(space: DistrictSpace, pk) -> DistrictConsultation | None:
 def consultation_contributions(consultation: DistrictConsultation, limit: int = 50) -> list[Link]:
     contributions = consultation.contributions.filter(status=Status.PUBLISHED).order_by("-published_at", "-pk")
     channel_labels = dict(Channel.choices)
-    return [Link(c.title, str(c.pk), str(channel_labels.get(c.channel, ""))) for c in contributions[:limit]]
+    url = _url_maker("contributions:detail", pk=None)
+    return [Link(c.title, url(c.pk), str(channel_labels.get(c.channel, ""))) for c in contributions[:limit]]
 
 
 def plan_section_choices(processes, language: str) -> list[tuple[int, str]]:

@@ -5,15 +5,26 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import hashlib
+import io
+import uuid
+import warnings
 
+import filetype
 import rules
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
 
-from teilhabe.administration.services import routing_route
-from teilhabe.contributions.services import contribution_create, contribution_record_analog
+from teilhabe.administration.services import routing_route, routing_withdraw
+from teilhabe.contributions.models import RemovalReason, Status
+from teilhabe.contributions.services import contribution_admin_change, contribution_create, contribution_record_analog
 from teilhabe.core.cache_versions import cache_version_bump
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed
 from teilhabe.core.services import audit_record
@@ -35,10 +46,18 @@ from teilhabe.councils.models import (
     DistrictConsultation,
     DistrictSpace,
     FundedActivity,
+    PositionRevision,
     PositionState,
+    RevisionKind,
     SessionAttendance,
 )
-from teilhabe.councils.selectors import COUNCIL_NAMESPACE, allocation_of, chaired_space_ids, spent_of
+from teilhabe.councils.selectors import (
+    COUNCIL_NAMESPACE,
+    allocation_of,
+    chaired_space_ids,
+    position_is_answered,
+    spent_of,
+)
 from teilhabe.events.models import Event, EventState
 from teilhabe.plan.models import PUBLISHED_STATES
 
@@ -148,6 +167,9 @@ def membership_change(
     after = _seat_data(membership)
     changed = {key: [before[key], after[key]] for key in after if before[key] != after[key]}
     audit_record(actor=user, action="council.member_changed", obj=membership, data={"space": space.pk, **changed})
+    if not membership.name_public and membership.photo:
+        # A photo names a person more surely than a name: it is shown only beside the name, and goes with it.
+        _photo_delete(user, membership, reason="name_consent_withdrawn")
     council_changed(space.pk)
     return membership
 
@@ -157,9 +179,145 @@ def membership_remove(*, user, membership: CouncilMembership) -> None:
     """A person leaves the council."""
     space = membership.space
     _require(user, "councils.manage_members", space)
+    membership = CouncilMembership.objects.select_for_update().get(pk=membership.pk)
+    if membership.photo:
+        _photo_delete(user, membership, reason="membership_ended")
     audit_record(actor=user, action="council.member_removed", obj=membership, data=_seat_data(membership))
     membership.delete()
     council_changed(space.pk)
+
+
+# --- a member's photo ---------------------------------------------------------------------------------------------
+
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png", "image/webp"})
+PHOTO_MAX_PIXELS = 50_000_000  # a 50-megapixel camera's picture; more is a decompression bomb, not a portrait
+PHOTO_EDGE = 480  # the longest edge of the stored photo, in pixels (the page shows it at 96)
+_SNIFF_BYTES = 8192
+
+
+def _photo_refused(message) -> None:
+    raise ApplicationError(message, field_errors={"photo": message})
+
+
+def photo_prepared(upload) -> tuple[bytes, tuple[int, int]]:
+    """The JPEG to store of an uploaded photo and its size in pixels, or an ``ApplicationError`` on ``photo``.
+
+    JPEG, PNG or WebP, sniffed from the content (never the name or the browser's word), at most
+    ``TEILHABE_PHOTO_MAX_BYTES``; drawn anew from its pixels, upright, at most ``PHOTO_EDGE`` pixels on its longest
+    edge: no EXIF (camera, place, time), no comments, no colour profile is kept."""
+    limit = settings.TEILHABE_PHOTO_MAX_BYTES
+    too_large = _("The photo is too large: at most %(size)s are allowed.") % {"size": filesizeformat(limit)}
+    if upload is None or upload.size is None:
+        _photo_refused(_("Please choose a photo."))
+    if upload.size > limit:
+        _photo_refused(too_large)
+    if upload.size == 0:
+        _photo_refused(_("The photo is empty."))
+    upload.seek(0)
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        _photo_refused(too_large)
+    kind = filetype.guess(content[:_SNIFF_BYTES])
+    if kind is None or kind.mime not in PHOTO_TYPES:
+        _photo_refused(_("A photo must be a JPEG, PNG or WebP image."))
+    unreadable = _("The photo could not be read. Please choose another file.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(content)) as image:
+                if image.width * image.height > PHOTO_MAX_PIXELS:
+                    _photo_refused(_("The photo has too many pixels. Please choose a smaller one."))
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombWarning) as exc:
+            raise ApplicationError(unreadable, field_errors={"photo": unreadable}) from exc
+    try:
+        if upright.mode not in ("RGB", "L"):
+            background = Image.new("RGB", upright.size, "white")  # transparency onto white, as a page shows it
+            rgba = upright.convert("RGBA")
+            background.paste(rgba, mask=rgba.getchannel("A"))
+            upright = background
+        upright.thumbnail((PHOTO_EDGE, PHOTO_EDGE), Image.Resampling.LANCZOS)
+        clean = Image.new(upright.mode, upright.size)
+        clean.paste(upright)
+        out = io.BytesIO()
+        clean.save(out, format="JPEG", quality=85, optimize=True)
+    except (OSError, ValueError) as exc:  # a mode Pillow cannot bring to RGB (16-bit grey, for one)
+        raise ApplicationError(unreadable, field_errors={"photo": unreadable}) from exc
+    return out.getvalue(), clean.size
+
+
+def _file_delete_on_commit(name: str) -> None:
+    if name:
+        transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def _photo_delete(user, membership: CouncilMembership, *, reason: str) -> None:
+    """Within the caller's transaction: the photo goes (its file once the transaction commits), audited."""
+    name = membership.photo.name
+    membership.photo = ""
+    membership.photo_public = False
+    membership.save(update_fields=["photo", "photo_public"])
+    audit_record(
+        actor=user,
+        action="council.member_photo_removed",
+        obj=membership,
+        data={"space": membership.space_id, "reason": reason},
+    )
+    _file_delete_on_commit(name)
+
+
+@transaction.atomic
+def membership_photo_set(*, user, membership: CouncilMembership, upload, consent: bool) -> CouncilMembership:
+    """A coordinator stores a member's photo, shown on the public page beside their name: only with the member's
+    consent to both (a new photo replaces the old one, whose file is deleted)."""
+    _require(user, "councils.manage_members", membership.space)
+    membership = CouncilMembership.objects.select_for_update().select_related("space").get(pk=membership.pk)
+    errors = {}
+    if consent is not True:
+        errors["consent"] = _("A photo is shown only with the member's consent. Please confirm it.")
+    if not membership.name_public:
+        errors["consent"] = _(
+            "The member's name is not shown publicly, so neither is a photo. Record their consent to be named first."
+        )
+    _raise(errors)
+    content, (width, height) = photo_prepared(upload)
+    old = membership.photo.name
+    name = default_storage.save(f"councils/photos/{uuid.uuid4().hex}.jpg", ContentFile(content))
+    try:
+        membership.photo = name
+        membership.photo_public = True
+        membership.save(update_fields=["photo", "photo_public"])
+        audit_record(
+            actor=user,
+            action="council.member_photo_set",
+            obj=membership,
+            data={
+                "space": membership.space_id,
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "bytes": len(content),
+                "width": width,
+                "height": height,
+            },
+        )
+    except Exception:
+        default_storage.delete(name)  # nothing half-saved: no file without its row
+        raise
+    _file_delete_on_commit(old)
+    council_changed(membership.space_id)
+    return membership
+
+
+@transaction.atomic
+def membership_photo_remove(*, user, membership: CouncilMembership) -> CouncilMembership:
+    """The member withdraws their consent to the photo (a coordinator records it): the photo is deleted."""
+    _require(user, "councils.manage_members", membership.space)
+    membership = CouncilMembership.objects.select_for_update().get(pk=membership.pk)
+    if not membership.photo:
+        raise Conflict(_("There is no photo of this member."))
+    _photo_delete(user, membership, reason="photo_consent_withdrawn")
+    council_changed(membership.space_id)
+    return membership
 
 
 # --- the agenda of a session ----------------------------------------------------------------------------------
@@ -462,6 +620,17 @@ def position_submit(*, user, position: CouncilPosition) -> CouncilPosition:
     return position
 
 
+def _carried_body(position: CouncilPosition) -> str:
+    """The text of the contribution that carries a statement on the answer path: the statement and its vote."""
+    votes = _("Adopted in the session of %(date)s: %(yes)d in favour, %(no)d against, %(abstain)d abstentions.") % {
+        "date": timezone.localdate(position.session.starts_at).isoformat(),
+        "yes": position.votes_yes,
+        "no": position.votes_no,
+        "abstain": position.votes_abstain,
+    }
+    return f"{position.text}\n\n{votes}"
+
+
 @transaction.atomic
 def position_route(*, user, position: CouncilPosition) -> CouncilPosition:
     """A coordinator routes a submitted statement: it becomes a contribution of channel ``district_council`` with
@@ -475,17 +644,11 @@ def position_route(*, user, position: CouncilPosition) -> CouncilPosition:
     )
     if position.state != PositionState.SUBMITTED:
         raise Conflict(_("Only a submitted statement can be routed."))
-    votes = _("Adopted in the session of %(date)s: %(yes)d in favour, %(no)d against, %(abstain)d abstentions.") % {
-        "date": timezone.localdate(position.session.starts_at).isoformat(),
-        "yes": position.votes_yes,
-        "no": position.votes_no,
-        "abstain": position.votes_abstain,
-    }
     contribution = contribution_record_analog(
         process=position.process,
         user=user,
         title=position.title,
-        body=f"{position.text}\n\n{votes}",
+        body=_carried_body(position),
         fields_of_action=[position.field_of_action],
         district=position.space.district,
         group_size=position.votes_yes + position.votes_no + position.votes_abstain or None,  # the members who voted
@@ -509,6 +672,129 @@ def position_route(*, user, position: CouncilPosition) -> CouncilPosition:
         action="council.statement_routed",
         obj=position,
         data={"contribution": contribution.pk, "department": position.department_id, "due_date": due_date.isoformat()},
+    )
+    council_changed(position.space_id)
+    return position
+
+
+# --- correcting or withdrawing a submitted statement -------------------------------------------------------------
+
+REASON_MAX = 2000
+
+
+def _amendable(user, position: CouncilPosition) -> CouncilPosition:
+    """The submitted statement, locked, if ``user`` may still correct or withdraw it."""
+    _require(user, "councils.amend_statement", position.space)
+    position = (
+        CouncilPosition.objects.select_for_update(of=("self",))
+        .select_related("space__district", "contribution", "session")
+        .get(pk=position.pk)
+    )
+    if position.state not in (PositionState.SUBMITTED, PositionState.FORWARDED):
+        raise Conflict(_("Only a submitted statement can be corrected or withdrawn."))
+    if position_is_answered(position):
+        raise Conflict(_("The department has answered this statement: it can no longer be corrected or withdrawn."))
+    return position
+
+
+def _reason(reason, errors: dict) -> str:
+    reason = clean_plain_text(reason or "")
+    if not reason:
+        errors["reason"] = _("Please say why.")
+    elif len(reason) > REASON_MAX:
+        errors["reason"] = _("Please shorten this text to at most %(max)d characters.") % {"max": REASON_MAX}
+    return reason
+
+
+def _revision(user, position: CouncilPosition, kind: str, reason: str, previous: tuple[str, str]) -> PositionRevision:
+    return PositionRevision.objects.create(
+        position=position,
+        kind=kind,
+        previous_title=previous[0],
+        previous_text=previous[1],
+        reason=reason,
+        made_by=user,
+        on_behalf=position.space_id not in chaired_space_ids(user),
+    )
+
+
+@transaction.atomic
+def position_correct(*, user, position: CouncilPosition, title, text, reason) -> CouncilPosition:
+    """The chair (or a coordinator on the chair's behalf, recorded as such) corrects a submitted statement until the
+    department answers it: its title and text change, also on the answer path, where the department reads them;
+    what it said before and why it changed stay in its history."""
+    position = _amendable(user, position)
+    errors = {}
+    clean_title, clean_text = clean_plain_text(title or ""), clean_plain_text(text or "")
+    if not clean_title:
+        errors["title"] = _("Please give the statement a title.")
+    elif len(clean_title) > STATEMENT_TITLE_MAX:
+        errors["title"] = _("Please shorten this text to at most %(max)d characters.") % {"max": STATEMENT_TITLE_MAX}
+    if not clean_text:
+        errors["text"] = _("Please write the statement.")
+    elif len(clean_text) > STATEMENT_TEXT_MAX:
+        errors["text"] = _("Please shorten this text to at most %(max)d characters.") % {"max": STATEMENT_TEXT_MAX}
+    clean_reason = _reason(reason, errors)
+    if not errors and (clean_title, clean_text) == (position.title, position.text):
+        errors["text"] = _("The statement is unchanged.")
+    _raise(errors)
+    revision = _revision(user, position, RevisionKind.CORRECTED, clean_reason, (position.title, position.text))
+    position.title, position.text = clean_title, clean_text
+    position.save(update_fields=["title", "text"])
+    if position.contribution_id is not None:
+        contribution = position.contribution
+        with contribution_admin_change(contribution=contribution):
+            contribution.title = clean_title
+            contribution.body = _carried_body(position)
+            contribution.save(update_fields=["title", "body", "updated_at"])
+    audit_record(
+        actor=user,
+        action="council.statement_corrected",
+        obj=position,
+        data={
+            "space": position.space_id,
+            "revision": revision.pk,
+            "contribution": position.contribution_id,
+            "on_behalf_of_chair": revision.on_behalf,
+        },
+    )
+    council_changed(position.space_id)
+    return position
+
+
+@transaction.atomic
+def position_withdraw(*, user, position: CouncilPosition, reason) -> CouncilPosition:
+    """The chair (or a coordinator on the chair's behalf) withdraws a submitted statement before the department
+    answers it. A routed one leaves the answer path cleanly: its routings end as withdrawn (the department sees so
+    in the routing history), a draft answer is withdrawn, and its contribution leaves the public lists and the
+    figures (removed "at the author's request")."""
+    position = _amendable(user, position)
+    errors = {}
+    clean_reason = _reason(reason, errors)
+    _raise(errors)
+    revision = _revision(user, position, RevisionKind.WITHDRAWN, clean_reason, (position.title, position.text))
+    routings = 0
+    if position.contribution_id is not None:
+        contribution = position.contribution
+        routings = routing_withdraw(user=user, contribution=contribution)
+        with contribution_admin_change(contribution=contribution):
+            contribution.status = Status.REMOVED
+            contribution.removal_reason = RemovalReason.AUTHOR_REQUEST
+            contribution.save(update_fields=["status", "removal_reason", "updated_at"])
+    position.state = PositionState.WITHDRAWN
+    position.withdrawn_at = timezone.now()
+    position.save(update_fields=["state", "withdrawn_at"])
+    audit_record(
+        actor=user,
+        action="council.statement_withdrawn",
+        obj=position,
+        data={
+            "space": position.space_id,
+            "revision": revision.pk,
+            "contribution": position.contribution_id,
+            "routings_ended": routings,
+            "on_behalf_of_chair": revision.on_behalf,
+        },
     )
     council_changed(position.space_id)
     return position

@@ -11,12 +11,22 @@ urlpatterns = [
     path("p/<slug:slug>/beiraete/<str:number>/", views.district_view, name="district"),
     path("p/<slug:slug>/beiraete/<str:number>/sitzungen/<str:pk>/", views.session_view, name="session"),
     path("p/<slug:slug>/beiraete/<str:number>/befragung/<str:pk>/", views.consultation_view, name="consultation"),
+    path(
+        "p/<slug:slug>/beiraete/<str:number>/mitglieder/<str:member>/foto",
+        views.member_photo_view,
+        name="member_photo",
+    ),
     path("verwaltung/beiraete/", views.my_councils_view, name="mine"),
     path("verwaltung/beiraete/haushalt/<str:city>/<str:year>/", views.city_budget_view, name="city_budget"),
     path("verwaltung/beiraete/<str:pk>/", views.space_view, name="space"),
     path("verwaltung/beiraete/<str:pk>/budget/<str:year>/", views.space_budget_view, name="space_budget"),
     path("verwaltung/beiraete/<str:pk>/jahresbericht/<str:year>.pdf", views.annual_report_view, name="annual_report"),
     path("verwaltung/beiraete/<str:pk>/mitglieder/<str:member>/", views.membership_view, name="membership"),
+    path(
+        "verwaltung/beiraete/<str:pk>/mitglieder/<str:member>/foto/",
+        views.membership_photo_view,
+        name="membership_photo",
+    ),
     path(
         "verwaltung/beiraete/<str:pk>/mitglieder/<str:member>/entfernen/",
         views.membership_remove_view,

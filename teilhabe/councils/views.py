@@ -14,7 +14,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -28,19 +29,23 @@ from teilhabe.core.fragments import cached_fragments, fragment_key
 from teilhabe.core.page_cache import cache_public_page
 from teilhabe.core.ui import apply_errors
 from teilhabe.councils import selectors, services
+from teilhabe.councils.district_html import district_lists
 from teilhabe.councils.forms import (
     AgendaItemForm,
     AttendanceForm,
     BudgetYearForm,
     ConsultationContributionForm,
     ConsultationForm,
+    CorrectionForm,
     DecisionForm,
     FundingForm,
+    MemberPhotoForm,
     MembershipAddForm,
     MembershipChangeForm,
     PaperContributionForm,
     PositionForm,
     VoteForm,
+    WithdrawalForm,
 )
 from teilhabe.councils.models import CouncilMembership
 from teilhabe.councils.page_versions import (
@@ -121,13 +126,35 @@ def district_view(request, slug, number):
 
     def render_body(_items):
         page = selectors.district_page(process, space, language)
+        lists = district_lists(page, selectors.contribution_url_maker())
         html = render_to_string(
-            "councils/_district_body.html", {"process": process, "page": page, "space": space}, request=request
+            "councils/_district_body.html",
+            {"process": process, "page": page, "space": space, "lists": lists},
+            request=request,
         )
         return {space.pk: (html, False)}
 
     body = cached_fragments({space.pk: key}, render_body)[space.pk]
     return render(request, "councils/public_district.html", {"process": process, "body": body, "space": space})
+
+
+def member_photo_view(request, slug, number, member):
+    """``/p/<slug>/beiraete/<n>/mitglieder/<id>/foto``: a member's photo, only while they consent to it and to
+    their name being shown; otherwise (no such member, no photo, no consent) a 404 like any missing page."""
+    process = _process_or_404(slug)
+    parsed = _number(number)
+    name = selectors.public_member_photo(process, parsed, member) if parsed is not None else None
+    if name is None:
+        raise NotFound()
+    try:
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError as exc:
+        raise NotFound() from exc
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["X-Content-Type-Options"] = "nosniff"
+    # Revalidated on every view: a withdrawn consent takes effect at once, in browsers and shared caches.
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def _session_versions(request, slug, number, pk):
@@ -276,12 +303,55 @@ def membership_view(request, pk, member):
             if changed is not None:
                 messages.success(request, _("The membership was saved."))
                 return redirect("councils:space", pk=space.pk)
+    return _membership_page(request, space, membership, form=form, status=status)
+
+
+def _membership_page(request, space, membership, *, form=None, photo_form=None, status=200):
+    initial = {
+        "role": membership.role,
+        "term_start": membership.term_start,
+        "term_end": membership.term_end,
+        "name_public": membership.name_public,
+    }
     return render(
         request,
         "councils/work_membership.html",
-        {"space": space, "membership": membership, "form": form},
+        {
+            "space": space,
+            "membership": membership,
+            "form": form or MembershipChangeForm(initial=initial, auto_id="member_%s"),
+            "photo_form": photo_form or MemberPhotoForm(auto_id="photo_%s"),
+            "photo_preview": selectors.membership_photo_preview(membership),
+        },
         status=status,
     )
+
+
+@login_required
+def membership_photo_view(request, pk, member):
+    """POST: store a member's photo (with their consent), or with ``remove`` delete it (consent withdrawn)."""
+    space, membership = _membership(request, pk, member)
+    if request.method != "POST":
+        return redirect("councils:membership", pk=space.pk, member=membership.pk)
+    if "remove" in request.POST:
+        services.membership_photo_remove(user=request.user, membership=membership)
+        messages.success(request, _("The photo was deleted."))
+        return redirect("councils:membership", pk=space.pk, member=membership.pk)
+    form = MemberPhotoForm(request.POST, request.FILES, auto_id="photo_%s")
+    if form.is_valid():
+        changed, status = _attempt(
+            form,
+            lambda: services.membership_photo_set(
+                user=request.user,
+                membership=membership,
+                upload=form.cleaned_data["photo"],
+                consent=form.cleaned_data["consent"],
+            ),
+        )
+        if changed is not None:
+            messages.success(request, _("The photo was saved. It is shown on the council's public page."))
+            return redirect("councils:membership", pk=space.pk, member=membership.pk)
+    return _membership_page(request, space, membership, photo_form=form, status=400)
 
 
 @login_required
@@ -459,8 +529,20 @@ def _vote_form(position, data=None):
     return VoteForm(data, initial=initial, sessions=sessions, departments=departments, auto_id="vote_%s")
 
 
-def _position_page(request, space, position, *, form=None, vote_form=None, status=200):
+def _position_page(
+    request, space, position, *, form=None, vote_form=None, correction_form=None, withdrawal_form=None, status=200
+):
     user = request.user
+    can_amend = (
+        position.state in ("submitted", "forwarded")
+        and rules.has_perm("councils.amend_statement", user, space)
+        and not selectors.position_is_answered(position)
+    )
+    if can_amend:
+        correction_form = correction_form or CorrectionForm(
+            initial={"title": position.title, "text": position.text}, auto_id="correct_%s"
+        )
+        withdrawal_form = withdrawal_form or WithdrawalForm(auto_id="withdraw_%s")
     can_draft = position.state == "draft" and rules.has_perm("councils.draft_statement", user, space)
     if can_draft:
         form = form or _position_form(
@@ -490,6 +572,9 @@ def _position_page(request, space, position, *, form=None, vote_form=None, statu
             and rules.has_perm("councils.submit_statement", user, space),
             "on_behalf": position.space_id not in selectors.chaired_space_ids(user),
             "can_route": position.state == "submitted" and rules.has_perm("councils.route_statement", user, space),
+            "correction_form": correction_form if can_amend else None,
+            "withdrawal_form": withdrawal_form if can_amend else None,
+            "history": selectors.position_history(position),
         },
         status=status,
     )
@@ -555,6 +640,33 @@ def position_view(request, pk, position):
                 messages.success(request, _("The vote was recorded."))
                 return redirect("councils:position", pk=space.pk, position=found.pk)
         return _position_page(request, space, found, vote_form=vote_form, status=400)
+    if action == "correct":
+        correction_form = CorrectionForm(request.POST, auto_id="correct_%s")
+        if correction_form.is_valid():
+            data = correction_form.cleaned_data
+            done, status = _attempt(
+                correction_form,
+                lambda: services.position_correct(
+                    user=request.user, position=found, title=data["title"], text=data["text"], reason=data["reason"]
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("The statement was corrected."))
+                return redirect("councils:position", pk=space.pk, position=found.pk)
+        return _position_page(request, space, found, correction_form=correction_form, status=400)
+    if action == "withdraw":
+        withdrawal_form = WithdrawalForm(request.POST, auto_id="withdraw_%s")
+        if withdrawal_form.is_valid():
+            done, status = _attempt(
+                withdrawal_form,
+                lambda: services.position_withdraw(
+                    user=request.user, position=found, reason=withdrawal_form.cleaned_data["reason"]
+                ),
+            )
+            if done is not None:
+                messages.success(request, _("The statement was withdrawn."))
+                return redirect("councils:position", pk=space.pk, position=found.pk)
+        return _position_page(request, space, found, withdrawal_form=withdrawal_form, status=400)
     try:
         if action == "submit":
             done = services.position_submit(user=request.user, position=found)

@@ -42,3 +42,26 @@ def other_member(other_space):
 
 def person(email, name):
     return user_create_verified(email=email, password=PASSWORD, display_name=name, roles=["participant"])
+
+
+# Formal statements (test_positions, test_amend): the persona member chairs the council; department 50; a held
+# session.
+@pytest.fixture
+def chair(space, member):
+    CouncilMembership.objects.filter(space=space, user=member).update(role="chair")
+    return member
+
+
+@pytest.fixture
+def department(personas, city):
+    from teilhabe.administration.models import Department
+
+    return Department.objects.get(city=city, code="50")
+
+
+@pytest.fixture
+def held(process, space):
+    from teilhabe.councils.tests.test_sessions import make_session
+    from teilhabe.events.models import EventState
+
+    return make_session(process, space, days=-3, state=EventState.HELD)

@@ -242,3 +242,158 @@ def test_the_navigation_and_the_process_page_lead_to_the_councils(client, proces
     client.logout()
     html = client.get(reverse("processes:detail", kwargs={"slug": process.slug}), **EN).content.decode()
     assert reverse("councils:list", kwargs={"slug": process.slug}) in html
+
+
+def test_the_district_page_queries_do_not_grow_with_its_rows(
+    client, coordinator, participant, process, space, city, django_assert_max_num_queries
+):
+    """From an emptied cache the page runs a fixed set of queries, whatever the district holds (issue 13's
+    benchmark: 10,000 contributions and 500 events)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from teilhabe.councils.models import CouncilPosition, DistrictConsultation, FundedActivity
+
+    mitte = city.districts.get(number=1)
+    url = district_url(process, 1)
+
+    def grow(n):
+        for i in range(n):
+            user = person(f"m{n}-{i}@example.org", f"Mitglied {n}-{i}")
+            CouncilMembership.objects.create(space=space, user=user, name_public=i % 2 == 0)
+            session(process, space, days=10 + i, title=f"Sitzung {n}-{i}")
+            held = session(process, space, days=-10 - i, title=f"Vergangen {n}-{i}")
+            Event.objects.create(
+                process=process,
+                title=f"Fest {n}-{i}",
+                starts_at=timezone.now() + datetime.timedelta(days=3 + i),
+                ends_at=timezone.now() + datetime.timedelta(days=3 + i, hours=2),
+                state=EventState.PLANNED,
+                district=mitte,
+                organiser_department=process.city.departments.first(),
+            )
+            contribution = make_contribution(process, participant, title=f"Beitrag {n}-{i}", district=mitte)
+            Contribution.objects.filter(pk=contribution.pk).update(status=Status.PUBLISHED)
+            CouncilPosition.objects.create(
+                space=space,
+                process=process,
+                field_of_action=process.fields_of_action.first(),
+                title=f"Stellungnahme {n}-{i}",
+                text="Text",
+                drafted_by=coordinator,
+                state="forwarded",
+                session=held,
+                votes_yes=5,
+                votes_no=0,
+                votes_abstain=0,
+                department=process.city.departments.first(),
+                due_date=timezone.localdate(),
+                submitted_at=timezone.now(),
+                contribution=contribution,
+            )
+            FundedActivity.objects.create(
+                space=space,
+                year=timezone.localdate().year,
+                activity=f"Projekt {n}-{i}",
+                amount=10,
+                date=timezone.localdate(),
+                session=held,
+                recorded_by=coordinator,
+            )
+            DistrictConsultation.objects.create(
+                space=space,
+                process=process,
+                question=f"Frage {n}-{i}?",
+                field_of_action=process.fields_of_action.first(),
+                starts_on=timezone.localdate(),
+                ends_on=timezone.localdate(),
+                created_by=coordinator,
+            )
+
+    def counted() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, **EN)
+        assert response.status_code == 200
+        return len(queries)
+
+    grow(1)
+    client.get(url, **EN)  # the worker compiles the page's queries once
+    few = counted()
+    grow(4)
+    many = counted()
+    html = html_of(client.get(url, **EN))
+    assert "Beitrag 4-3" in html and "Sitzung 4-3" in html and "Fest 4-3" in html and "Projekt 4-3" in html
+    assert many == few
+    with django_assert_max_num_queries(20):
+        cache.clear()
+        client.get(url, **EN)
+
+
+def test_the_district_lists_written_in_python_match_the_templates(process, space, coordinator, city):
+    """The district page writes its lists in Python (district_html.py) for speed; the templates that write the same
+    lists elsewhere are the reference, with values that need escaping, an answer on two lines, an overdue and a
+    waiting statement, an override and a negative balance."""
+    import re
+    from decimal import Decimal
+
+    from django.template.loader import render_to_string
+
+    from teilhabe.councils import district_html
+    from teilhabe.councils.selectors import BudgetSummary, Link, PositionRow, contribution_url_maker
+
+    def normal(html) -> str:
+        return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
+
+    today = timezone.localdate()
+    row = dict(
+        state="forwarded",
+        state_label="Routed",
+        subject="On a topic <of its own>",
+        session_date=today,
+        votes="9 in favour, 1 against, 0 abstentions",
+        department="50 Soziales & Gesundheit",
+        due_date=today,
+        days_to_answer=None,
+        answered_at=None,
+        overdue=False,
+        answer="",
+    )
+    rows = [
+        PositionRow(
+            pk=1,
+            title="Bänke <b>",
+            contribution_id=7,
+            **{**row, "answer": "Ja.\nAb Mai & Juni.", "answered_at": timezone.now(), "days_to_answer": 3},
+        ),
+        PositionRow(pk=2, title="Licht", contribution_id=8, **{**row, "overdue": True}),
+        PositionRow(pk=3, title="Wege", contribution_id=None, **{**row, "department": "", "votes": ""}),
+    ]
+    expected = render_to_string("councils/_positions.html", {"rows": rows})
+    assert normal(district_html.positions_html(rows, contribution_url_maker())) == normal(expected)
+
+    session = Event(title="S", starts_at=timezone.now(), ends_at=timezone.now())
+    entries = [
+        district_html_entry(activity="Fest <1>", amount=Decimal("1234.50"), override="Notfall & mehr", session=session),
+        district_html_entry(activity="Kurs", amount=Decimal("10.00"), override="", session=session),
+    ]
+    for summary in (
+        BudgetSummary(2026, 1000, Decimal("1244.50"), Decimal("-244.50"), entries, 5),
+        BudgetSummary(2026, None, Decimal("0"), None, [], 0),
+        BudgetSummary(2026, 11538, Decimal("0.00"), Decimal("11538"), entries, 2),
+    ):
+        expected = render_to_string("councils/_budget.html", {"summary": summary})
+        assert normal(district_html.budget_html(summary)) == normal(expected)
+
+    links = [Link("Sitzung <1>", "/a?b=1&c=2", "1. Mai"), Link("Ohne", "/b", "")]
+    for given in (links, []):
+        expected = render_to_string("councils/_links.html", {"links": given, "empty": "Nichts & niemand"})
+        assert normal(district_html.links_html(given, "Nichts & niemand")) == normal(expected)
+
+
+def district_html_entry(*, activity, amount, override, session):
+    from teilhabe.councils.models import FundedActivity
+
+    return FundedActivity(
+        activity=activity, amount=amount, date=timezone.localdate(), override_reason=override, session=session
+    )

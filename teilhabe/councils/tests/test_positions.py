@@ -8,33 +8,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from teilhabe.administration import services as answers
-from teilhabe.administration.models import AnswerPath, Department, Routing
+from teilhabe.administration.models import AnswerPath, Routing
 from teilhabe.contributions.models import Channel, Status
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed
 from teilhabe.core.models import AuditEntry
 from teilhabe.councils import services
-from teilhabe.councils.models import CouncilMembership, CouncilPosition
+from teilhabe.councils.models import CouncilPosition
 from teilhabe.councils.tests.conftest import EN
 from teilhabe.councils.tests.test_sessions import make_session
 from teilhabe.events.models import EventState
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def chair(space, member):
-    CouncilMembership.objects.filter(space=space, user=member).update(role="chair")
-    return member
-
-
-@pytest.fixture
-def department(personas, city):
-    return Department.objects.get(city=city, code="50")
-
-
-@pytest.fixture
-def held(process, space):
-    return make_session(process, space, days=-3, state=EventState.HELD)
 
 
 def draft(member, space, process, **extra):
