@@ -100,7 +100,12 @@ def test_self_registration_waits_for_a_check_before_it_is_listed(client, persona
     assert representative.verified_by == coordinator
     assert "Gewerkschaftsjugend" in client.get(directory).content.decode()
     actions = set(AuditEntry.objects.values_list("action", flat=True))
-    assert {"organisation.registered", "representative.requested", "organisation.checked", "representative.verified"} <= actions
+    assert {
+        "organisation.registered",
+        "representative.requested",
+        "organisation.checked",
+        "representative.verified",
+    } <= actions
     with pytest.raises(services.Conflict):
         services.organisation_check(actor=coordinator, organisation=organisation)
 
