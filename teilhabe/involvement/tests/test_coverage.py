@@ -38,7 +38,7 @@ def test_participation_is_derived_from_contributions_events_and_expert_groups(
         verified_by=coordinator,
         verified_at=workshop.starts_at,
     )
-    make_contribution(process, representative, organisation=registry_orgs["diakonie"])
+    make_contribution(process, representative, organisation=registry_orgs["diakonie"])  # via the service
     Registration.objects.create(
         event=workshop,
         user=personas["participant"],
