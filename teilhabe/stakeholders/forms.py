@@ -101,3 +101,18 @@ class DirectoryFilterForm(forms.Form):
 
     def select_fields(self):
         return [self["type"], self["district"], self["field"], self["language"]]
+
+
+class DescriptionTranslationForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=())
+    text = forms.CharField(
+        label=_("Translation of the self-description"),
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, name) for code, name in settings.LANGUAGES if code != settings.LANGUAGE_CODE
+        ]

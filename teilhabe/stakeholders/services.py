@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.core.errors import ApplicationError, Conflict, NotAllowed
-from teilhabe.core.services import ManyRows, audit_record
+from teilhabe.core.models import TranslationState
+from teilhabe.core.services import ManyRows, audit_record, content_translation_set
 from teilhabe.core.text import clean_plain_text
 from teilhabe.places.models import District
 from teilhabe.processes.models import FieldOfAction
@@ -244,6 +245,24 @@ def organisation_check(*, actor, organisation: Organisation) -> Organisation:
     organisation.save(update_fields=["checked_at", "checked_by"])
     audit_record(actor=actor, action="organisation.checked", obj=organisation)
     return organisation
+
+
+@transaction.atomic
+def organisation_translation_set(*, actor, organisation: Organisation, language: str, text: str) -> None:
+    """A coordinator's translation of an organisation's self-description (shown in the directory's languages)."""
+    _require(actor, "stakeholders.manage_registry")
+    if language not in language_codes() or language == settings.LANGUAGE_CODE:
+        raise ApplicationError(
+            _("Please choose a language from the list."),
+            field_errors={"language": _("Please choose a language from the list.")},
+        )
+    text = clean_plain_text(text or "").strip()
+    if not text or len(text) > DESCRIPTION_MAX:
+        message = _("Please give the translation (at most 2,000 characters).")
+        raise ApplicationError(message, field_errors={"text": message})
+    content_translation_set(
+        obj=organisation, field="description", language=language, text=text, state=TranslationState.CHECKED, actor=actor
+    )
 
 
 # == contact persons ============================================================================================

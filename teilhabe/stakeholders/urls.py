@@ -16,6 +16,7 @@ urlpatterns = [
     path("verwaltung/organisationen/neu/", views.organisation_new_view, name="new"),
     path("verwaltung/organisationen/<str:pk>/", views.organisation_work_view, name="work"),
     path("verwaltung/organisationen/<str:pk>/pruefen/", views.organisation_check_view, name="check"),
+    path("verwaltung/organisationen/<str:pk>/uebersetzung/", views.translation_view, name="translation"),
     path("verwaltung/organisationen/<str:pk>/kontakte/", views.contact_add_view, name="contact_add"),
     path(
         "verwaltung/organisationen/<str:pk>/kontakte/<str:contact>/loeschen/",

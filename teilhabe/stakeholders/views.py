@@ -20,7 +20,13 @@ from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.ui import apply_errors, int_or_404
 from teilhabe.processes.selectors import process_get_published
 from teilhabe.stakeholders import selectors, services
-from teilhabe.stakeholders.forms import ContactForm, DirectoryFilterForm, OrganisationForm, RegistrationForm
+from teilhabe.stakeholders.forms import (
+    ContactForm,
+    DescriptionTranslationForm,
+    DirectoryFilterForm,
+    OrganisationForm,
+    RegistrationForm,
+)
 from teilhabe.stakeholders.models import ContactPerson, Organisation, Representative
 
 PROFILE_FIELDS = (
@@ -237,7 +243,7 @@ def organisation_work_view(request, pk):
     return _work_page(request, organisation, form=form, contact_form=contact_form, status=status)
 
 
-def _work_page(request, organisation, *, form=None, contact_form=None, status=200):
+def _work_page(request, organisation, *, form=None, contact_form=None, translation_form=None, status=200):
     return render(
         request,
         "stakeholders/organisation_work.html",
@@ -245,6 +251,7 @@ def _work_page(request, organisation, *, form=None, contact_form=None, status=20
             "organisation": organisation,
             "form": form or OrganisationForm(initial=_initial(organisation), auto_id="organisation_%s"),
             "contact_form": contact_form or ContactForm(auto_id="contact_%s"),
+            "translation_form": translation_form or DescriptionTranslationForm(auto_id="translation_%s"),
             "can_see_contacts": rules.has_perm("stakeholders.view_contacts", request.user, None),
         },
         status=status,
@@ -258,6 +265,27 @@ def organisation_check_view(request, pk):
     services.organisation_check(actor=request.user, organisation=organisation)
     messages.success(request, _("The organisation is checked."))
     return redirect("stakeholders:work", pk=organisation.pk)
+
+
+@login_required
+@require_POST
+def translation_view(request, pk):
+    """Save a translation of the organisation's self-description."""
+    organisation = _organisation(request, pk)
+    form = DescriptionTranslationForm(request.POST, auto_id="translation_%s")
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        _done, status = _attempt(
+            form,
+            lambda: services.organisation_translation_set(
+                actor=request.user, organisation=organisation, language=data["language"], text=data["text"]
+            ),
+        )
+        if status is None:
+            messages.success(request, _("The translation was saved."))
+            return redirect("stakeholders:work", pk=organisation.pk)
+    return _work_page(request, organisation, translation_form=form, status=status)
 
 
 @login_required

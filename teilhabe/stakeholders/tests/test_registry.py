@@ -248,3 +248,19 @@ def test_contact_persons_are_purged_after_the_retention_period(personas, setting
     entry = AuditEntry.objects.get(action="contact_person.purged")
     assert entry.data["count"] == 1
     assert services.contact_persons_purge() == 0
+
+
+def test_the_self_description_is_translated_and_shown_in_the_readers_language(client, personas, process, settings):
+    coordinator = personas["coordinator"]
+    organisation = services.organisation_create(actor=coordinator, **profile())
+    client.force_login(coordinator)
+    url = reverse("stakeholders:translation", args=[organisation.pk])
+    assert client.post(url, {"language": "de", "text": "x"}).status_code == 400
+    assert client.post(url, {"language": "ar", "text": "الآباء يساعدون الآباء."}).status_code == 302
+    client.logout()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    page = client.get(reverse("involvement:organisation", args=[process.slug, organisation.pk])).content.decode()
+    assert "الآباء يساعدون الآباء." in page and "Eltern helfen Eltern." not in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "de"
+    page = client.get(reverse("involvement:organisation", args=[process.slug, organisation.pk])).content.decode()
+    assert "Eltern helfen Eltern." in page
