@@ -92,9 +92,9 @@ def test_a_coordinator_registers_invites_and_reads_the_coverage_matrix(new_conte
     # Check the self-registration.
     coordinator.goto("/verwaltung/organisationen/?pruefen=1")
     check(coordinator, "coordinator, waiting for a check")
-    coordinator.locator("main a").filter(has_text="Selbsthilfe Vahrenheide (E2E)").click()
+    coordinator.locator("main table a").filter(has_text="Selbsthilfe Vahrenheide (E2E)").click()
     coordinator.wait_for_load_state()
-    assert coordinator.locator("main").get_by_text("Kontakt E2E Geheim").count() == 1  # coordinators see contacts
+    assert coordinator.locator("main").get_by_text("Kontakt E2E Geheim").count() >= 1  # coordinators see contacts
     submit(coordinator, "main form[action$='/pruefen/']")
 
     # 2. Verify the representative who asked (the demo's waiting request, and the participant's).

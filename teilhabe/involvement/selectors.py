@@ -55,12 +55,14 @@ def participation(process) -> dict[int, set[str]]:
         Contribution.objects.filter(process=process, organisation__isnull=False)
         .exclude(status=Status.REMOVED)
         .values_list("organisation_id", flat=True)
+        .order_by()
         .distinct(),
     )
     add(
         "event",
         Event.objects.filter(process=process, organiser_organisation__isnull=False)
         .values_list("organiser_organisation_id", flat=True)
+        .order_by()
         .distinct(),
     )
     add(
@@ -71,23 +73,27 @@ def participation(process) -> dict[int, set[str]]:
             user__representations__verified_at__isnull=False,
         )
         .values_list("user__representations__organisation_id", flat=True)
+        .order_by()
         .distinct(),
     )
     add(
         "expert_group",
         ExpertGroupMember.objects.filter(group__process=process, organisation__isnull=False)
         .values_list("organisation_id", flat=True)
+        .order_by()
         .distinct(),
     )
     add(
         "steering_group",
         SteeringMember.objects.filter(group__process=process, organisation__isnull=False)
         .values_list("organisation_id", flat=True)
+        .order_by()
         .distinct(),
     )
     departments = set(
         Statement.objects.filter(contribution__process=process, state=StatementState.PUBLISHED)
         .values_list("department_id", flat=True)
+        .order_by()
         .distinct()
     )
     if departments:
