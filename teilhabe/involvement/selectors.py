@@ -9,7 +9,7 @@ seat in an expert group or the steering group, a published statement of the depa
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
@@ -124,23 +124,24 @@ def invited_ids(process) -> dict[int, str]:
 # == the coverage matrix ========================================================================================
 
 
-@dataclass
 class Cell:
-    column: str = ""  # the column's key ("" for "none given" and for a type's total)
-    registered: set = field(default_factory=set)
-    invited: set = field(default_factory=set)
-    taking_part: set = field(default_factory=set)
+    """Counts of one cell. Plain integers, no sets: every organisation is visited once, and adds itself once to each
+    of its columns, its type's total, its column totals and the grand total, so nothing is counted twice."""
 
-    def add(self, organisation_id, *, invited: bool, taking_part: bool):
-        self.registered.add(organisation_id)
-        if invited:
-            self.invited.add(organisation_id)
-        if taking_part:
-            self.taking_part.add(organisation_id)
+    __slots__ = ("column", "registered", "invited", "taking_part")
+
+    def __init__(self, column: str = ""):
+        self.column = column  # the column's key ("" for "none given" and for a type's total)
+        self.registered = self.invited = self.taking_part = 0
+
+    def add(self, invited: bool, taking_part: bool) -> None:
+        self.registered += 1
+        self.invited += invited
+        self.taking_part += taking_part
 
     @property
     def counts(self) -> tuple[int, int, int]:
-        return len(self.registered), len(self.invited), len(self.taking_part)
+        return self.registered, self.invited, self.taking_part
 
     @property
     def gap(self) -> bool:
@@ -182,11 +183,11 @@ def coverage_matrix(process, *, by: str) -> Matrix:
         raise ValueError(by)
     if by == "field":
         columns = list(process.fields_of_action.order_by("order", "name").values_list("pk", "name"))
-        through = Organisation.fields_of_interest.through.objects.filter(fieldofaction__process=process)
+        through = Organisation.fields_of_interest.through.objects.filter(fieldofaction_id__in=[pk for pk, _ in columns])
         links = through.values_list("organisation_id", "fieldofaction_id")
     else:
         columns = list(process.city.districts.order_by("number").values_list("pk", "name"))
-        through = Organisation.districts.through.objects.filter(district__city_id=process.city_id)
+        through = Organisation.districts.through.objects.filter(district_id__in=[pk for pk, _ in columns])
         links = through.values_list("organisation_id", "district_id")
     column_index = {pk: index for index, (pk, _name) in enumerate(columns)}
     none_index = len(columns)
@@ -203,14 +204,16 @@ def coverage_matrix(process, *, by: str) -> Matrix:
     row_totals = [Cell() for _ in types]
     column_totals = [Cell(column=key) for key in keys]
     total = Cell()
+    none_only = [none_index]
     for organisation_id, organisation_type in organisations.items():
         row = row_index[organisation_type]
-        flags = {"invited": organisation_id in invited, "taking_part": organisation_id in taking_part}
-        for column in by_organisation.get(organisation_id) or [none_index]:
-            grid[row][column].add(organisation_id, **flags)
-            column_totals[column].add(organisation_id, **flags)
-        row_totals[row].add(organisation_id, **flags)
-        total.add(organisation_id, **flags)
+        is_invited, is_taking_part = organisation_id in invited, organisation_id in taking_part
+        cells = grid[row]
+        for column in by_organisation.get(organisation_id, none_only):
+            cells[column].add(is_invited, is_taking_part)
+            column_totals[column].add(is_invited, is_taking_part)
+        row_totals[row].add(is_invited, is_taking_part)
+        total.add(is_invited, is_taking_part)
     none_label = str(_("No field given")) if by == "field" else str(_("No district given"))
     return Matrix(
         by=by,

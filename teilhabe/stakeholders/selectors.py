@@ -54,7 +54,9 @@ def _filtered(queryset, filters: DirectoryFilters):
 def directory_organisations(filters: DirectoryFilters):
     """The public directory: listed organisations only, with public fields only (``only``: no contact data can
     be reached from a row), districts and languages prefetched."""
-    queryset = _filtered(listed_organisations(), filters).distinct()
+    queryset = _filtered(listed_organisations(), filters)
+    if filters.district_id or filters.field_id or filters.language:
+        queryset = queryset.distinct()  # a join: an organisation once, however many rows it matched
     return queryset.only("id", "name", "type", "website", "description").prefetch_related(
         "districts", Prefetch("languages", queryset=OrganisationLanguage.objects.order_by("language"))
     )
