@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "teilhabe.paper",
     "teilhabe.analog",
     "teilhabe.imports",
+    "teilhabe.involvement",
     "teilhabe.monitoring",
     "teilhabe.demo",
 ]
@@ -346,6 +347,7 @@ TEILHABE_HOUSEKEEPING_JOBS = [
     "teilhabe.events.services.registrations_housekeeping",  # reminders the day before, notices of cancellations
     "teilhabe.events.services.registrations_purge",  # registrations past TEILHABE_REGISTRATION_RETENTION_DAYS
     "teilhabe.analog.services.scans_purge",  # scans of originals past TEILHABE_SCAN_RETENTION_DAYS
+    "teilhabe.stakeholders.services.contact_persons_purge",  # contact persons past TEILHABE_CONTACT_RETENTION_DAYS
     "teilhabe.imports.services.import_runs_recover",  # imports whose worker died
     "teilhabe.paper.services.print_runs_recover",  # print runs whose PDF a dead worker left unmade
 ]
@@ -365,6 +367,9 @@ TEILHABE_SCAN_MAX_BYTES = envint("TEILHABE_SCAN_MAX_BYTES", 15 * 1024 * 1024)
 TEILHABE_SCAN_RETENTION_DAYS = envint("TEILHABE_SCAN_RETENTION_DAYS", 365)
 # A council member's photo as uploaded (it is stored re-encoded, a few dozen kilobytes).
 TEILHABE_PHOTO_MAX_BYTES = envint("TEILHABE_PHOTO_MAX_BYTES", 8 * 1024 * 1024)
+# Stakeholder registry: an organisation's contact persons (name, e-mail, phone) are deleted this many days after
+# their last change (`manage.py purge_contact_persons`, also a housekeeping job).
+TEILHABE_CONTACT_RETENTION_DAYS = envint("TEILHABE_CONTACT_RETENTION_DAYS", 730)
 # Spreadsheet imports (docs/imports.md): the largest file and number of rows taken, and from how many rows on a
 # file is checked and imported by a background task (the page shows its progress).
 TEILHABE_IMPORT_MAX_BYTES = envint("TEILHABE_IMPORT_MAX_BYTES", 100 * 1024 * 1024)

@@ -357,3 +357,60 @@ def event_figures(*, process) -> dict:
     }
     cache.set(key, figures, CACHE_SECONDS)
     return figures
+
+
+# == Sectors (issue 14): civil society, politics, administration ===============================================
+# The rule that attributes a contribution, a statement or a steering group seat to a sector is
+# ``teilhabe.involvement.sectors`` (docs/metrics.md, "Sectors"); these functions count with it. Imported here
+# rather than at the top so that this block stays apart from the rest of the module.
+
+
+def contributions_by_sector(*, process) -> dict[str, int]:
+    """Published contributions of the process per sector (every sector present, zeros included); they add up to
+    ``process_figures()["contributions"]``. Counted from the contributions (the tallies have no sector), cached
+    under the process's figures version."""
+    from teilhabe.involvement.models import Sector
+    from teilhabe.involvement.sectors import contribution_sector_expression
+
+    key = f"contributions-by-sector:{process.pk}:{cache_version(FIGURES_NAMESPACE, process.pk)}"
+    found = cache.get(key)
+    if found is None:
+        rows = (
+            published_contributions(process=process)
+            .annotate(sector=contribution_sector_expression())
+            .values_list("sector")
+            .annotate(count=Count("id"))
+            .order_by()
+        )
+        counted = dict(rows)
+        found = {value: counted.get(value, 0) for value in Sector.values}
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def statements_by_sector(*, process) -> dict[str, int]:
+    """Published statements of departments on the process's contributions per sector: all of them are the
+    administration's (the sector rule), the other sectors are zero."""
+    from teilhabe.administration.models import Statement, StatementState
+    from teilhabe.involvement.models import Sector
+
+    published = Statement.objects.filter(contribution__process=process, state=StatementState.PUBLISHED).count()
+    return {value: published if value == Sector.ADMINISTRATION else 0 for value in Sector.values}
+
+
+def voices_by_sector(*, process) -> dict[str, int]:
+    """Published contributions and published statements together, per sector."""
+    contributions = contributions_by_sector(process=process)
+    statements = statements_by_sector(process=process)
+    return {sector: contributions[sector] + statements[sector] for sector in contributions}
+
+
+def steering_group_by_sector(*, process) -> dict[str, int]:
+    """Seats of the process's steering group per sector (zeros when it has none)."""
+    from teilhabe.involvement.models import Sector, SteeringMember
+    from teilhabe.involvement.sectors import steering_member_sector
+
+    counts = dict.fromkeys(Sector.values, 0)
+    for member in SteeringMember.objects.filter(group__process=process).select_related("organisation"):
+        counts[steering_member_sector(member)] += 1
+    return counts

@@ -1,5 +1,6 @@
 import rules
 
+from teilhabe.processes.rules import is_coordinator
 from teilhabe.processes.selectors import process_ids_coordinated_by
 from teilhabe.stakeholders.selectors import organisations_represented_by
 
@@ -27,3 +28,7 @@ def is_someone_else(user, representative):
 
 
 rules.add_perm("stakeholders.verify_representative", coordinates_a_process & is_someone_else)
+# The registry is city-wide: a coordinator of a process keeps it (asked with the process, or with None).
+rules.add_perm("stakeholders.manage_registry", is_coordinator)
+rules.add_perm("stakeholders.view_contacts", is_coordinator)
+rules.add_perm("stakeholders.register_organisation", rules.is_authenticated)

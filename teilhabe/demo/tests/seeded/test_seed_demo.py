@@ -33,7 +33,9 @@ def test_seed_demo_builds_hannover_once(demo, settings, capsys):
     # councils' statements routed on the answer path and a paper answer to a council's consultation (demo/councils.py)
     councils = CouncilPosition.objects.exclude(contribution=None).count() + 1
     assert councils >= 10
-    assert counts[0] == 321 + 21 + 3 + 7 + councils and counts[1] > 100 and counts[2] > 200
+    # 16 on behalf of the registry's fictional organisations (demo/stakeholders.py)
+    assert counts[0] == 321 + 21 + 3 + 7 + 16 + councils and counts[1] > 100 and counts[2] > 200
+    assert Contribution.objects.filter(organisation__is_fictional=True).count() == 16
     assert District.objects.count() == 13
     stand = Contribution.objects.filter(form_serial__regex=r"^[0-9]+-[0-9]{6}-[A-Z]$")  # serials of printed forms
     assert stand.count() == 3 and Scan.objects.filter(contribution__in=stand).count() == 1
