@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "teilhabe.analog",
     "teilhabe.imports",
     "teilhabe.monitoring",
+    "teilhabe.reports",
     "teilhabe.demo",
 ]
 
