@@ -90,6 +90,8 @@ bench: messages
 	mkdir -p var/bench/councils
 	cp var/bench/bench.sqlite3 var/bench/bench-db.json var/bench/councils/
 	set -o pipefail; BENCH_DIR=var/bench/councils $(PY) -m benchmarks.councils | tee var/bench/councils.md
+# Council reports (issue 15): a full report on the bench process, made and frozen (its rows are removed afterwards).
+	set -o pipefail; $(PY) -m benchmarks.reports | tee var/bench/reports.md
 
 clean:
 	rm -rf var/teilhabe.sqlite3* var/static var/audit
