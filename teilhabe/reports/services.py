@@ -35,6 +35,8 @@ from teilhabe.reports.tables import report_tables
 logger = logging.getLogger(__name__)
 
 NAME_MAX = 200
+# A report takes seconds; one "being made" (or queued) this long ago lost its worker and may be asked for again.
+STALE_AFTER = datetime.timedelta(minutes=15)
 
 
 def _require(user, permission: str, obj) -> None:
@@ -145,7 +147,7 @@ def report_request(
         process=process, committee=committee, period=str(parsed)
     )
     latest = versions.order_by("-version").first()
-    if latest is not None and latest.state in WORKING_STATES:
+    if latest is not None and latest.state in WORKING_STATES and latest.updated_at > timezone.now() - STALE_AFTER:
         raise Conflict(_("This report is being made right now: please wait until it is ready."))
     if latest is not None and not latest.is_final:
         report = latest

@@ -175,3 +175,21 @@ def test_the_data_package_holds_one_csv_per_table_and_data_json(
         names = set(archive.namelist())
     keys = {table["key"] for table in report.content["tables"]}
     assert names == {f"data/{key}.csv" for key in keys} | {"data/data.json"}
+
+
+def test_a_report_whose_worker_died_may_be_asked_for_again(figures, coordinator, committee, period):
+    import datetime
+
+    from django.utils import timezone
+
+    report = services.report_request(
+        user=coordinator, process=figures, committee=committee, period=period, enqueue=False
+    )
+    CouncilReport.objects.filter(pk=report.pk).update(state=ReportState.RUNNING)
+    with pytest.raises(Conflict):
+        services.report_request(user=coordinator, process=figures, committee=committee, period=period, enqueue=False)
+    CouncilReport.objects.filter(pk=report.pk).update(updated_at=timezone.now() - datetime.timedelta(minutes=16))
+    again = services.report_request(
+        user=coordinator, process=figures, committee=committee, period=period, enqueue=False
+    )
+    assert (again.pk, again.state) == (report.pk, ReportState.QUEUED)
