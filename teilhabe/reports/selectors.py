@@ -100,3 +100,17 @@ def archive() -> OrderedDict:
         report.is_corrected = report.pk in corrected
         grouped.setdefault(report.committee, OrderedDict()).setdefault(report.period, []).append(report)
     return grouped
+
+
+def processes_with_report_work(user) -> list[Process]:
+    """The processes whose reports (drafts too) ``user`` reads: those they coordinate or evaluate; every published
+    process for a committee member."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    from teilhabe.processes.selectors import process_ids_coordinated_by
+
+    processes = Process.objects.order_by("title")
+    if is_committee_member_user(user):
+        return list(processes.filter(is_published=True))
+    ids = process_ids_coordinated_by(user) | process_ids_evaluated_by(user)
+    return list(processes.filter(pk__in=ids)) if ids else []

@@ -210,7 +210,11 @@ def report_file_view(request, slug, pk, kind):
 
 def archive_view(request):
     """Every published report, by committee and period, with its PDF, data package and OParl JSON."""
-    return render(request, "reports/archive.html", {"archive": selectors.archive()})
+    return render(
+        request,
+        "reports/archive.html",
+        {"archive": selectors.archive(), "work": selectors.processes_with_report_work(request.user)},
+    )
 
 
 def public_report_view(request, pk):

@@ -172,3 +172,12 @@ def test_coordinators_enter_committees_schedules_and_sessions(process, personas)
     actions = set(AuditEntry.objects.values_list("action", flat=True))
     assert {"committee.created", "report_schedule.created", "committee_meeting.created"} <= actions
     assert client_for(personas["evaluator"]).get(url).status_code == 403
+
+
+def test_the_archive_leads_those_who_read_drafts_to_their_reports(process, personas):
+    link = reverse("reports:reports", kwargs={"slug": process.slug})
+    for role in ("coordinator", "evaluator", "committee_member"):
+        assert link in client_for(personas[role]).get(reverse("reports:archive")).content.decode(), role
+    for user in (None, personas["participant"]):
+        assert link not in client_for(user).get(reverse("reports:archive")).content.decode()
+    assert reverse("reports:archive") in Client().get("/").content.decode()  # the footer links the archive
