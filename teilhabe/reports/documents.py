@@ -39,8 +39,10 @@ def tables_of(content: dict) -> list[ReportTable]:
     return [ReportTable.from_dict(table) for table in content.get("tables", [])]
 
 
-def report_title(report) -> str:
-    return _("Report to the %(committee)s, %(period)s") % {"committee": report.committee.name, "period": report.period}
+def report_title(report, *, isolated: bool = True) -> str:
+    """The report's title; its period isolated left to right for pages and the PDF, plain for OParl."""
+    period = report.period_label if isolated else report.period
+    return _("Report to the %(committee)s, %(period)s") % {"committee": report.committee.name, "period": period}
 
 
 def _absolute(path: str) -> str:
@@ -169,7 +171,7 @@ def oparl_document(report, pdf: bytes) -> dict:
     paper_id = _absolute(reverse("reports:public_report", kwargs={"pk": report.pk}))
     made = report.frozen_at or report.made_at or timezone.now()
     with translation.override(report.language):
-        title = report_title(report)
+        title = report_title(report, isolated=False)
     organization = {
         "id": organization_id,
         "type": OPARL + "Organization",

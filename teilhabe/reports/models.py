@@ -158,5 +158,11 @@ class CouncilReport(TimeStampedModel):
         return f"{short.upper()}-{self.period}-{self.process.slug}-v{self.version}"
 
     @property
+    def period_label(self) -> str:
+        """The period isolated left to right (U+2066 … U+2069), so that "2027-Q1" keeps its order in an Arabic
+        sentence."""
+        return f"\u2066{self.period}\u2069"
+
+    @property
     def is_final(self) -> bool:
         return self.state in FINAL_STATES
