@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from teilhabe.core.selectors import localise
-from teilhabe.reports.charts import bar_chart_svg
+from teilhabe.reports.charts import GAP, PITCH, WIDTH, bar_chart_svg, chart_height
 from teilhabe.reports.periods import period_parse
 from teilhabe.reports.tables import ReportTable
 
@@ -79,6 +79,7 @@ def render_report_pdf(report, content: dict, *, audit: dict | None) -> bytes:
                 )
                 if table.chart and table.rows
                 else None,
+                "chart_height": chart_height(table),
             }
             for table in tables_of(content)
         ]
@@ -93,6 +94,7 @@ def render_report_pdf(report, content: dict, *, audit: dict | None) -> bytes:
                 "process_title": localise(report.process, "title", report.language).text,
                 "demo": settings.TEILHABE_DEMO,
                 "made_at": timezone.localtime(report.made_at) if report.made_at else None,
+                "chart": {"width": WIDTH, "pitch": PITCH, "top": GAP - (PITCH - 16) // 2},
             },
             language=report.language,
             title=report_title(report),
