@@ -49,8 +49,30 @@ def meeting_get(committee, pk) -> Meeting | None:
     return Meeting.objects.filter(committee=committee, pk=pk).first()
 
 
-def schedules_of(process) -> list[ReportSchedule]:
-    return list(ReportSchedule.objects.filter(process=process).select_related("committee"))
+STEP_QUARTERS = {"quarterly": 1, "half_yearly": 2, "yearly": 4}
+
+
+def schedules_of(process, *, today=None) -> list[ReportSchedule]:
+    """The process's report schedules, each with ``due``: the periods it asks for up to the current quarter, newest
+    first, as (period, state of its newest report or None). Two queries whatever the number of reports."""
+    from django.utils import timezone
+
+    from teilhabe.reports.periods import period_of, period_parse
+
+    schedules = list(ReportSchedule.objects.filter(process=process).select_related("committee"))
+    newest = {}
+    for committee_id, period, state in (
+        CouncilReport.objects.filter(process=process).order_by("version").values_list("committee_id", "period", "state")
+    ):
+        newest[(committee_id, period)] = state
+    now = period_of(today or timezone.localdate())
+    for schedule in schedules:
+        due, period = [], period_parse(schedule.first_period)
+        while period <= now and len(due) < 200:
+            due.append((str(period), newest.get((schedule.committee_id, str(period)))))
+            period = period.next(STEP_QUARTERS.get(schedule.frequency, 1))
+        schedule.due = list(reversed(due))[:8]
+    return schedules
 
 
 def meetings_of(process) -> list[Meeting]:

@@ -181,3 +181,18 @@ def test_the_archive_leads_those_who_read_drafts_to_their_reports(process, perso
     for user in (None, personas["participant"]):
         assert link not in client_for(user).get(reverse("reports:archive")).content.decode()
     assert reverse("reports:archive") in Client().get("/").content.decode()  # the footer links the archive
+
+
+def test_the_schedule_says_which_reports_are_due(process, coordinator, committee):
+    import datetime
+
+    from teilhabe.reports import selectors
+
+    services.schedule_set(
+        user=coordinator, process=process, committee=committee, frequency="half_yearly", first_period="2026-Q1"
+    )
+    make_state(process, committee, "2026-Q1", ReportState.PUBLISHED)
+    [schedule] = selectors.schedules_of(process, today=datetime.date(2027, 2, 1))
+    assert schedule.due == [("2027-Q1", None), ("2026-Q3", None), ("2026-Q1", "published")]
+    page = client_for(coordinator).get(reverse("reports:reports", kwargs={"slug": process.slug})).content.decode()
+    assert "2026-Q1" in page and 'class="due-reports"' in page
