@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import InvalidPage, Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from teilhabe.core.ui import apply_errors, int_or_404
 from teilhabe.reports import selectors, services
 from teilhabe.reports.forms import CommitteeForm, MeetingForm, ReportRequestForm, ScheduleForm
 from teilhabe.reports.models import WORKING_STATES, Committee, Meeting, ReportState
+from teilhabe.reports.periods import period_of
 
 REFRESH_SECONDS = 3
 FILES = {
@@ -42,7 +44,11 @@ def _title(process) -> str:
 def _request_form(process, data=None):
     committees = Committee.objects.filter(city_id=process.city_id).order_by("name")
     meetings = Meeting.objects.filter(committee__city_id=process.city_id).select_related("committee")
-    return ReportRequestForm(data, committees=committees, meetings=meetings, initial={"language": "de"})
+    # The quarter that ended last is the one a committee usually gets its report on.
+    previous = period_of(timezone.localdate()).next(-1)
+    return ReportRequestForm(
+        data, committees=committees, meetings=meetings, initial={"language": "de", "period": str(previous)}
+    )
 
 
 @login_required
@@ -236,4 +242,7 @@ def public_file_view(request, pk, kind):
     report = selectors.published_report_get(int_or_404(pk))
     if report is None:
         raise NotFound()
-    return _file_response(report, kind)
+    response = _file_response(report, kind)
+    # A published report's files were fixed when it was frozen; a correction gets URLs of its own.
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
