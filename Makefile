@@ -94,6 +94,8 @@ bench: messages
 	mkdir -p var/bench/stakeholders
 	cp var/bench/bench.sqlite3 var/bench/bench-db.json var/bench/stakeholders/
 	set -o pipefail; BENCH_DIR=var/bench/stakeholders $(PY) -m benchmarks.stakeholders | tee var/bench/stakeholders.md
+# Council reports (issue 15): a full report on the bench process, made and frozen (its rows are removed afterwards).
+	set -o pipefail; $(PY) -m benchmarks.reports | tee var/bench/reports.md
 
 clean:
 	rm -rf var/teilhabe.sqlite3* var/static var/audit

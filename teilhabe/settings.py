@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "teilhabe.imports",
     "teilhabe.involvement",
     "teilhabe.monitoring",
+    "teilhabe.reports",
     "teilhabe.demo",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("teilhabe.imports.urls")),
     path("", include("teilhabe.stakeholders.urls")),
     path("", include("teilhabe.involvement.urls")),
+    path("", include("teilhabe.reports.urls")),
 ]
 if settings.TEILHABE_DEMO:  # demo-only pages (the mailbox) do not exist in production
     urlpatterns.append(path("demo/", include("teilhabe.demo.urls")))

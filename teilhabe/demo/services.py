@@ -26,6 +26,7 @@ from teilhabe.demo.councils import demo_councils
 from teilhabe.demo.events import demo_events
 from teilhabe.demo.paper import demo_print_runs
 from teilhabe.demo.plan import demo_plan
+from teilhabe.demo.reports import demo_reports
 from teilhabe.demo.stakeholders import demo_stakeholders
 from teilhabe.demo.supports import demo_analog_supports
 from teilhabe.places.models import District
@@ -181,6 +182,7 @@ def demo_seed(*, log=print) -> dict:
     demo_competitions(process, personas, residents, OPEN_CALL_TITLE)  # the fund, last year's call and this year's
     demo_councils(process, personas)  # members and sessions of the 13 district integration councils
     demo_stakeholders(process, personas)  # ~60 fictional organisations, invitations, the steering group
+    demo_reports(process, personas)  # last: the Internationaler Ausschuss's first quarterly report, published
     content_version_bump()  # the process, its phases and texts were written directly: cached pages go
     log(f"Demo ready: {Contribution.objects.filter(process=process).count()} contributions in “{process.title}”.")
     return {"process": process, "personas": personas}

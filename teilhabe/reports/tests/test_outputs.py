@@ -1,0 +1,163 @@
+"""The report's outputs render the same tables: the PDF, every CSV and data.json agree with each other and with the
+metrics module; small counts of people are "< 5" in each of them; oparl.json validates against OParl 1.1.1."""
+
+import csv
+import hashlib
+import io
+import json
+import re
+import subprocess
+import zipfile
+import zlib
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from teilhabe.monitoring import metrics
+from teilhabe.reports.documents import tables_of
+from teilhabe.reports.tests.conftest import make_report, pdf_text
+
+pytestmark = pytest.mark.slow
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "oparl_schema"
+
+
+@pytest.fixture
+def report(figures, coordinator, committee, meeting, period, django_capture_on_commit_callbacks):
+    return make_report(
+        django_capture_on_commit_callbacks,
+        user=coordinator,
+        process=figures,
+        committee=committee,
+        period=period,
+        meeting=meeting,
+    )
+
+
+def package(report) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(report.data_package.open("rb").read())) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_pdf_csv_and_json_show_the_same_tables(report, tmp_path):
+    tables = tables_of(report.content)
+    files = package(report)
+    document = json.loads(files["data/data.json"])
+    # pdftotext puts each cell on a line of its own and may drop the space in "< 5": compare without whitespace.
+    text = "".join(pdf_text(report.pdf.open("rb").read(), tmp_path).split())
+    assert [table["key"] for table in document["tables"]] == [table.key for table in tables]
+    for table, in_json in zip(tables, document["tables"], strict=True):
+        printed = table.text_rows()
+        rows = list(csv.reader(io.StringIO(files[f"data/{table.key}.csv"].decode("utf-8"))))
+        assert rows[0] == [column.key for column in table.columns]
+        assert rows[1:] == printed
+        assert [[str(cell) for cell in row] for row in in_json["rows"]] == printed
+        # The PDF prints the table's caption and then each row, its cells in order.
+        position = text.index("".join(table.title.split()))
+        for row in printed:
+            position = text.index("".join("".join(row).split()), position)
+
+
+def test_the_numbers_are_the_metrics_modules(report):
+    tables = {table.key: table for table in tables_of(report.content)}
+    process = report.process
+    by_channel = metrics.contributions_by_channel(process=process)
+    assert sum(row[1] for row in tables["contributions_by_channel"].rows) == sum(by_channel.values()) == 15
+    overview = dict((row[0], row[1]) for row in tables["overview"].rows)
+    assert metrics.process_figures(process=process)["contributions"] in overview.values()
+    answers = metrics.answer_figures(process=process)
+    assert [row[1] for row in tables["answers_by_state"].rows] == list(answers["by_state"].values())
+
+
+def test_small_counts_of_people_are_protected_in_every_output(report, tmp_path):
+    files = package(report)
+    csv_text = files["data/event_participation.csv"].decode("utf-8")
+    assert "< 5" in csv_text and ",3\r\n" not in csv_text
+    people = json.loads(files["data/data.json"])["tables"][-1]
+    assert people["key"] == "event_participation"
+    assert "< 5" in [row[1] for row in people["rows"]] and 3 not in [row[1] for row in people["rows"]]
+    text = "".join(pdf_text(report.pdf.open("rb").read(), tmp_path).split())
+    label = next(row[0] for row in tables_of(report.content)[-1].rows if row[1] is None)
+    assert "".join(label.split()) + "<5" in text
+
+
+def _validate(instance: dict, schema_name: str) -> int:
+    """Validate an OParl object and, recursively, the objects OParl's ``"schema"`` keys embed; returns how many."""
+    schema = json.loads((SCHEMAS / schema_name).read_text(encoding="utf-8"))
+    jsonschema.validate(instance, schema)
+    checked = 1
+    for name, definition in schema["properties"].items():
+        if name not in instance:
+            continue
+        if definition.get("type") == "object" and "schema" in definition:
+            checked += _validate(instance[name], definition["schema"])
+        elif definition.get("type") == "array" and "schema" in definition.get("items", {}):
+            for item in instance[name]:
+                checked += _validate(item, definition["items"]["schema"])
+    return checked
+
+
+def test_the_oparl_paper_validates_against_the_oparl_schemas(report, coordinator):
+    from teilhabe.reports import services
+
+    frozen = services.report_freeze(user=coordinator, report=report)
+    paper = json.loads(frozen.oparl.open("rb").read())
+    assert _validate(paper, "Paper.json") == 4  # the paper, its main and auxiliary file, its consultation
+    assert _validate(paper["teilhabe:organization"], "Organization.json") == 1
+    assert _validate(paper["teilhabe:meeting"], "Meeting.json") == 1
+    assert paper["paperType"] == "Informationsdrucksache"
+    assert paper["reference"] == frozen.reference
+    assert paper["mainFile"]["sha512Checksum"] == hashlib.sha512(frozen.pdf.open("rb").read()).hexdigest()
+    assert paper["mainFile"]["size"] == frozen.pdf.size
+    assert paper["teilhabe:organization"]["name"] == "Internationaler Ausschuss"
+    assert paper["consultation"][0]["meeting"] == paper["teilhabe:meeting"]["id"]
+    assert paper["underDirectionOf"] == [paper["teilhabe:organization"]["id"]]
+
+
+def test_a_broken_paper_fails_the_validation(report):
+    paper = json.loads(report.oparl.open("rb").read())
+    paper["type"] = "https://schema.oparl.org/1.0/Paper"
+    with pytest.raises(jsonschema.ValidationError):
+        _validate(paper, "Paper.json")
+    paper = json.loads(report.oparl.open("rb").read())
+    del paper["mainFile"]["accessUrl"]
+    with pytest.raises(jsonschema.ValidationError):
+        _validate(paper, "Paper.json")
+
+
+def _pdf_objects(data: bytes) -> str:
+    """The PDF's objects as text, those in compressed object streams too (where the catalogue with /Lang is)."""
+    parts = [data]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, flags=re.DOTALL):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return b"\n".join(parts).decode("latin-1")
+
+
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_the_pdf_is_tagged_in_its_language_with_headings_and_figures(
+    figures, coordinator, committee, period, django_capture_on_commit_callbacks, tmp_path, language
+):
+    report = make_report(
+        django_capture_on_commit_callbacks,
+        user=coordinator,
+        process=figures,
+        committee=committee,
+        period=period,
+        language=language,
+    )
+    pdf = report.pdf.open("rb").read()
+    source = tmp_path / "report.pdf"
+    source.write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", source], capture_output=True, text=True, check=True).stdout
+    raw = _pdf_objects(pdf)
+    assert "Tagged:          yes" in info
+    assert f"/Lang ({language})" in raw
+    assert "/StructTreeRoot" in raw and "/Outlines" in raw  # tags, and bookmarks from the headings
+    assert "/Figure" in raw and "/Alt" in raw  # each chart is a figure with its text alternative
+    if language == "ar":
+        fonts = subprocess.run(["pdffonts", source], capture_output=True, text=True).stdout
+        assert "Arabic" in fonts
