@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "teilhabe.contributions",
     "teilhabe.events",
     "teilhabe.plan",
+    "teilhabe.profiles",
     "teilhabe.paper",
     "teilhabe.analog",
     "teilhabe.imports",
@@ -316,6 +317,10 @@ if TEILHABE_DEMO and not env("EMAIL_BACKEND"):
     # The demo's mails go to the console and to files under EMAIL_FILE_PATH, shown on /demo/postfach/.
     EMAIL_BACKEND = "teilhabe.demo.mail.MailboxBackend"
 TEILHABE_PAGE_SIZE = envint("TEILHABE_PAGE_SIZE", 20)
+# Small-cell protection: counts of people from 1 to k - 1 are shown as "< k" (teilhabe.core.disclosure).
+SMALL_CELL_K = envint("TEILHABE_SMALL_CELL_K", 5)
+# How long a dashboard's figures are kept before they are computed afresh (the page shows their age).
+TEILHABE_DASHBOARD_SECONDS = envint("TEILHABE_DASHBOARD_SECONDS", 300)
 # Whole public pages for anonymous readers, per language, in the cache above (teilhabe.core.page_cache; what is
 # cached and what makes it stale: docs/architecture.md, "Page cache"). The lifetime is an upper bound: a change
 # makes a page stale at once, and a page never outlives the phase of its process.
