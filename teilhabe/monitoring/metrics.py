@@ -408,18 +408,21 @@ def participant_figures(*, process) -> dict:
     # supported and registered is one.
     accounts = (
         received.filter(author__isnull=False)
+        .order_by()
         .values("author_id")
-        .union(Comment.objects.filter(contribution__in=published, status=Status.PUBLISHED).values("author_id"))
-        .union(Support.objects.filter(contribution__in=published).values("user_id"))
         .union(
+            Comment.objects.filter(contribution__in=published, status=Status.PUBLISHED).order_by().values("author_id"),
+            Support.objects.filter(contribution__in=published).order_by().values("user_id"),
             Registration.objects.filter(
                 event__process_id=process.pk, state=RegistrationState.CONFIRMED, user__isnull=False
-            ).values("user_id")
-        )
-        .union(
+            )
+            .order_by()
+            .values("user_id"),
             Application.objects.filter(
                 call__process_id=process.pk, state=ApplicationState.SUBMITTED, applicant__isnull=False
-            ).values("applicant_id")
+            )
+            .order_by()
+            .values("applicant_id"),
         )
     )
     anonymous = received.filter(author__isnull=True, channel=Channel.ONLINE).count()
