@@ -6,11 +6,11 @@ Persian), and labels are isolated so that mixed scripts keep their order."""
 from dataclasses import dataclass
 from html import escape
 
-BAR_HEIGHT = 22
+BAR_HEIGHT = 24
 GAP = 8
-LABEL_WIDTH = 190
-VALUE_WIDTH = 70
-WIDTH = 640
+LABEL_WIDTH = 180
+VALUE_WIDTH = 56
+WIDTH = 480
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ def bar_chart_svg(*, chart_id: str, title: str, description: str, bars: list[Bar
     plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" role="img" viewBox="0 0 {WIDTH} {height}" '
+        # Geometry is laid out here for either direction; "ltr" keeps text-anchor meaning left/right.
+        'direction="ltr" '
         f'width="100%" preserveAspectRatio="xMinYMin meet" aria-labelledby="{chart_id}-title {chart_id}-desc">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
@@ -59,7 +61,7 @@ def bar_chart_svg(*, chart_id: str, title: str, description: str, bars: list[Bar
     return "".join(parts)
 
 
-def _short(label: str, limit: int = 28) -> str:
+def _short(label: str, limit: int = 20) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 

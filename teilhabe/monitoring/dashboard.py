@@ -411,6 +411,10 @@ def dashboard_tables(*, process, figures: dict, internal: bool) -> list[Table]:
             if index is not None
             else _("No population baseline is known for this dimension: its shares in the population are unknown.")
         )
+        if dimension in ("language", "target_group"):
+            note = " ".join(
+                [note, _("One person may name several: the shares are of all answers given, not of the people.")]
+            )
         tables.append(
             Table(
                 key=f"represented_{dimension}",

@@ -18,13 +18,22 @@ from django.db.models.functions import Cast, TruncMonth, TruncWeek
 from teilhabe.administration.models import AnswerPath, AnswerState, Outcome
 from teilhabe.administration.selectors import ANSWER_NAMESPACE
 from teilhabe.competitions.models import Application, ApplicationState, Call, Decision, Grant
-from teilhabe.contributions.models import Channel, Comment, Contribution, ContributionTally, Status, Support
+from teilhabe.contributions.models import (
+    Channel,
+    Comment,
+    Contribution,
+    ContributionTally,
+    Language,
+    Status,
+    Support,
+)
 from teilhabe.contributions.selectors import LISTS_NAMESPACE
 from teilhabe.core.cache_versions import FIGURES_NAMESPACE, cache_version, cache_versions_many
 from teilhabe.core.compiled import compiled_rows
 from teilhabe.core.disclosure import protect_series, protect_table
 from teilhabe.events.models import (
     PUBLIC_STATES,
+    AgeBand,
     AttendanceCount,
     CompositionDimension,
     Event,
@@ -37,7 +46,14 @@ from teilhabe.events.selectors import EVENTS_NAMESPACE
 from teilhabe.places.models import District
 from teilhabe.plan.models import Measure, MeasureStatus
 from teilhabe.processes.models import TargetGroup
-from teilhabe.profiles.models import BaselineDimension, PopulationBaseline, SelfDescribedLanguage, SelfDescription
+from teilhabe.profiles.models import (
+    BaselineDimension,
+    Gender,
+    MigrationExperience,
+    PopulationBaseline,
+    SelfDescribedLanguage,
+    SelfDescription,
+)
 
 CACHE_SECONDS = 300
 
@@ -731,6 +747,24 @@ def population_shares(*, process) -> dict[str, dict[str, float]]:
     return shares
 
 
+def _ordered(dimension: str, keys, process) -> list[str]:
+    """The groups of a dimension in their natural order (age bands from young to old, districts by number, …)."""
+    if dimension == "district":
+        return sorted(keys, key=lambda key: int(key) if key.isdigit() else 0)
+    order = {
+        "age_band": AgeBand.values,
+        "gender": Gender.values,
+        "migration_experience": ["own_or_family", *MigrationExperience.values],
+        "language": Language.values,
+    }.get(dimension)
+    if order is None:
+        order = list(
+            TargetGroup.objects.filter(process_id=process.pk).order_by("order", "name").values_list("slug", flat=True)
+        )
+    position = {key: index for index, key in enumerate(order)}
+    return sorted(keys, key=lambda key: (position.get(key, len(position)), key))
+
+
 def _grouped(dimension: str, counts: dict[str, int]) -> dict[str, int]:
     """Counts in the groups the baseline knows: migration experience "own" and "family" are one group."""
     if dimension != "migration_experience":
@@ -758,6 +792,7 @@ def representativeness(*, process) -> dict:
         grouped = _grouped(dimension, counts[dimension]) if baseline else counts[dimension]
         if baseline:
             grouped = {key: grouped.get(key, 0) for key in baseline} | grouped
+        grouped = {key: grouped[key] for key in _ordered(dimension, grouped, process)}
         protected = protect_series(grouped)
         # Languages and target groups: one person may name several, so the groups add up to more than the people.
         answered = protected.total
