@@ -83,6 +83,11 @@ def _render(request, process, internal):
             "computed_at": stamp,
             "age_minutes": int((timezone.now() - stamp).total_seconds() // 60),
             "index": figures["representativeness"]["index"],
+            "can_view_internal": internal
+            or (
+                request.user.is_authenticated
+                and rules.has_perm("monitoring.view_internal_dashboard", request.user, process)
+            ),
             "k": k,
             "json_url_name": "monitoring:internal_json" if internal else "monitoring:public_json",
             "csv_url_name": "monitoring:internal_csv" if internal else "monitoring:public_csv",

@@ -162,3 +162,13 @@ def test_evaluators_of_another_process_see_no_internal_dashboard(personas, proce
     assert rules.has_perm("monitoring.view_internal_dashboard", personas["evaluator"], process)
     assert not rules.has_perm("monitoring.view_internal_dashboard", personas["evaluator"], closed_process)
     assert not rules.has_perm("monitoring.view_internal_dashboard", AnonymousUser(), process)
+
+
+def test_the_public_dashboard_links_the_internal_one_for_those_who_may(client, personas, process):
+    internal = reverse("monitoring:internal", kwargs={"slug": process.slug})
+    public = reverse("monitoring:public", kwargs={"slug": process.slug})
+    assert internal not in client.get(public).content.decode()
+    client.login(email="committee_member@example.org", password=PASSWORD)
+    assert internal in client.get(public).content.decode()
+    client.login(email="participant@example.org", password=PASSWORD)
+    assert internal not in client.get(public).content.decode()
