@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -52,14 +53,37 @@ class Table:
     extra: dict = field(default_factory=dict)
 
 
+# The figures are kept this long at most; after TEILHABE_DASHBOARD_SECONDS they are served while a background task
+# computes them afresh (their age is shown), so that no reader waits for the computation but the very first.
+KEEP_SECONDS = 24 * 3600
+
+
+def _key(process, internal: bool) -> str:
+    return f"dashboard:{process.pk}:{'internal' if internal else 'public'}"
+
+
 def dashboard_figures(*, process, internal: bool) -> dict:
-    """Every figure of a dashboard, plain data, with ``computed_at`` (ISO 8601, UTC); cached per process and
-    audience for ``TEILHABE_DASHBOARD_SECONDS`` (the pages show the age)."""
-    key = f"dashboard:{process.pk}:{'internal' if internal else 'public'}"
+    """Every figure of a dashboard, plain data, with ``computed_at`` (ISO 8601, UTC). From the shared cache: when
+    they are older than ``TEILHABE_DASHBOARD_SECONDS`` they are still served and a background task (one at a time)
+    computes them afresh; only when there are none at all are they computed in the request."""
+    key = _key(process, internal)
     figures = cache.get(key)
     if figures is None:
-        figures = _compute(process, internal)
-        cache.set(key, figures, settings.TEILHABE_DASHBOARD_SECONDS)
+        return dashboard_refresh(process=process, internal=internal)
+    age = (timezone.now() - computed_at(figures)).total_seconds()
+    if age > settings.TEILHABE_DASHBOARD_SECONDS and cache.add(f"{key}:refreshing", 1, 600):
+        from teilhabe.monitoring.tasks import dashboard_refresh as refresh_task
+
+        transaction.on_commit(lambda: refresh_task.enqueue(process_id=process.pk, internal=internal))
+    return figures
+
+
+def dashboard_refresh(*, process, internal: bool) -> dict:
+    """Compute a dashboard's figures and keep them in the shared cache."""
+    figures = _compute(process, internal)
+    key = _key(process, internal)
+    cache.set(key, figures, KEEP_SECONDS)
+    cache.delete(f"{key}:refreshing")
     return figures
 
 

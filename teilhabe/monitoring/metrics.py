@@ -8,12 +8,28 @@ contributions. They are cached as well (shared cache: Redis in production); the 
 they count bump the process's cache version when they commit, so the next page reads them afresh.
 """
 
+import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, DurationField, ExpressionWrapper, F, IntegerField, Q, Sum, Value
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+)
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, TruncMonth, TruncWeek
+from django.db.models.functions import Cast
+from django.utils import timezone
 
 from teilhabe.administration.models import AnswerPath, AnswerState, Outcome
 from teilhabe.administration.selectors import ANSWER_NAMESPACE
@@ -420,34 +436,31 @@ def participant_figures(*, process) -> dict:
     self-descriptions given online or on paper."""
     received = Contribution.objects.filter(process_id=process.pk, status__in=RECEIVED_STATUSES)
     published = Contribution.objects.filter(process_id=process.pk, status=Status.PUBLISHED)
-    # One UNION of account ids: the database removes the duplicates, so a person who contributed, commented,
-    # supported and registered is one.
-    accounts = (
-        received.filter(author__isnull=False)
-        .order_by()
-        .values("author_id")
-        .union(
-            Comment.objects.filter(contribution__in=published, status=Status.PUBLISHED).order_by().values("author_id"),
-            Support.objects.filter(contribution__in=published).order_by().values("user_id"),
+    # Each account once: the accounts for which any of the ways of taking part exists. EXISTS stops at the first
+    # match per account (through the indexes by user), where a UNION of the ids would read every support.
+    took_part = (
+        Exists(received.filter(author_id=OuterRef("pk")))
+        | Exists(Comment.objects.filter(author_id=OuterRef("pk"), status=Status.PUBLISHED, contribution__in=published))
+        | Exists(Support.objects.filter(user_id=OuterRef("pk"), contribution__in=published))
+        | Exists(
             Registration.objects.filter(
-                event__process_id=process.pk, state=RegistrationState.CONFIRMED, user__isnull=False
+                user_id=OuterRef("pk"), event__process_id=process.pk, state=RegistrationState.CONFIRMED
             )
-            .order_by()
-            .values("user_id"),
+        )
+        | Exists(
             Application.objects.filter(
-                call__process_id=process.pk, state=ApplicationState.SUBMITTED, applicant__isnull=False
+                applicant_id=OuterRef("pk"), call__process_id=process.pk, state=ApplicationState.SUBMITTED
             )
-            .order_by()
-            .values("applicant_id"),
         )
     )
+    registered = get_user_model().objects.filter(took_part).count()
     anonymous = received.filter(author__isnull=True, channel=Channel.ONLINE).count()
     without_account = Registration.objects.filter(
         event__process_id=process.pk, state=RegistrationState.CONFIRMED, user__isnull=True
     ).count()
     groups = received.exclude(channel=Channel.ONLINE).aggregate(people=Sum("group_size"))["people"] or 0
     return {
-        "registered": protected_count(accounts.count()),
+        "registered": protected_count(registered),
         "anonymous_online": anonymous,
         "registered_without_account": protected_count(without_account),
         "attendance": protected_count(event_figures(process=process)["attendance"]),
@@ -497,23 +510,52 @@ def contributions_over_time(*, process, period: str = "month") -> list[tuple[str
     """Published contributions per calendar month ("2026-03") or ISO week ("2026-W11") of their arrival on the
     platform (``created_at``: online when sent, analog when entered; the date on a paper original may be earlier),
     oldest first; periods without contributions are left out."""
-    trunc = {"month": TruncMonth, "week": TruncWeek}[period]
-    rows = (
-        Contribution.objects.filter(process_id=process.pk, status=Status.PUBLISHED)
-        .annotate(period=trunc("created_at"))
-        .values_list("period")
-        .annotate(n=Count("*"))
-        .order_by("period")
+    if period not in ("month", "week"):
+        raise ValueError(f"unknown period {period!r}")
+    published = Contribution.objects.filter(process_id=process.pk, status=Status.PUBLISHED)
+    span = published.aggregate(first=Min("created_at"), last=Max("created_at"))
+    if span["first"] is None:
+        return []
+    # One pass over the process's contributions with a plain comparison per period (the database's date functions
+    # run per row, on SQLite in Python: ten times slower at 100,000 contributions).
+    zone = timezone.get_current_timezone()
+    starts = _period_starts(
+        timezone.localtime(span["first"], zone).date(), timezone.localtime(span["last"], zone).date(), period
+    )
+    bounds = [datetime.datetime.combine(day, datetime.time(), tzinfo=zone) for day in starts]
+    counts = published.aggregate(
+        **{
+            f"p{index}": Count("pk", filter=Q(created_at__gte=start, created_at__lt=end))
+            for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False))
+        }
     )
     result = []
-    for start, n in rows:
-        if period == "month":
-            label = f"{start:%Y-%m}"
-        else:
-            year, week, _day = start.isocalendar()
-            label = f"{year}-W{week:02d}"
-        result.append((label, n))
+    for index, day in enumerate(starts[:-1]):
+        n = counts[f"p{index}"]
+        if n:
+            if period == "month":
+                label = f"{day:%Y-%m}"
+            else:
+                year, week, _weekday = day.isocalendar()
+                label = f"{year}-W{week:02d}"
+            result.append((label, n))
     return result
+
+
+def _period_starts(first: datetime.date, last: datetime.date, period: str) -> list[datetime.date]:
+    """The first days of the months (or Mondays of the weeks) from ``first``'s to the one after ``last``'s."""
+    if period == "month":
+        day = first.replace(day=1)
+    else:
+        day = first - datetime.timedelta(days=first.weekday())
+    starts = [day]
+    while starts[-1] <= last:
+        current = starts[-1]
+        if period == "month":
+            starts.append((current.replace(day=28) + datetime.timedelta(days=4)).replace(day=1))
+        else:
+            starts.append(current + datetime.timedelta(days=7))
+    return starts
 
 
 def _rate(part: int, whole: int) -> float | None:

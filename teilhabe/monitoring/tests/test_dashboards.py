@@ -172,3 +172,25 @@ def test_the_public_dashboard_links_the_internal_one_for_those_who_may(client, p
     assert internal in client.get(public).content.decode()
     client.login(email="participant@example.org", password=PASSWORD)
     assert internal not in client.get(public).content.decode()
+
+
+def test_old_figures_are_served_with_their_age_while_they_are_computed_afresh(
+    client, process, personas, settings, django_capture_on_commit_callbacks
+):
+    url = reverse("monitoring:public_json", kwargs={"slug": process.slug})
+    make_contribution(process, personas["participant"])
+    first = client.get(url).json()
+
+    def channels(data):
+        [table] = [item for item in data["tables"] if item["key"] == "by_channel"]
+        return {row["key"]: row["contributions"] for row in table["rows"]}
+
+    assert channels(first) == {"online": 1}
+    make_contribution(process, personas["participant"], title="Noch ein Beitrag dazu")
+    assert channels(client.get(url).json()) == {"online": 1}  # fresh enough: from the cache
+    settings.TEILHABE_DASHBOARD_SECONDS = -1  # now too old: served once more, and computed afresh behind it
+    with django_capture_on_commit_callbacks(execute=True):
+        stale = client.get(url).json()
+    assert channels(stale) == {"online": 1} and stale["computed_at"] == first["computed_at"]
+    settings.TEILHABE_DASHBOARD_SECONDS = 300
+    assert channels(client.get(url).json()) == {"online": 2}
