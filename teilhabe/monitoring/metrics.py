@@ -710,13 +710,12 @@ def council_statement_figures(*, process) -> dict:
 # Representativeness (docs/representativeness.md) --------------------------------------------------------------
 
 SELF_DESCRIPTION_DIMENSIONS = ("age_band", "gender", "district", "migration_experience", "language", "target_group")
-# Event composition tallies (``events.AttendanceCount``) count these dimensions of the people at held events.
-EVENT_DIMENSIONS = {"age_band": "age_band", "district": "district", "target_group": "target_group"}
 
 
 def self_description_counts(*, process) -> dict[str, dict[str, int]]:
     """Unprotected counts of the people who described themselves, per dimension and group: the voluntary
-    self-descriptions (online and paper) plus the composition counted at the process's held events. Groups are
+    self-descriptions (online and paper) plus the composition counted at the process's held events (age band,
+district, target group, gender, migration experience; not languages). Groups are
     keys: an age band, gender or migration answer; a district's number; a language code; a target group's slug.
     Unanswered questions are not counted. For the metrics module only: every output reads
     ``representativeness`` (protected)."""
@@ -751,8 +750,13 @@ def self_description_counts(*, process) -> dict[str, dict[str, int]]:
         add("target_group", key, n)
     # The events' tallies name districts and target groups by id: translate them to the keys above in the query.
     tallies = AttendanceCount.objects.filter(event__process_id=process.pk, event__state=EventState.HELD)
-    for key, n in tallies.filter(dimension=CompositionDimension.AGE_BAND).values_list("key").annotate(n=Sum("count")):
-        add("age_band", key, n)
+    for tallied, dimension in (
+        (CompositionDimension.AGE_BAND, "age_band"),
+        (CompositionDimension.GENDER, "gender"),
+        (CompositionDimension.MIGRATION, "migration_experience"),
+    ):
+        for key, n in tallies.filter(dimension=tallied).values_list("key").annotate(n=Sum("count")).order_by():
+            add(dimension, key, n)
     districts = dict(District.objects.filter(city_id=process.city_id).values_list("pk", "number"))
     groups = dict(TargetGroup.objects.filter(process_id=process.pk).values_list("pk", "slug"))
     for dimension, names in (("district", districts), ("target_group", groups)):

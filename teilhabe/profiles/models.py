@@ -12,24 +12,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.contributions.models import Language
-from teilhabe.events.models import AgeBand
+from teilhabe.events.models import AgeBand, Gender, MigrationExperience  # noqa: F401 — the vocabulary is shared
 
 
 class Source(models.TextChoices):
     ONLINE = "online", _("Online, after taking part")
     PAPER_FORM = "paper_form", _("Paper form")
-
-
-class Gender(models.TextChoices):
-    FEMALE = "female", _("Female")
-    MALE = "male", _("Male")
-    DIVERSE = "diverse", _("Diverse / another gender")
-
-
-class MigrationExperience(models.TextChoices):
-    OWN = "own", _("I moved to Germany myself")
-    FAMILY = "family", _("My parents or grandparents moved to Germany")
-    NONE = "none", _("Neither")
 
 
 class SelfDescription(models.Model):

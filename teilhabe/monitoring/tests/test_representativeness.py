@@ -88,11 +88,14 @@ def test_event_tallies_count_with_the_self_descriptions(process, city, personas)
     AttendanceCount.objects.create(event=event, dimension="age_band", key="18_29", count=7)
     AttendanceCount.objects.create(event=event, dimension="district", key=str(mitte.pk), count=8)
     AttendanceCount.objects.create(event=event, dimension="target_group", key=str(group.pk), count=6)
-    describe(process, 3, age_band="18_29")
+    AttendanceCount.objects.create(event=event, dimension="gender", key="female", count=5)
+    AttendanceCount.objects.create(event=event, dimension="migration", key="own", count=4)
+    describe(process, 3, age_band="18_29", migration_experience="own")
     counts = metrics.self_description_counts(process=process)
     assert counts["age_band"] == {"18_29": 10}
     assert counts["district"] == {"1": 8}
     assert counts["target_group"] == {group.slug: 6}
+    assert counts["gender"] == {"female": 5} and counts["migration_experience"] == {"own": 7}
 
 
 def test_by_district_compares_with_the_district_baseline(process, city):
