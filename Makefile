@@ -96,6 +96,8 @@ bench: messages
 	set -o pipefail; BENCH_DIR=var/bench/stakeholders $(PY) -m benchmarks.stakeholders | tee var/bench/stakeholders.md
 # Council reports (issue 15): a full report on the bench process, made and frozen (its rows are removed afterwards).
 	set -o pipefail; $(PY) -m benchmarks.reports | tee var/bench/reports.md
+# The monitoring's dashboards (issue 15) add self-descriptions and baselines only, which no row above reads.
+	set -o pipefail; $(PY) -m benchmarks.monitoring | tee var/bench/monitoring.md
 
 clean:
 	rm -rf var/teilhabe.sqlite3* var/static var/audit

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "teilhabe.contributions",
     "teilhabe.events",
     "teilhabe.plan",
+    "teilhabe.profiles",
     "teilhabe.paper",
     "teilhabe.analog",
     "teilhabe.imports",
@@ -321,6 +322,8 @@ TEILHABE_PAGE_SIZE = envint("TEILHABE_PAGE_SIZE", 20)
 # Counts of people from 1 to SMALL_CELL_K - 1 are shown as "< k" in every output, with complements withheld so
 # that no total reveals them (teilhabe.core.disclosure; docs/metrics.md, "Small cells"). At least 3.
 SMALL_CELL_K = envint("SMALL_CELL_K", 5)
+# How long a dashboard's figures are kept before they are computed afresh (the page shows their age).
+TEILHABE_DASHBOARD_SECONDS = envint("TEILHABE_DASHBOARD_SECONDS", 300)
 # Whole public pages for anonymous readers, per language, in the cache above (teilhabe.core.page_cache; what is
 # cached and what makes it stale: docs/architecture.md, "Page cache"). The lifetime is an upper bound: a change
 # makes a page stale at once, and a page never outlives the phase of its process.

@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("teilhabe.stakeholders.urls")),
     path("", include("teilhabe.involvement.urls")),
     path("", include("teilhabe.reports.urls")),
+    path("", include("teilhabe.profiles.urls")),
+    path("", include("teilhabe.monitoring.urls")),
 ]
 if settings.TEILHABE_DEMO:  # demo-only pages (the mailbox) do not exist in production
     urlpatterns.append(path("demo/", include("teilhabe.demo.urls")))

@@ -13,8 +13,11 @@ from teilhabe.contributions.forms import localised_label
 from teilhabe.contributions.models import BODY_MAX, TITLE_MAX, Channel, Language
 from teilhabe.core.fields import ModelChoiceField, ModelMultipleChoiceField
 from teilhabe.events.forms import FieldsetsMixin
+from teilhabe.events.models import AgeBand
 from teilhabe.places.models import District
 from teilhabe.processes.models import FieldOfAction, TargetGroup
+from teilhabe.profiles.forms import NOT_SAID
+from teilhabe.profiles.models import Gender, MigrationExperience
 from teilhabe.stakeholders.models import Organisation
 
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%d/%m/%Y"]
@@ -32,6 +35,10 @@ class EntryForm(FieldsetsMixin, forms.Form):
         (_("Comment on the draft for consultation"), ("section",)),
         (_("What it says"), ("title", "body", "fields_of_action", "target_groups", "district", "language")),
         (_("Who sent it"), ("publication_consent", "organisation", "group_size")),
+        (
+            _("About the person (voluntary: the paper form's lower box)"),
+            ("about_age_band", "about_gender", "about_district", "about_migration_experience", "about_languages"),
+        ),
         (_("Scan of the original"), ("scan",)),
     )
 
@@ -111,6 +118,24 @@ class EntryForm(FieldsetsMixin, forms.Form):
         required=False,
         help_text=_("How many people wrote it, if a group did."),
     )
+    # The voluntary self-description on the paper form: stored apart from the contribution (docs/representativeness.md).
+    about_age_band = forms.ChoiceField(label=_("Age"), choices=[NOT_SAID, *AgeBand.choices], required=False)
+    about_gender = forms.ChoiceField(label=_("Gender"), choices=[NOT_SAID, *Gender.choices], required=False)
+    about_district = ModelChoiceField(
+        label=_("District where the person lives"),
+        queryset=District.objects.none(),
+        required=False,
+        empty_label=_("Not ticked"),
+    )
+    about_migration_experience = forms.ChoiceField(
+        label=_("Migration experience"), choices=[NOT_SAID, *MigrationExperience.choices], required=False
+    )
+    about_languages = forms.MultipleChoiceField(
+        label=_("Languages spoken at home"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     scan = forms.FileField(
         label=_("Scan (optional)"),
         required=False,
@@ -137,6 +162,7 @@ class EntryForm(FieldsetsMixin, forms.Form):
         self.fields["target_groups"].queryset = process.target_groups.all()
         self.fields["target_groups"].label_from_instance = localised_label(TargetGroup)
         self.fields["district"].queryset = District.objects.filter(city_id=process.city_id).order_by("number")
+        self.fields["about_district"].queryset = self.fields["district"].queryset
         self.fields["organisation"].queryset = organisations
         self.fields["scan"].help_text = _("PDF, JPEG or PNG, at most %(size)s.") % {
             "size": filesizeformat(settings.TEILHABE_SCAN_MAX_BYTES)
@@ -162,6 +188,8 @@ class EntryForm(FieldsetsMixin, forms.Form):
         data["fields_of_action"] = list(data["fields_of_action"])
         data["target_groups"] = list(data.get("target_groups") or [])
         data["publication_consent"] = data["publication_consent"] == "yes"
+        about = {key.removeprefix("about_"): data.pop(key) for key in list(data) if key.startswith("about_")}
+        data["self_description"] = about if any(about.values()) else None
         return data
 
 

@@ -25,6 +25,8 @@ from teilhabe.core.services import audit_record
 from teilhabe.core.text import clean_plain_text
 from teilhabe.paper.selectors import serial_check
 from teilhabe.plan.services import section_comment_attach
+from teilhabe.profiles.models import Source
+from teilhabe.profiles.services import self_description_create
 
 # The channels of the entry screen, in its order (workshop results come in through an event's results page).
 ENTRY_CHANNELS = (
@@ -156,6 +158,7 @@ def analog_entry_record(
     event=None,
     scan=None,
     section=None,
+    self_description: dict | None = None,
 ) -> Contribution:
     """Record one original as a contribution, with its scan if one is given — all or nothing.
 
@@ -164,6 +167,10 @@ def analog_entry_record(
     "already entered" message into "you entered it just now". Other channels have no serial. A missing title is
     taken from the text's first line. Every error of every field is raised at once, and nothing is kept: not the
     contribution, not the scan's file.
+
+    ``self_description``: the answers of the paper form's voluntary box (``profiles.services.self_description_create``
+    without process and source), stored in the same transaction but apart from the contribution: nothing links
+    the two (docs/representativeness.md). Only a paper form carries it.
 
     ``section``, a section of the plan's draft out for consultation, makes the entry a comment on it
     (``plan.services.section_comment_attach``, in the same transaction): listed with the section, and refused, with
@@ -211,6 +218,7 @@ def analog_entry_record(
             prepared=prepared,
             stored=stored,
             section=section,
+            self_description=self_description,
         )
     except BaseException:
         for name in stored:  # nothing half-saved: no file without its row
@@ -219,8 +227,28 @@ def analog_entry_record(
     return contribution
 
 
+def _self_description_saved(process, channel: str, answers: dict, errors: dict) -> None:
+    """The paper form's voluntary box, as a self-description of its own (no link to the contribution); its
+    refusals go to the entry screen's ``about_`` fields."""
+    if channel != Channel.PAPER_FORM:
+        errors["about_age_band"] = _("Only a paper form has the voluntary box about the person.")
+        return
+    try:
+        self_description_create(process=process, source=Source.PAPER_FORM, **answers)
+    except ApplicationError as error:
+        errors.update({f"about_{field}": message for field, message in error.field_errors.items()})
+
+
 def _entry_saved(
-    *, process, user, contribution_data: dict, errors: dict, prepared, stored: list, section=None
+    *,
+    process,
+    user,
+    contribution_data: dict,
+    errors: dict,
+    prepared,
+    stored: list,
+    section=None,
+    self_description: dict | None = None,
 ) -> Contribution:
     """The contribution, its scan and the section of the plan's draft it is on, in one transaction; raised with
     every field's error at once, undone when any field had one. ``stored`` receives the name of the file written,
@@ -228,6 +256,8 @@ def _entry_saved(
     try:
         with transaction.atomic():
             contribution = contribution_record_analog(process=process, user=user, **contribution_data)
+            if self_description:
+                _self_description_saved(process, contribution_data["channel"], self_description, errors)
             if errors:
                 raise _Refused()
             if prepared is not None:

@@ -461,7 +461,7 @@ def contribution_submitted_get(*, pk, confirmed: bool) -> Contribution | None:
         contributions = contributions.filter(email_confirmed_at__isnull=False).exclude(status=Status.REMOVED)
     else:
         contributions = contributions.filter(status=Status.AWAITING_CONFIRMATION)
-    return contributions.only("id").first()
+    return contributions.select_related("process").only("id", "process__slug").first()
 
 
 def contribution_pdf(*, contribution: Contribution, language: str, url: str) -> bytes:

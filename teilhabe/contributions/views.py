@@ -219,7 +219,11 @@ def contribution_submitted_view(request, pk):
     contribution = contribution_submitted_get(pk=pk, confirmed=False)
     if contribution is None:
         raise NotFound()
-    return render(request, "contributions/contribution_submitted.html", {"pk": contribution.pk})
+    return render(
+        request,
+        "contributions/contribution_submitted.html",
+        {"pk": contribution.pk, "process_slug": contribution.process.slug},
+    )
 
 
 def _detail_page_versions(request, pk):
@@ -317,7 +321,11 @@ def contribution_confirmed_view(request, pk):
     contribution = contribution_submitted_get(pk=pk, confirmed=True)
     if contribution is None:
         raise NotFound()
-    return render(request, "contributions/contribution_confirmed.html", {"pk": contribution.pk})
+    return render(
+        request,
+        "contributions/contribution_confirmed.html",
+        {"pk": contribution.pk, "process_slug": contribution.process.slug},
+    )
 
 
 @with_contribution()

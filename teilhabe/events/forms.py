@@ -20,6 +20,8 @@ from teilhabe.events.models import (
     CompositionDimension,
     Event,
     EventType,
+    Gender,
+    MigrationExperience,
     Need,
 )
 from teilhabe.events.selectors import (
@@ -200,11 +202,14 @@ COMPOSITION_PREFIX = {
     CompositionDimension.AGE_BAND: "age_band",
     CompositionDimension.DISTRICT: "district",
     CompositionDimension.TARGET_GROUP: "target_group",
+    CompositionDimension.GENDER: "gender",
+    CompositionDimension.MIGRATION: "migration",
 }
 
 
 class AttendanceForm(FieldsetsMixin, forms.Form):
-    """The head count and, optionally, its composition: one number per age band, district and target group."""
+    """The head count and, optionally, its composition: one number per age band, district, target group, gender and
+    migration experience (docs/representativeness.md)."""
 
     total = forms.IntegerField(label=_("People who attended"), min_value=0, max_value=1000000)
 
@@ -217,6 +222,8 @@ class AttendanceForm(FieldsetsMixin, forms.Form):
             CompositionDimension.TARGET_GROUP: [
                 (str(group.pk), localised_label(TargetGroup)(group)) for group in event.process.target_groups.all()
             ],
+            CompositionDimension.GENDER: list(Gender.choices),
+            CompositionDimension.MIGRATION: list(MigrationExperience.choices),
         }
         self.groups = {}
         fieldsets = [(_("Attendance"), ("total",))]

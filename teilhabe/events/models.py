@@ -342,6 +342,8 @@ class CompositionDimension(models.TextChoices):
     AGE_BAND = "age_band", _("Age band")
     DISTRICT = "district", _("District")
     TARGET_GROUP = "target_group", _("Target group")
+    GENDER = "gender", _("Gender")
+    MIGRATION = "migration", _("Migration experience")
 
 
 class AgeBand(models.TextChoices):
@@ -352,10 +354,28 @@ class AgeBand(models.TextChoices):
     FROM_65 = "65_plus", _("65 and older")
 
 
-class AttendanceCount(models.Model):
-    """Aggregate composition of the attendance: how many people of an age band, district or target group.
+class Gender(models.TextChoices):
+    """The genders of the composition counts and the voluntary self-description (``profiles``)."""
 
-    Counts only, never people. ``key`` is an AgeBand value, a district's or a target group's id.
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    DIVERSE = "diverse", _("Diverse / another gender")
+
+
+class MigrationExperience(models.TextChoices):
+    """Migration experience, in the composition counts and the voluntary self-description (``profiles``)."""
+
+    OWN = "own", _("I moved to Germany myself")
+    FAMILY = "family", _("My parents or grandparents moved to Germany")
+    NONE = "none", _("Neither")
+
+
+class AttendanceCount(models.Model):
+    """Aggregate composition of the attendance: how many people of an age band, district, target group, gender or
+    migration experience.
+
+    Counts only, never people. ``key`` is an AgeBand, Gender or MigrationExperience value, a district's or a target
+    group's id.
     """
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="composition", verbose_name=_("event"))

@@ -50,6 +50,8 @@ from teilhabe.events.models import (
     EventLanguage,
     EventState,
     EventType,
+    Gender,
+    MigrationExperience,
     Need,
     Registration,
     RegistrationState,
@@ -619,12 +621,14 @@ def _composition_checked(event: Event, total: int, composition: dict) -> list[At
             str(pk) for pk in District.objects.filter(city_id=event.process.city_id).values_list("pk", flat=True)
         },
         CompositionDimension.TARGET_GROUP: {str(pk) for pk in event.process.target_groups.values_list("pk", flat=True)},
+        CompositionDimension.GENDER: set(Gender.values),
+        CompositionDimension.MIGRATION: set(MigrationExperience.values),
     }
     labels = dict(CompositionDimension.choices)
     rows, errors = [], {}
     for dimension, counts in (composition or {}).items():
         if dimension not in valid:
-            raise ApplicationError(_("Please count by age band, district or target group."))
+            raise ApplicationError(_("Please count by the groups of the form."))
         subtotal = 0
         for key, count in (counts or {}).items():
             key = str(key)

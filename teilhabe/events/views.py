@@ -52,6 +52,8 @@ from teilhabe.events.models import (
     EventAttachment,
     EventState,
     EventType,
+    Gender,
+    MigrationExperience,
     Need,
     RegistrationState,
 )
@@ -736,6 +738,8 @@ def _composition_rows(event) -> list[tuple[str, list[tuple[str, int]]]]:
             str(pk): name for pk, _number, name in district_choices(city_id=event.process.city_id)
         },
         CompositionDimension.TARGET_GROUP: {str(group.pk): group.name for group in event.process.target_groups.all()},
+        CompositionDimension.GENDER: dict(Gender.choices),
+        CompositionDimension.MIGRATION: dict(MigrationExperience.choices),
     }
     rows = []
     for dimension, label in CompositionDimension.choices:
