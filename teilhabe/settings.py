@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "teilhabe.paper",
     "teilhabe.analog",
     "teilhabe.imports",
+    "teilhabe.evaluation",
     "teilhabe.monitoring",
     "teilhabe.demo",
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("teilhabe.paper.urls")),
     path("", include("teilhabe.analog.urls")),
     path("", include("teilhabe.imports.urls")),
+    path("", include("teilhabe.evaluation.urls")),
 ]
 if settings.TEILHABE_DEMO:  # demo-only pages (the mailbox) do not exist in production
     urlpatterns.append(path("demo/", include("teilhabe.demo.urls")))
