@@ -408,6 +408,7 @@ def measurements_import_view(request, slug):
     upload = MeasurementUploadForm()
     preview = None
     content = ""
+    problem = ""
     status = 200
     if request.method == "POST":
         status = 400
@@ -419,12 +420,12 @@ def measurements_import_view(request, slug):
             try:
                 preview = services.measurements_import(user=request.user, process=process, data=content.encode())
             except MeasurementFileError as error:
-                upload.add_error(None, error.message)
+                problem = error.message
             except ApplicationError as error:
                 if isinstance(error, NotFound | NotAllowed):
                     raise
                 preview = services.measurements_preview(user=request.user, process=process, data=content.encode())
-                upload.add_error(None, error.message)
+                problem = error.message
             else:
                 messages.success(
                     request,
@@ -442,7 +443,7 @@ def measurements_import_view(request, slug):
                 else:
                     status = 200
                     content = data.decode("utf-8-sig", errors="replace") if _is_utf8(data) else data.decode("cp1252")
-    context = {"process": process, "form": upload, "preview": preview, "content": content}
+    context = {"process": process, "form": upload, "preview": preview, "content": content, "problem": problem}
     return render(request, "evaluation/measurements_import.html", context, status=status)
 
 
