@@ -23,6 +23,7 @@ from teilhabe.demo.analog import demo_analog_entries
 from teilhabe.demo.answers import demo_answers
 from teilhabe.demo.competitions import demo_competitions
 from teilhabe.demo.councils import demo_councils
+from teilhabe.demo.evaluation import demo_evaluation
 from teilhabe.demo.events import demo_events
 from teilhabe.demo.paper import demo_print_runs
 from teilhabe.demo.plan import demo_plan
@@ -179,6 +180,7 @@ def demo_seed(*, log=print) -> dict:
     demo_plan(process, personas, residents)  # after the decisions: contributions are linked to measures
     demo_competitions(process, personas, residents, OPEN_CALL_TITLE)  # the fund, last year's call and this year's
     demo_councils(process, personas)  # members and sessions of the 13 district integration councils
+    demo_evaluation(process, personas)  # questionnaires online and on paper, self-assessments, notes, indicators
     content_version_bump()  # the process, its phases and texts were written directly: cached pages go
     log(f"Demo ready: {Contribution.objects.filter(process=process).count()} contributions in “{process.title}”.")
     return {"process": process, "personas": personas}

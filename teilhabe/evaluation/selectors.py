@@ -327,3 +327,23 @@ def _plain_quality(matrix: dict) -> dict:
         for cell in principle["ratings"]:
             cell["rated_at"] = cell["rated_at"].isoformat() if cell["rated_at"] else None
     return matrix
+
+
+def has_evaluation_work(user) -> bool:
+    """Whether the navigation shows the evaluation: coordinators, evaluators and committee members."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    from teilhabe.processes.selectors import process_ids_coordinated_by
+
+    return bool(process_ids_coordinated_by(user)) or bool(process_ids_evaluated_by(user)) or is_committee_member(user)
+
+
+def evaluation_processes(user) -> list[Process]:
+    """The published processes whose evaluation ``user`` reads: their own as coordinator or evaluator; every one
+    for committee members."""
+    from teilhabe.processes.selectors import process_ids_coordinated_by
+
+    processes = Process.objects.filter(is_published=True).order_by("-created_at")
+    if not is_committee_member(user):
+        processes = processes.filter(pk__in=process_ids_coordinated_by(user) | process_ids_evaluated_by(user))
+    return list(processes)

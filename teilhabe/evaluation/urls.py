@@ -10,6 +10,7 @@ urlpatterns = [
     path("p/<slug:slug>/fragebogen/", views.questionnaire_view, name="questionnaire"),
     path("p/<slug:slug>/fragebogen/danke/", views.questionnaire_thanks_view, name="questionnaire_thanks"),
     path("p/<slug:slug>/indikatoren/", views.indicators_public_view, name="indicators_public"),
+    path("verwaltung/evaluation/", views.mine_view, name="mine"),
     path("verwaltung/p/<slug:slug>/evaluation/", views.overview_view, name="overview"),
     path("verwaltung/p/<slug:slug>/evaluation/papier/", views.paper_entry_view, name="paper"),
     path("verwaltung/p/<slug:slug>/evaluation/qualitaet/", views.quality_view, name="quality"),

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
+from teilhabe.core.disclosure import small_cell_k
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.ui import apply_errors, int_or_404
 from teilhabe.evaluation import selectors, services
@@ -83,7 +84,7 @@ def questionnaire_view(request, slug):
     if not rules.has_perm("evaluation.answer_questionnaire", request.user, process):
         raise NotFound()
     respondent = _respondent(request)
-    context = {"process": process, "themes": THEMES}
+    context = {"process": process, "themes": THEMES, "k": small_cell_k()}
     if selectors.response_exists(process=process, respondent_key=respondent):
         return render(request, "evaluation/questionnaire_done.html", context)
     form = QuestionnaireForm(request.POST or None)
@@ -144,6 +145,14 @@ STAFF_PERMS = (
     "evaluation.manage_indicators",
     "evaluation.enter_paper_responses",
 )
+
+
+@login_required
+def mine_view(request):
+    """``/verwaltung/evaluation/``: the processes whose evaluation the person reads."""
+    if not selectors.has_evaluation_work(request.user):
+        raise NotAllowed()
+    return render(request, "evaluation/mine.html", {"processes": selectors.evaluation_processes(request.user)})
 
 
 @login_required

@@ -225,3 +225,14 @@ def test_notes_and_free_texts_do_not_grow_with_rows(client, process, personas):
         services.note_add(user=evaluator, process=process, text=f"Notiz {index}", phase=process.phases.first())
     answer_online(process, 6, free_text="Mehr")
     assert (_queries(client, url("notes", process)), _queries(client, url("overview", process))) == few
+
+
+def test_navigation_and_index_for_the_evaluation_team(client, process, personas):
+    for role in ("evaluator", "committee_member", "coordinator"):
+        client.force_login(personas[role])
+        page = client.get(reverse("evaluation:mine"))
+        assert page.status_code == 200 and url("overview", process) in page.content.decode()
+        assert reverse("evaluation:mine") in client.get("/").content.decode()
+    client.force_login(personas["participant"])
+    assert client.get(reverse("evaluation:mine")).status_code == 403
+    assert reverse("evaluation:mine") not in client.get("/").content.decode()
