@@ -13,6 +13,11 @@ urlpatterns = [
     path("verwaltung/evaluation/", views.mine_view, name="mine"),
     path("verwaltung/p/<slug:slug>/evaluation/", views.overview_view, name="overview"),
     path("verwaltung/p/<slug:slug>/evaluation/papier/", views.paper_entry_view, name="paper"),
+    path(
+        "verwaltung/p/<slug:slug>/evaluation/papier/fragebogen-<str:language>.pdf",
+        views.questionnaire_pdf_view,
+        name="questionnaire_pdf",
+    ),
     path("verwaltung/p/<slug:slug>/evaluation/qualitaet/", views.quality_view, name="quality"),
     path("verwaltung/p/<slug:slug>/evaluation/qualitaet/<str:phase>/", views.quality_phase_view, name="quality_phase"),
     path("verwaltung/p/<slug:slug>/evaluation/notizen/", views.notes_view, name="notes"),

@@ -6,8 +6,10 @@ from __future__ import annotations
 import secrets
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,6 +20,7 @@ from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.ui import apply_errors, int_or_404
 from teilhabe.evaluation import selectors, services
 from teilhabe.evaluation.charts import indicator_chart
+from teilhabe.evaluation.documents import questionnaire_pdf
 from teilhabe.evaluation.forms import (
     IndicatorForm,
     MeasurementConfirmForm,
@@ -203,8 +206,27 @@ def paper_entry_view(request, slug):
         "saved": saved,
         "recent": selectors.paper_responses_recent(process=process),
         "answers": ANSWERS,
+        "languages": settings.LANGUAGES,
     }
     return render(request, "evaluation/paper_entry.html", context, status=status)
+
+
+PDF_RATE = "60/h"  # as the other PDFs (docs/rate-limits.md)
+
+
+@login_required
+@ratelimit(key="user", rate=PDF_RATE, method="GET", block=True)
+def questionnaire_pdf_view(request, slug, language):
+    """``…/evaluation/papier/fragebogen-<language>.pdf``: the printable questionnaire in one of the site's
+    languages."""
+    process = _staff_process(request, slug, "evaluation.enter_paper_responses")
+    if language not in dict(settings.LANGUAGES):
+        raise NotFound()
+    data = questionnaire_pdf(process=process, language=language)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="fragebogen-{process.slug}-{language}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -227,7 +249,10 @@ def quality_phase_view(request, slug, phase):
     if found is None:
         raise NotFound()
     can_rate = rules.has_perm("evaluation.assess_quality", request.user, process)
-    posted = request.POST.get("principle") if request.method == "POST" else None
+    posted = None
+    if request.method == "POST":
+        # Each principle's form carries its key in its own prefixed hidden field.
+        posted = next((item.key for item in PRINCIPLES if request.POST.get(f"{item.key}-principle") == item.key), "")
     status = 200
     if request.method == "POST" and not can_rate:
         raise NotAllowed()
@@ -238,7 +263,7 @@ def quality_phase_view(request, slug, phase):
         forms[principle.key] = QualityRatingForm(bound, prefix=prefix, initial={"principle": principle.key})
     if posted is not None:
         form = forms.get(posted)
-        if form is None:
+        if form is None:  # no principle named
             raise ApplicationError(_("Please choose one of the quality principles."))
         status = 400
         if form.is_valid():

@@ -110,12 +110,14 @@ def test_quality_rating_in_the_site(client, process, personas):
     assert "Largely met" in overview
     bad = client.post(
         url("quality_phase", process, phase=phase.pk),
-        {"principle": "inclusion", "inclusion-principle": "inclusion", "inclusion-rating": "9"},
+        {"inclusion-principle": "inclusion", "inclusion-rating": "9"},
     )
     assert bad.status_code == 400
+    assert client.post(url("quality_phase", process, phase=phase.pk), {"nonsense-principle": "x"}).status_code == 400
     client.force_login(personas["committee_member"])
     assert client.get(url("quality", process)).status_code == 200
-    assert client.post(url("quality_phase", process, phase=phase.pk), {"principle": "inclusion"}).status_code == 403
+    denied = client.post(url("quality_phase", process, phase=phase.pk), {"inclusion-principle": "inclusion"})
+    assert denied.status_code == 403
     assert client.get(url("quality_phase", process, phase="x")).status_code == 404
 
 
@@ -236,3 +238,21 @@ def test_navigation_and_index_for_the_evaluation_team(client, process, personas)
     client.force_login(personas["participant"])
     assert client.get(reverse("evaluation:mine")).status_code == 403
     assert reverse("evaluation:mine") not in client.get("/").content.decode()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["de", "ar"])
+def test_printable_questionnaire_is_one_tagged_page(client, process, coordinator, language, tmp_path):
+    import subprocess
+
+    client.force_login(coordinator)
+    response = client.get(url("questionnaire_pdf", process, language=language))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    (tmp_path / "q.pdf").write_bytes(response.content)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "q.pdf")], capture_output=True, text=True).stdout
+    assert "Tagged:          yes" in info and "Pages:           1" in info
+    text = subprocess.run(["pdftotext", str(tmp_path / "q.pdf"), "-"], capture_output=True, text=True).stdout
+    assert "/p/lip/fragebogen/" in text
+    assert client.get(url("questionnaire_pdf", process, language="xx")).status_code == 404
+    client.force_login(process.memberships.get(role="evaluator").user)
+    assert client.get(url("questionnaire_pdf", process, language=language)).status_code == 403
