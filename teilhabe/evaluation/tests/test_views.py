@@ -256,3 +256,14 @@ def test_printable_questionnaire_is_one_tagged_page(client, process, coordinator
     assert client.get(url("questionnaire_pdf", process, language="xx")).status_code == 404
     client.force_login(process.memberships.get(role="evaluator").user)
     assert client.get(url("questionnaire_pdf", process, language=language)).status_code == 403
+
+
+def test_questionnaire_submissions_are_rate_limited(client, process, settings):
+    from teilhabe.evaluation.views import WRITE_RATE
+
+    settings.RATELIMIT_ENABLE = True
+    allowed = int(WRITE_RATE.split("/")[0])
+    for _ in range(allowed):
+        assert client.post(url("questionnaire", process), {}).status_code == 400
+    assert client.post(url("questionnaire", process), {}).status_code == 429
+    assert client.get(url("questionnaire", process)).status_code == 200  # reading is not counted
