@@ -267,3 +267,8 @@ def test_questionnaire_submissions_are_rate_limited(client, process, settings):
         assert client.post(url("questionnaire", process), {}).status_code == 400
     assert client.post(url("questionnaire", process), {}).status_code == 429
     assert client.get(url("questionnaire", process)).status_code == 200  # reading is not counted
+
+
+def test_the_process_page_links_the_questionnaire_and_the_indicators(client, process):
+    html = client.get(reverse("processes:detail", kwargs={"slug": process.slug})).content.decode()
+    assert url("questionnaire", process) in html and url("indicators_public", process) in html
