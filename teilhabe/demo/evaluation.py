@@ -73,6 +73,12 @@ INDICATORS = [
         [(12, "15.8"), (1, "16.9")],
     ),
 ]
+RATING_NOTES = {
+    1: "Kaum erkennbar; in den Gesprächen mit Teilnehmenden oft bemängelt (fiktiv).",
+    2: "Ansätze sind da, aber nicht in allen Stadtbezirken (fiktiv).",
+    3: "Überwiegend erfüllt; einzelne Veranstaltungen fielen ab (fiktiv).",
+    4: "Nach Beobachtung und Fragebögen voll erfüllt (fiktiv).",
+}
 NOTES = [
     "Die Auftaktveranstaltung war gut besucht, junge Menschen fehlten aber weitgehend. (fiktiv)",
     "Papierfragebögen kamen vor allem von den Infoständen; online antworten eher Ältere. (fiktiv)",
@@ -127,7 +133,7 @@ def demo_evaluation(process, personas) -> None:
                 phase=phase,
                 principle=principle.key,
                 rating=rating,
-                note=f"Einschätzung des Evaluationsteams zu „{principle.key}“ (fiktiv).",
+                note=RATING_NOTES[rating],
             )
         evaluation.quality_rate(
             user=coordinator,

@@ -70,6 +70,12 @@ def _can(request, process, *names) -> dict:
     return {name.split(".")[1]: rules.has_perm(name, request.user, process) for name in names}
 
 
+def _page(request, template, context, status=200):
+    """A page of the evaluation team, with the links its navigation may offer this person."""
+    context["nav"] = _can(request, context["process"], *STAFF_PERMS)
+    return render(request, template, context, status=status)
+
+
 # == public =========================================================================================================
 
 
@@ -169,7 +175,7 @@ def overview_view(request, slug):
         context["summary"] = selectors.questionnaire_summary(process=process)
     if can["view_free_texts"]:
         context["free_texts"] = selectors.free_texts(process=process)
-    return render(request, "evaluation/overview.html", context)
+    return _page(request, "evaluation/overview.html", context)
 
 
 @login_required
@@ -208,7 +214,7 @@ def paper_entry_view(request, slug):
         "answers": ANSWERS,
         "languages": settings.LANGUAGES,
     }
-    return render(request, "evaluation/paper_entry.html", context, status=status)
+    return _page(request, "evaluation/paper_entry.html", context, status=status)
 
 
 PDF_RATE = "60/h"  # as the other PDFs (docs/rate-limits.md)
@@ -238,7 +244,7 @@ def quality_view(request, slug):
         "matrix": selectors.quality_matrix(process=process),
         "can": _can(request, process, "evaluation.assess_quality"),
     }
-    return render(request, "evaluation/quality.html", context)
+    return _page(request, "evaluation/quality.html", context)
 
 
 @login_required
@@ -294,7 +300,7 @@ def quality_phase_view(request, slug, phase):
             }
         )
     context = {"process": process, "phase": found, "rows": rows, "ratings": RATINGS}
-    return render(request, "evaluation/quality_phase.html", context, status=status)
+    return _page(request, "evaluation/quality_phase.html", context, status=status)
 
 
 @login_required
@@ -319,7 +325,7 @@ def notes_view(request, slug):
                 messages.success(request, _("The note was saved."))
                 return redirect("evaluation:notes", slug=process.slug)
     context = {"process": process, "form": form, "notes": selectors.notes_of(process=process)}
-    return render(request, "evaluation/notes.html", context, status=status)
+    return _page(request, "evaluation/notes.html", context, status=status)
 
 
 def _indicator_form(request, process, **kwargs):
@@ -360,7 +366,7 @@ def indicators_manage_view(request, slug):
                 messages.success(request, _("The indicator was added."))
                 return redirect("evaluation:indicator", slug=process.slug, pk=indicator.pk)
     context = {"process": process, "form": form, "views": selectors.indicators_of(process=process)}
-    return render(request, "evaluation/indicators_manage.html", context, status=status)
+    return _page(request, "evaluation/indicators_manage.html", context, status=status)
 
 
 @login_required
@@ -432,7 +438,7 @@ def indicator_view(request, slug, pk):
         "measurement_form": measurement_form,
         "edit_form": edit_form,
     }
-    return render(request, "evaluation/indicator.html", context, status=status)
+    return _page(request, "evaluation/indicator.html", context, status=status)
 
 
 @login_required
@@ -478,7 +484,7 @@ def measurements_import_view(request, slug):
                     status = 200
                     content = data.decode("utf-8-sig", errors="replace") if _is_utf8(data) else data.decode("cp1252")
     context = {"process": process, "form": upload, "preview": preview, "content": content, "problem": problem}
-    return render(request, "evaluation/measurements_import.html", context, status=status)
+    return _page(request, "evaluation/measurements_import.html", context, status=status)
 
 
 def _is_utf8(data: bytes) -> bool:

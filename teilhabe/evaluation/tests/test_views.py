@@ -272,3 +272,13 @@ def test_questionnaire_submissions_are_rate_limited(client, process, settings):
 def test_the_process_page_links_the_questionnaire_and_the_indicators(client, process):
     html = client.get(reverse("processes:detail", kwargs={"slug": process.slug})).content.decode()
     assert url("questionnaire", process) in html and url("indicators_public", process) in html
+
+
+def test_the_navigation_offers_only_what_the_person_may_open(client, process, personas):
+    client.force_login(personas["evaluator"])
+    html = client.get(url("overview", process)).content.decode()
+    assert url("quality", process) in html and url("notes", process) in html
+    assert url("paper", process) not in html and url("indicators", process) not in html
+    client.force_login(personas["coordinator"])
+    html = client.get(url("overview", process)).content.decode()
+    assert url("paper", process) in html and url("indicators", process) in html
