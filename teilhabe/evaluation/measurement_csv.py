@@ -67,6 +67,18 @@ class ImportPreview:
     def count(self, action: str) -> int:
         return sum(1 for row in self.rows if row.action == action)
 
+    @property
+    def new_count(self) -> int:
+        return self.count("new")
+
+    @property
+    def change_count(self) -> int:
+        return self.count("change")
+
+    @property
+    def same_count(self) -> int:
+        return self.count("same")
+
 
 def decimal_parse(value) -> tuple[Decimal | None, str]:
     """A number as people write it ("12,5", "12.5", "1.234,5" is refused as ambiguous), or an error message."""

@@ -179,6 +179,7 @@ def quality_matrix(*, process: Process) -> dict:
             cells.append(
                 {
                     "phase": phase.pk,
+                    "phase_name": phase.name,
                     "rating": found.rating if found else None,
                     "label": rating_label(found.rating) if found else "",
                     "note": found.note if found else "",
