@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
 
 from teilhabe.core.disclosure import format_count, protect_series, small_cell_k
 from teilhabe.evaluation.models import (
@@ -69,11 +70,22 @@ def response_exists(*, process: Process, respondent_key: str) -> bool:
     return QuestionnaireResponse.objects.filter(process=process, respondent_key=respondent_key).exists()
 
 
-def questionnaire_counts(*, process: Process) -> dict:
-    """Raw tallies: {question key: {answer value: count}} and the responses by channel. Internal: not protected."""
+def _until(until: datetime.date | None) -> datetime.datetime | None:
+    """The first moment after the day ``until`` (local time), or None for "everything so far"."""
+    if until is None:
+        return None
+    return timezone.make_aware(datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time()))
+
+
+def questionnaire_counts(*, process: Process, until: datetime.date | None = None) -> dict:
+    """Raw tallies: {question key: {answer value: count}} and the responses by channel, of the responses given up
+    to the end of the day ``until`` (all when None). Internal: not protected."""
+    responses = QuestionnaireResponse.objects.filter(process=process)
+    if until is not None:
+        responses = responses.filter(created_at__lt=_until(until))
     tallies: dict[str, dict[int, int]] = {question.key: {} for question in QUESTIONS}
     rows = (
-        QuestionnaireAnswer.objects.filter(response__process=process)
+        QuestionnaireAnswer.objects.filter(response__in=responses)
         .values("question", "value")
         .annotate(n=Count("id"))
         .order_by()
@@ -81,17 +93,11 @@ def questionnaire_counts(*, process: Process) -> dict:
     for row in rows:
         if row["question"] in tallies:
             tallies[row["question"]][row["value"]] = row["n"]
-    channels = dict(
-        QuestionnaireResponse.objects.filter(process=process)
-        .values_list("channel")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("channel", "n")
-    )
+    channels = dict(responses.values_list("channel").annotate(n=Count("id")).order_by().values_list("channel", "n"))
     return {"answers": tallies, "channels": {channel: channels.get(channel, 0) for channel in ResponseChannel.values}}
 
 
-def questionnaire_summary(*, process: Process) -> dict:
+def questionnaire_summary(*, process: Process, until: datetime.date | None = None) -> dict:
     """The questionnaire's results as plain data, every count small-cell protected (``None``: fewer than k people,
     or withheld so that a total does not reveal such a cell).
 
@@ -100,7 +106,7 @@ def questionnaire_summary(*, process: Process) -> dict:
     the share (0..1) of "agree" and "strongly agree" among those who gave an opinion (not "don't know"), computed
     only when no count of that question is withheld, else ``None``.
     """
-    raw = questionnaire_counts(process=process)
+    raw = questionnaire_counts(process=process, until=until)
     k = small_cell_k()
     channels = protect_series(raw["channels"], k=k)
     questions = []
@@ -163,13 +169,16 @@ def paper_responses_recent(*, process: Process, limit: int = 10) -> list[Questio
 # == quality self-assessment ========================================================================================
 
 
-def quality_matrix(*, process: Process) -> dict:
+def quality_matrix(*, process: Process, until: datetime.date | None = None) -> dict:
     """Current rating per phase and principle, as plain data:
     ``{"phases": [{"id", "name"}], "principles": [{"key", "title", "description", "ratings": [{"phase", "rating",
     "label", "note", "rated_at"}]}]}`` (``rating`` None where none was given)."""
     phases = process_phases(process)
     latest: dict[tuple[int, str], QualityRating] = {}
-    for rating in QualityRating.objects.filter(process=process).order_by("phase_id", "principle", "-created_at", "-pk"):
+    ratings = QualityRating.objects.filter(process=process)
+    if until is not None:
+        ratings = ratings.filter(created_at__lt=_until(until))
+    for rating in ratings.order_by("phase_id", "principle", "-created_at", "-pk"):
         latest.setdefault((rating.phase_id, rating.principle), rating)
     principles = []
     for principle in PRINCIPLES:
@@ -253,13 +262,16 @@ class IndicatorView:
         return change >= 0 if self.indicator.direction == "up" else change <= 0
 
 
-def indicators_of(*, process: Process) -> list[IndicatorView]:
+def indicators_of(*, process: Process, until: datetime.date | None = None) -> list[IndicatorView]:
     """Every indicator of a process with its measurements in date order: three queries whatever their number."""
+    measurements = Measurement.objects.all()
+    if until is not None:
+        measurements = measurements.filter(measured_on__lte=until)
     indicators = (
         Indicator.objects.filter(process=process)
         .select_related("field_of_action")
         .prefetch_related(
-            Prefetch("measurements", queryset=Measurement.objects.order_by("measured_on")),
+            Prefetch("measurements", queryset=measurements.order_by("measured_on")),
             Prefetch("measures"),
         )
         .order_by("field_of_action__order", "name")
@@ -279,11 +291,11 @@ def _number(value: Decimal) -> float:
     return float(value)
 
 
-def indicator_series(*, process: Process) -> list[dict]:
+def indicator_series(*, process: Process, until: datetime.date | None = None) -> list[dict]:
     """Every indicator as plain data for reports: name, unit, source, baseline, target, direction, field of
     action, measure codes, measurements (date, value, note, source) and progress."""
     result = []
-    for view in indicators_of(process=process):
+    for view in indicators_of(process=process, until=until):
         indicator = view.indicator
         result.append(
             {
@@ -312,14 +324,18 @@ def indicator_series(*, process: Process) -> list[dict]:
     return result
 
 
-def evaluation_summary(*, process: Process) -> dict:
+def evaluation_summary(*, process: Process, until: datetime.date | None = None) -> dict:
     """Everything the evaluation publishes to the committee, as plain data: the questionnaire's results (protected),
-    the quality self-assessment and the indicators. Notes and free texts are internal and never part of it."""
+    the quality self-assessment and the indicators. Notes and free texts are internal and never part of it.
+
+    ``until`` (a date, e.g. the last day of a report's period) leaves out what came later: responses and ratings
+    given, and measurements dated, after that day."""
     return {
         "computed_at": datetime.datetime.now(datetime.UTC).isoformat(),
-        "questionnaire": questionnaire_summary(process=process),
-        "quality": _plain_quality(quality_matrix(process=process)),
-        "indicators": indicator_series(process=process),
+        "until": until.isoformat() if until else None,
+        "questionnaire": questionnaire_summary(process=process, until=until),
+        "quality": _plain_quality(quality_matrix(process=process, until=until)),
+        "indicators": indicator_series(process=process, until=until),
     }
 
 

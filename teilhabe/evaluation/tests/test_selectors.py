@@ -57,3 +57,23 @@ def test_evaluation_summary_is_plain_data_without_free_texts_or_notes(process, c
     assert series["measurements"] == [{"date": "2025-01-01", "value": 50.0, "note": "", "source": ""}]
     early = next(item for item in summary["quality"]["principles"] if item["key"] == "early")
     assert early["ratings"][0]["rating"] == 4
+
+
+def test_until_leaves_out_what_came_later(process, coordinator, indicator):
+    from teilhabe.evaluation.models import QuestionnaireResponse
+
+    answer_online(process, 6, value=5)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    QuestionnaireResponse.objects.filter(pk__in=QuestionnaireResponse.objects.order_by("pk")[:5]).update(
+        created_at=datetime.datetime.combine(yesterday - datetime.timedelta(days=3), datetime.time(12), datetime.UTC)
+    )
+    services.measurement_record(user=coordinator, indicator=indicator, value="45", measured_on=yesterday)
+    services.measurement_record(
+        user=coordinator, indicator=indicator, value="41", measured_on=datetime.date(2024, 6, 1)
+    )
+    earlier = selectors.evaluation_summary(process=process, until=yesterday - datetime.timedelta(days=1))
+    assert earlier["questionnaire"]["responses"]["total"] == 5
+    assert [item["value"] for item in earlier["indicators"][0]["measurements"]] == [41.0]
+    now = selectors.evaluation_summary(process=process)
+    assert now["questionnaire"]["responses"]["total"] == 6
+    assert len(now["indicators"][0]["measurements"]) == 2
