@@ -14,7 +14,7 @@ urlpatterns = [
     path("verwaltung/p/<slug:slug>/evaluation/", views.overview_view, name="overview"),
     path("verwaltung/p/<slug:slug>/evaluation/papier/", views.paper_entry_view, name="paper"),
     path(
-        "verwaltung/p/<slug:slug>/evaluation/papier/fragebogen-<str:language>.pdf",
+        "verwaltung/p/<slug:slug>/evaluation/papier/fragebogen.pdf",
         views.questionnaire_pdf_view,
         name="questionnaire_pdf",
     ),

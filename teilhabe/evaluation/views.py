@@ -222,10 +222,11 @@ PDF_RATE = "60/h"  # as the other PDFs (docs/rate-limits.md)
 
 @login_required
 @ratelimit(key="user", rate=PDF_RATE, method="GET", block=True)
-def questionnaire_pdf_view(request, slug, language):
-    """``…/evaluation/papier/fragebogen-<language>.pdf``: the printable questionnaire in one of the site's
-    languages."""
+def questionnaire_pdf_view(request, slug):
+    """``…/evaluation/papier/fragebogen.pdf?sprache=<language>``: the printable questionnaire in one of the site's
+    languages (German without ``sprache``)."""
     process = _staff_process(request, slug, "evaluation.enter_paper_responses")
+    language = request.GET.get("sprache", settings.LANGUAGE_CODE)
     if language not in dict(settings.LANGUAGES):
         raise NotFound()
     data = questionnaire_pdf(process=process, language=language)
