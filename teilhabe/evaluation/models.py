@@ -31,7 +31,7 @@ class QuestionnaireResponse(models.Model):
         "processes.Process", on_delete=models.CASCADE, related_name="questionnaire_responses", verbose_name=_("process")
     )
     channel = models.CharField(_("channel"), max_length=10, choices=ResponseChannel.choices)
-    respondent_key = models.CharField(max_length=64, blank=True, editable=False)
+    respondent_key = models.CharField(_("respondent"), max_length=64, blank=True, editable=False)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
