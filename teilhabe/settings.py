@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "teilhabe.analog",
     "teilhabe.imports",
     "teilhabe.involvement",
+    "teilhabe.evaluation",
     "teilhabe.monitoring",
     "teilhabe.reports",
     "teilhabe.demo",

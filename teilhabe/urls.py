@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("teilhabe.reports.urls")),
     path("", include("teilhabe.profiles.urls")),
     path("", include("teilhabe.monitoring.urls")),
+    path("", include("teilhabe.evaluation.urls")),
 ]
 if settings.TEILHABE_DEMO:  # demo-only pages (the mailbox) do not exist in production
     urlpatterns.append(path("demo/", include("teilhabe.demo.urls")))

@@ -23,6 +23,7 @@ from teilhabe.demo.analog import demo_analog_entries
 from teilhabe.demo.answers import demo_answers
 from teilhabe.demo.competitions import demo_competitions
 from teilhabe.demo.councils import demo_councils
+from teilhabe.demo.evaluation import demo_evaluation
 from teilhabe.demo.events import demo_events
 from teilhabe.demo.monitoring import demo_monitoring
 from teilhabe.demo.paper import demo_print_runs
@@ -185,6 +186,7 @@ def demo_seed(*, log=print) -> dict:
     demo_stakeholders(process, personas)  # ~60 fictional organisations, invitations, the steering group
     demo_reports(process, personas)  # last: the Internationaler Ausschuss's first quarterly report, published
     demo_monitoring(process, personas)  # population baselines and fictional self-descriptions for the dashboards
+    demo_evaluation(process, personas)  # questionnaires online and on paper, self-assessments, notes, indicators
     content_version_bump()  # the process, its phases and texts were written directly: cached pages go
     log(f"Demo ready: {Contribution.objects.filter(process=process).count()} contributions in “{process.title}”.")
     return {"process": process, "personas": personas}
