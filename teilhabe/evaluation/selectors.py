@@ -29,33 +29,14 @@ from teilhabe.evaluation.questions import (
     THEMES,
     rating_label,
 )
-from teilhabe.processes.models import Phase, Process, ProcessMembership, ProcessRole
-from teilhabe.processes.selectors import process_get_published, process_phases
-
-COMMITTEE_GROUP = "committee_member"
-
-
-def process_ids_evaluated_by(user) -> set[int]:
-    """Ids of the processes a user evaluates; remembered on the user object for the request."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    cached = getattr(user, "_evaluated_process_ids", None)
-    if cached is None:
-        cached = set(
-            ProcessMembership.objects.filter(user=user, role=ProcessRole.EVALUATOR).values_list("process_id", flat=True)
-        )
-        user._evaluated_process_ids = cached
-    return cached
-
-
-def is_committee_member(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    cached = getattr(user, "_is_committee_member", None)
-    if cached is None:
-        cached = user.groups.filter(name=COMMITTEE_GROUP).exists()
-        user._is_committee_member = cached
-    return cached
+from teilhabe.processes.models import Phase, Process
+from teilhabe.processes.selectors import (
+    is_committee_member,
+    process_get_published,
+    process_ids_coordinated_by,
+    process_ids_evaluated_by,
+    process_phases,
+)
 
 
 def evaluation_process(*, slug: str) -> Process | None:
@@ -350,16 +331,12 @@ def has_evaluation_work(user) -> bool:
     """Whether the navigation shows the evaluation: coordinators, evaluators and committee members."""
     if not getattr(user, "is_authenticated", False):
         return False
-    from teilhabe.processes.selectors import process_ids_coordinated_by
-
     return bool(process_ids_coordinated_by(user)) or bool(process_ids_evaluated_by(user)) or is_committee_member(user)
 
 
 def evaluation_processes(user) -> list[Process]:
     """The published processes whose evaluation ``user`` reads: their own as coordinator or evaluator; every one
     for committee members."""
-    from teilhabe.processes.selectors import process_ids_coordinated_by
-
     processes = Process.objects.filter(is_published=True).order_by("-created_at")
     if not is_committee_member(user):
         processes = processes.filter(pk__in=process_ids_coordinated_by(user) | process_ids_evaluated_by(user))

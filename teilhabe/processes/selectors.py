@@ -3,6 +3,7 @@
 from django.core.cache import cache
 from django.utils import timezone
 
+from teilhabe.accounts.models import Role
 from teilhabe.core.cache_versions import CONTENT_NAMESPACE, cache_version
 from teilhabe.processes.models import Phase, Process, ProcessMembership, ProcessRole
 
@@ -101,16 +102,36 @@ def phase_allows(process: Process, action: str, *, at=None) -> bool:
     return bool(phase and getattr(phase, f"allows_{action}"))
 
 
-def process_ids_coordinated_by(user) -> set[int]:
-    """Ids of the processes a user coordinates; remembered on the user object for the request."""
+def process_ids_by_role(user) -> dict[str, set[int]]:
+    """Ids of the processes a user holds each process role in (coordinator, evaluator, …), read in one query and
+    remembered on the user object for the request: the navigation and the rules of several apps ask for them."""
     if not getattr(user, "is_authenticated", False):
-        return set()
-    cached = getattr(user, "_coordinated_process_ids", None)
+        return {}
+    cached = getattr(user, "_process_ids_by_role", None)
     if cached is None:
-        cached = set(
-            ProcessMembership.objects.filter(user=user, role=ProcessRole.COORDINATOR).values_list(
-                "process_id", flat=True
-            )
-        )
-        user._coordinated_process_ids = cached
+        cached = {}
+        for role, process_id in ProcessMembership.objects.filter(user=user).values_list("role", "process_id"):
+            cached.setdefault(role, set()).add(process_id)
+        user._process_ids_by_role = cached
+    return cached
+
+
+def process_ids_coordinated_by(user) -> set[int]:
+    """Ids of the processes a user coordinates."""
+    return set(process_ids_by_role(user).get(ProcessRole.COORDINATOR, ()))
+
+
+def process_ids_evaluated_by(user) -> set[int]:
+    """Ids of the processes a user evaluates."""
+    return set(process_ids_by_role(user).get(ProcessRole.EVALUATOR, ()))
+
+
+def is_committee_member(user) -> bool:
+    """Whether a user has the platform-wide role of committee member (Ausschussmitglied); remembered for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    cached = getattr(user, "_is_committee_member", None)
+    if cached is None:
+        cached = user.groups.filter(name=Role.COMMITTEE_MEMBER.value).exists()
+        user._is_committee_member = cached
     return cached

@@ -8,7 +8,8 @@ needs no permission: its selectors show published reports only).
 import rules
 
 from teilhabe.processes.rules import is_coordinator, process_of
-from teilhabe.reports.selectors import is_committee_member_user, process_ids_evaluated_by
+from teilhabe.processes.selectors import is_committee_member as is_committee_member_user
+from teilhabe.processes.selectors import process_ids_evaluated_by
 
 
 @rules.predicate

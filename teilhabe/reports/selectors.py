@@ -5,32 +5,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from teilhabe.accounts.models import Role
-from teilhabe.processes.models import Process, ProcessMembership, ProcessRole
+from teilhabe.processes.models import Process
+from teilhabe.processes.selectors import is_committee_member, process_ids_evaluated_by
 from teilhabe.reports.models import Committee, CouncilReport, Meeting, ReportSchedule, ReportState
-
-
-def process_ids_evaluated_by(user) -> set[int]:
-    """Ids of the processes a user evaluates; remembered on the user object for the request."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    cached = getattr(user, "_evaluated_process_ids", None)
-    if cached is None:
-        cached = set(
-            ProcessMembership.objects.filter(user=user, role=ProcessRole.EVALUATOR).values_list("process_id", flat=True)
-        )
-        user._evaluated_process_ids = cached
-    return cached
-
-
-def is_committee_member_user(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    cached = getattr(user, "_is_committee_member", None)
-    if cached is None:
-        cached = user.groups.filter(name=Role.COMMITTEE_MEMBER.value).exists()
-        user._is_committee_member = cached
-    return cached
 
 
 def report_process(*, slug: str) -> Process | None:
@@ -132,7 +109,7 @@ def processes_with_report_work(user) -> list[Process]:
     from teilhabe.processes.selectors import process_ids_coordinated_by
 
     processes = Process.objects.order_by("title")
-    if is_committee_member_user(user):
+    if is_committee_member(user):
         return list(processes.filter(is_published=True))
     ids = process_ids_coordinated_by(user) | process_ids_evaluated_by(user)
     return list(processes.filter(pk__in=ids)) if ids else []

@@ -419,9 +419,9 @@ def test_the_page_queries_do_not_grow_with_its_history(both, process, personas, 
     assert Disposition.objects.filter(contribution=both).count() == 4
     many = page_queries(personas[who], both)
     assert many == few
-    # session, user, contribution, memberships (the councils navigation asks for council seats), one query per kind
-    # of row, scans
-    assert few <= 17
+    # session, user, contribution, memberships (the navigation asks for process roles, expert groups, council seats
+    # and the committee role), one query per kind of row, scans
+    assert few <= 18
 
 
 def test_the_forms_show_the_current_values_on_the_next_request(routed, process, personas):
