@@ -73,3 +73,30 @@ def test_an_offsite_next_is_ignored(client, process):
     url = reverse("profiles:describe", kwargs={"slug": process.slug})
     response = client.post(url + "?next=https://evil.example/", {"gender": "male"})
     assert response["Location"] == f"/p/{process.slug}/"
+
+
+def test_the_pages_after_taking_part_offer_the_self_description(client, process, personas):
+    import datetime
+
+    from django.utils import timezone
+
+    from teilhabe.events.models import Event, Registration
+
+    start = timezone.now() + datetime.timedelta(days=3)
+    event = Event.objects.create(
+        process=process,
+        type="workshop",
+        title="Werkstatt",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        state="planned",
+        organiser_department=personas["department_staff"].department_memberships.first().department,
+    )
+    registration = Registration.objects.create(
+        event=event, name="Ada", email="ada@example.org", language="de", state="confirmed", token="t" * 40
+    )
+    offer = reverse("profiles:describe", kwargs={"slug": process.slug})
+    html = client.get(reverse("events:registration", kwargs={"token": registration.token})).content.decode()
+    assert offer in html
+    html = client.get(reverse("events:registration_submitted", kwargs={"pk": event.pk})).content.decode()
+    assert offer in html
