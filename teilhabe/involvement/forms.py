@@ -13,6 +13,25 @@ from teilhabe.stakeholders.models import Organisation, OrganisationType
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 
 
+class OrganisationNameField(forms.CharField):
+    """An organisation of the registry by its name (a registry of thousands is no select list): a checked one,
+    matched without regard to case; the cleaned value is the organisation or None."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        name = super().clean(value).strip()
+        if not name:
+            return None
+        found = Organisation.objects.filter(checked_at__isnull=False, name__iexact=name).only("id", "name").first()
+        if found is None:
+            raise forms.ValidationError(_("There is no checked organisation of this name in the registry."))
+        return found
+
+
 class InviteForm(forms.Form):
     """Whom to invite (one organisation, or all of the chosen types, narrowed by district and field) and to what."""
 
@@ -20,10 +39,8 @@ class InviteForm(forms.Form):
     phase = ModelChoiceField(label=_("Phase"), queryset=None, required=False)
     event = ModelChoiceField(label=_("Event"), queryset=None, required=False)
     expert_group = ModelChoiceField(label=_("Expert group"), queryset=None, required=False)
-    organisation = ModelChoiceField(
-        label=_("One organisation"),
-        queryset=None,
-        required=False,
+    organisation = OrganisationNameField(
+        label=_("One organisation (its name)"),
         help_text=_("Or leave empty and choose types below."),
     )
     types = forms.MultipleChoiceField(
@@ -41,7 +58,6 @@ class InviteForm(forms.Form):
         self.fields["event"].queryset = Event.objects.filter(process=process).exclude(state=EventState.CANCELLED)
         self.fields["event"].label_from_instance = lambda event: f"{event.title} ({event.starts_at:%Y-%m-%d})"
         self.fields["expert_group"].queryset = ExpertGroup.objects.filter(process=process)
-        self.fields["organisation"].queryset = Organisation.objects.filter(checked_at__isnull=False).only("id", "name")
         self.fields["district"].queryset = process.city.districts.order_by("number")
         self.fields["field"].queryset = process.fields_of_action.order_by("order", "name")
 
@@ -63,13 +79,12 @@ class SteeringGroupForm(forms.Form):
 class SteeringMemberForm(forms.Form):
     name = forms.CharField(label=_("Name of the member"), max_length=120)
     department = ModelChoiceField(label=_("For a department"), queryset=None, required=False)
-    organisation = ModelChoiceField(label=_("For an organisation"), queryset=None, required=False)
+    organisation = OrganisationNameField(label=_("For an organisation (its name)"))
     council = ModelChoiceField(label=_("For a district council"), queryset=None, required=False)
 
     def __init__(self, *args, process, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(city_id=process.city_id).order_by("code")
-        self.fields["organisation"].queryset = Organisation.objects.filter(checked_at__isnull=False).only("id", "name")
         # The councils' model by the relation: involvement sits below councils and never imports them.
         councils = SteeringMember._meta.get_field("council").related_model.objects
         self.fields["council"].queryset = councils.filter(district__city_id=process.city_id).order_by("name")

@@ -24,8 +24,12 @@ class RepresentativeInline(AccountByEmailMixin, admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedModelAdmin):
-    list_display = ["name", "type"]
-    list_filter = ["type"]
+    """Coordinators keep the registry in the site (/verwaltung/organisationen/); the check and its author are set by
+    the registry's services only."""
+
+    list_display = ["name", "type", "checked_at", "listed_publicly"]
+    list_filter = ["type", "listed_publicly", "is_fictional"]
+    readonly_fields = ["checked_at", "checked_by", "registered_by", "created_at"]
     search_fields = ["name"]
     inlines = [RepresentativeInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

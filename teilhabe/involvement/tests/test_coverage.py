@@ -3,6 +3,7 @@ taking part per type × field and type × district, marks the gaps, drills down 
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -100,7 +101,12 @@ def test_the_matrix_counts_and_marks_the_gaps(client, personas, process, registr
     client.force_login(coordinator)
     page = client.get(reverse("involvement:coverage", args=[process.slug]) + "?by=district")
     assert page.status_code == 200 and page.context["matrix"].by == "district"
-    assert "coverage-gap" in page.content.decode()
+    html = page.content.decode()
+    assert "coverage-gap" in html
+    links = re.findall(r'<td class="coverage-cell[^"]*"><a href="([^"]+)"', html)
+    assert len(links) == (len(by_district.rows) + 1) * (len(by_district.columns) + 1)
+    for link in links[:3] + links[-3:]:
+        assert client.get(link.replace("&amp;", "&")).status_code == 200, link
     assert client.get(reverse("involvement:coverage", args=[process.slug]) + "?by=nonsense").status_code == 400
 
 

@@ -145,3 +145,13 @@ def test_the_invitations_list_queries_do_not_grow(client, personas, process, reg
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_one_organisation_by_its_name(client, personas, process, registry_orgs):
+    client.force_login(personas["coordinator"])
+    url = reverse("involvement:invitations", args=[process.slug])
+    phase = process.phases.first().pk
+    response = client.post(url, {"target": "phase", "phase": phase, "organisation": "Niemand e.V."})
+    assert response.status_code == 400 and "organisation" in response.context["form"].errors
+    assert client.post(url, {"target": "phase", "phase": phase, "organisation": "syrischer verein"}).status_code == 302
+    assert list(Invitation.objects.values_list("organisation__name", flat=True)) == ["Syrischer Verein"]

@@ -67,8 +67,8 @@ def test_the_steering_group_records_members_meetings_and_its_composition(
     council = DistrictSpace.objects.get(name="Integrationsbeirat Mitte")
     for data in (
         {"name": "Frau Dezernentin", "department": department.pk},
-        {"name": "Herr Verband", "organisation": registry_orgs["awo"].pk},
-        {"name": "Frau Partei", "organisation": registry_orgs["partei"].pk},
+        {"name": "Herr Verband", "organisation": "awo mitte"},
+        {"name": "Frau Partei", "organisation": registry_orgs["partei"].name},
         {"name": "Herr Beirat", "council": council.pk},
     ):
         assert client.post(url, {"action": "member", **data}).status_code == 302
