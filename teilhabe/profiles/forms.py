@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from teilhabe.contributions.models import Language
+from teilhabe.core.fields import ModelChoiceField, ModelMultipleChoiceField
 from teilhabe.events.models import AgeBand
 from teilhabe.places.models import District
 from teilhabe.processes.models import TargetGroup
@@ -19,7 +20,7 @@ class SelfDescriptionForm(forms.Form):
     gender = forms.ChoiceField(
         label=_("Your gender"), choices=[NOT_SAID, *Gender.choices], required=False, widget=forms.RadioSelect
     )
-    district = forms.ModelChoiceField(
+    district = ModelChoiceField(
         label=_("In which district do you live?"),
         queryset=District.objects.none(),
         required=False,
@@ -37,7 +38,7 @@ class SelfDescriptionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    target_groups = forms.ModelMultipleChoiceField(
+    target_groups = ModelMultipleChoiceField(
         label=_("Do you count yourself among these groups?"),
         queryset=TargetGroup.objects.none(),
         required=False,

@@ -39,6 +39,7 @@ def test_the_settings_name_the_audit_checkpoint_and_the_purge_of_unconfirmed_con
         "teilhabe.events.services.registrations_housekeeping",
         "teilhabe.events.services.registrations_purge",
         "teilhabe.analog.services.scans_purge",
+        "teilhabe.stakeholders.services.contact_persons_purge",
         "teilhabe.imports.services.import_runs_recover",
         "teilhabe.paper.services.print_runs_recover",
     ]

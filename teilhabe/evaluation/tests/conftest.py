@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from teilhabe.evaluation import services
 
@@ -49,5 +50,14 @@ def _english():
     """Messages are asserted in their English msgids (German would come from the catalogue)."""
     from django.utils import translation
 
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the interface's English source texts: requests without a language choice get English, and
+    so do messages made outside a request. The German pages are checked by the browser tests."""
+    settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield

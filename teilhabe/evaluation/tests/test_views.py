@@ -142,7 +142,7 @@ def test_indicator_pages(client, process, coordinator, indicator):
     bad = client.post(url("indicator", process, pk=indicator.pk), {"action": "measurement", "m-value": "viel"})
     assert bad.status_code == 400
     public = client.get(url("indicators_public", process)).content.decode()
-    assert "<svg" in public and "<table" in public and "47,5" in public
+    assert "<svg" in public and "<table" in public and "47.5" in public
     assert "That is 38 % of the way" in public  # (47.5 - 40) / (60 - 40)
     assert client.get(url("indicator", process, pk=999999)).status_code == 404
     assert client.get(url("indicator", process, pk="abc")).status_code == 404

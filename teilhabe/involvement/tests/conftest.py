@@ -1,7 +1,7 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from teilhabe.administration.models import Department
 from teilhabe.events.models import Event
@@ -46,3 +46,12 @@ def registry_orgs(personas, process, city):
         ),
         "partei": make("Partei X", OrganisationType.POLITICS),
     }
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """These tests read the interface's English source texts: requests without a language choice get English, and
+    so do messages made outside a request. The German pages are checked by the browser tests."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -7,8 +7,6 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext
 
 from teilhabe.conftest import PASSWORD, make_contribution
 from teilhabe.monitoring import metrics
@@ -64,8 +62,7 @@ def test_page_csv_and_json_show_the_same_numbers(client, figures_to_show, table)
             if value is None and kind == "people":
                 assert text == "< 5"
             elif value is None:
-                with translation.override("de"):  # the page's language (the site's default)
-                    assert text in (gettext("unknown"), "")
+                assert text in ("unknown", "")
             elif kind == "percent":
                 assert text == f"{value} %"
             else:
@@ -89,9 +86,8 @@ def test_a_small_group_is_never_shown(client, figures_to_show):
     process = figures_to_show
     html = client.get(reverse("monitoring:public", kwargs={"slug": process.slug})).content.decode()
     gender = page_cells(html.replace("&lt;", "<"), "represented_gender")
-    with translation.override("de"):  # the page's language (the site's default)
-        assert gender[gettext("Male")][0] == "< 5"
-    assert 'class="dashboard-stamp"' in html and "<svg" in html and "<desc" in html
+    assert gender["Male"][0] == "< 5"
+    assert "Computed at" in html and "<svg" in html and "<desc" in html
 
 
 def test_the_figures_are_cached_and_stamped(client, figures_to_show, django_assert_max_num_queries):

@@ -19,15 +19,18 @@ def department(personas):
 
 
 def test_participants_are_distinct_accounts_and_never_added_up(process, personas, settings):
-    settings.SMALL_CELL_K = 2
+    settings.SMALL_CELL_K = 3  # the smallest k allowed: three accounts are shown
     participant, coordinator = personas["participant"], personas["coordinator"]
     first = make_contribution(process, participant)
     make_contribution(process, participant, title="Noch eine Idee zum Thema")
     contribution_services.support_add(contribution=first, user=coordinator)
+    contribution_services.support_add(contribution=first, user=personas["department_staff"])
     contribution_services.comment_create(contribution=first, user=participant, body="Ergänzung")
+    contribution_services.comment_create(contribution=first, user=coordinator, body="Danke")
     figures = metrics.participant_figures(process=process)
-    # The participant contributed twice and commented, the coordinator supported: two accounts.
-    assert figures["registered"] == 2
+    # The participant contributed twice and commented, the coordinator supported and commented, a member of staff
+    # supported: three accounts.
+    assert figures["registered"] == 3
     assert figures["anonymous_online"] == 0
 
 

@@ -645,8 +645,9 @@ def test_the_lists_queries_do_not_grow_with_their_rows(
         services.version_create(user=coordinator, process=process)
     many = [queries_of(client, address) for address in (measures, url("work_editor", process, number=2), versions)]
     assert many == few
-    # 11 for staff: the councils navigation asks for their council seats (a coordinator's are not needed)
-    assert few[0] <= 11 and few[1] <= 11 and few[2] <= 11
+    # 12 for staff: the navigation asks for their council seats and whether they sit on a committee (a
+    # coordinator's are not needed)
+    assert few[0] <= 12 and few[1] <= 12 and few[2] <= 12
 
 
 def test_department_staff_change_the_status_of_their_measure(draft, personas, process, post):

@@ -251,6 +251,7 @@ def test_contact_persons_are_purged_after_the_retention_period(personas, setting
 
 
 def test_the_self_description_is_translated_and_shown_in_the_readers_language(client, personas, process, settings):
+    settings.LANGUAGE_CODE = "de"  # the registry's texts are written in the site's language
     coordinator = personas["coordinator"]
     organisation = services.organisation_create(actor=coordinator, **profile())
     client.force_login(coordinator)
