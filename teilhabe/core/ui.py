@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from teilhabe.core.errors import ApplicationError, NotFound
+from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.fields import parse_id
 from teilhabe.core.selectors import LocalisedText
 from teilhabe.core.text import sanitise_html
@@ -24,6 +24,22 @@ def apply_errors(form, error: ApplicationError) -> None:
         form.add_error(field if field in form.fields else None, message)
     if not error.field_errors:
         form.add_error(None, error.message)
+
+
+def attempt_for_form(form, run, *, fields: dict | None = None):
+    """Run a service for a valid form: (its result, None), or (None, the status) with the refusal on the form.
+
+    A missing or forbidden object is not the form's business: those errors go on to the error page. ``fields``
+    renames a service's field names to the form's."""
+    try:
+        return run(), None
+    except ApplicationError as error:
+        if isinstance(error, NotFound | NotAllowed):
+            raise
+        if fields:
+            error.field_errors = {fields.get(name, name): message for name, message in error.field_errors.items()}
+        apply_errors(form, error)
+        return None, error.status_code
 
 
 def int_or_404(value) -> int:

@@ -27,7 +27,7 @@ from teilhabe.contributions.selectors import contribution_visible
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.fragments import cached_fragments, fragment_key
 from teilhabe.core.page_cache import cache_public_page
-from teilhabe.core.ui import apply_errors
+from teilhabe.core.ui import attempt_for_form as _attempt
 from teilhabe.councils import selectors, services
 from teilhabe.councils.district_html import district_lists
 from teilhabe.councils.forms import (
@@ -76,19 +76,6 @@ def _process_or_404(slug):
     if process is None:
         raise NotFound()
     return process
-
-
-def _attempt(form, run, *, fields: dict | None = None):
-    """Run a service for a valid form: (its result, None), or (None, the status) with the refusal on the form."""
-    try:
-        return run(), None
-    except ApplicationError as error:
-        if isinstance(error, NotFound | NotAllowed):
-            raise
-        if fields:
-            error.field_errors = {fields.get(name, name): message for name, message in error.field_errors.items()}
-        apply_errors(form, error)
-        return None, error.status_code
 
 
 # == public pages ===============================================================================================

@@ -17,7 +17,8 @@ from django_ratelimit.decorators import ratelimit
 
 from teilhabe.core.disclosure import small_cell_k
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
-from teilhabe.core.ui import apply_errors, int_or_404
+from teilhabe.core.ui import attempt_for_form as _attempt
+from teilhabe.core.ui import int_or_404
 from teilhabe.evaluation import selectors, services
 from teilhabe.evaluation.charts import indicator_chart
 from teilhabe.evaluation.documents import questionnaire_pdf
@@ -53,17 +54,6 @@ def _staff_process(request, slug, *perms):
     if not any(rules.has_perm(perm, request.user, process) for perm in perms):
         raise NotAllowed()
     return process
-
-
-def _attempt(form, run):
-    """Run a service for a valid form: (its result, None), or (None, the status) with the refusal on the form."""
-    try:
-        return run(), None
-    except ApplicationError as error:
-        if isinstance(error, NotFound | NotAllowed):
-            raise
-        apply_errors(form, error)
-        return None, error.status_code
 
 
 def _can(request, process, *names) -> dict:

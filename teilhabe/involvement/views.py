@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
 from teilhabe.core.selectors import localise
-from teilhabe.core.ui import apply_errors, int_or_404
+from teilhabe.core.ui import attempt_for_form as _attempt
+from teilhabe.core.ui import int_or_404
 from teilhabe.involvement import selectors, services
 from teilhabe.involvement.exports import FORMATS, matrix_filename, matrix_write
 from teilhabe.involvement.forms import (
@@ -42,16 +43,6 @@ def _page(request, queryset):
         return paginator.page(request.GET.get("page") or 1)
     except InvalidPage as exc:
         raise NotFound(_("This page of the list does not exist.")) from exc
-
-
-def _attempt(form, run):
-    try:
-        return run(), None
-    except ApplicationError as error:
-        if isinstance(error, NotFound | NotAllowed):
-            raise
-        apply_errors(form, error)
-        return None, error.status_code
 
 
 # == public =====================================================================================================

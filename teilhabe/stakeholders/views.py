@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from teilhabe.core.errors import ApplicationError, NotAllowed, NotFound
-from teilhabe.core.ui import apply_errors, int_or_404
+from teilhabe.core.ui import attempt_for_form as _attempt
+from teilhabe.core.ui import int_or_404
 from teilhabe.processes.selectors import process_get_published
 from teilhabe.stakeholders import selectors, services
 from teilhabe.stakeholders.forms import (
@@ -40,17 +41,6 @@ PROFILE_FIELDS = (
     "mail_language",
     "listed_publicly",
 )
-
-
-def _attempt(form, run):
-    """Run a service for a valid form: (its result, None), or (None, the status) with the refusal on the form."""
-    try:
-        return run(), None
-    except ApplicationError as error:
-        if isinstance(error, NotFound | NotAllowed):
-            raise
-        apply_errors(form, error)
-        return None, error.status_code
 
 
 def _page(request, queryset, size=None):
