@@ -72,7 +72,11 @@ def render_report_pdf(report, content: dict, *, audit: dict | None) -> bytes:
         tables = [
             {
                 "table": table,
-                "rows": table.text_rows(),
+                "rows": [
+                    [{"text": text, "numeric": column.numeric} for text, column in zip(row, table.columns, strict=True)]
+                    for row in table.text_rows()
+                ],
+                "wide": len(table.columns) > 4,
                 "chart": (
                     "data:image/svg+xml;base64,"
                     + base64.b64encode(bar_chart_svg(table, rtl=rtl).encode("utf-8")).decode("ascii")

@@ -76,7 +76,9 @@ def make_report(django_capture_on_commit_callbacks, **kwargs):
     return report
 
 
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+def pdf_text(pdf: bytes, tmp_path: Path, *, layout: bool = False) -> str:
+    """The PDF's text; with ``layout`` as laid out on the page (a table's row on one line)."""
     source = tmp_path / "text.pdf"
     source.write_bytes(pdf)
-    return subprocess.run(["pdftotext", source, "-"], check=True, capture_output=True, text=True, timeout=60).stdout
+    command = ["pdftotext", *(["-layout"] if layout else []), source, "-"]
+    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=60).stdout
