@@ -350,10 +350,14 @@ def contributions_by_sector(figures: Figures) -> ReportTable:
 
 
 def representativeness_index(figures: Figures) -> ReportTable | None:
-    tables = [table for key, table in figures.dashboard.items() if key.startswith("represented_")]
-    if not tables:
+    if not any(key.startswith("represented_") for key in figures.dashboard):
         return None
-    rows = [[str(table.title), table.extra.get("index")] for table in tables]
+    titles = dashboard.DIMENSION_TITLES
+    rows = [
+        [str(titles.get(key.removeprefix("represented_"), table.title)), table.extra.get("index")]
+        for key, table in figures.dashboard.items()
+        if key.startswith("represented_")
+    ]
     rows.append(
         [
             _("Overall index (mean of the dimensions with a baseline)"),

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from django.utils import timezone
 
 from teilhabe.monitoring import metrics
 from teilhabe.reports.documents import tables_of
@@ -79,8 +80,9 @@ def test_the_numbers_are_the_metrics_modules(report):
     answers = metrics.answer_figures(process=process)
     assert [row[1] for row in tables["answers_by_state"].rows] == list(answers["by_state"].values())
     participants = metrics.participant_figures(process=process)
-    assert dict((row[0], row[1]) for row in tables["participants"].rows)["Attendance at events (head counts)"] == (
-        participants["attendance"]
+    assert (
+        dict((row[0], row[1]) for row in tables["participants"].rows)["Attendance at events (head counts)"]
+        == (participants["attendance"])
     )
     assert participants["attendance"] is None  # 3 people at the door: a small cell
     assert sum(row[1] for row in tables["by_sector"].rows) == 15
@@ -204,3 +206,24 @@ def test_the_pdf_is_tagged_in_its_language_with_headings_and_figures(
     if language == "ar":
         fonts = subprocess.run(["pdffonts", source], capture_output=True, text=True).stdout
         assert "Arabic" in fonts
+
+
+def test_the_evaluation_stops_at_the_periods_last_day(
+    figures, coordinator, committee, django_capture_on_commit_callbacks
+):
+    from teilhabe.evaluation.tests.conftest import answer_online
+    from teilhabe.reports.periods import period_of
+
+    answer_online(figures, 6, value=5)  # today
+    current = period_of(timezone.localdate())
+    reports = {
+        period: make_report(
+            django_capture_on_commit_callbacks, user=coordinator, process=figures, committee=committee, period=period
+        )
+        for period in (str(current), str(current.next(-1)))
+    }
+    responses = {
+        period: next(t for t in tables_of(report.content) if t.key == "questionnaire_responses").rows[0][1]
+        for period, report in reports.items()
+    }
+    assert responses == {str(current): 6, str(current.next(-1)): 0}
