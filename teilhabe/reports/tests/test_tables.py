@@ -1,5 +1,7 @@
 """How a report table prints its cells, and reports stored before columns had kinds."""
 
+from django.utils import translation
+
 from teilhabe.reports.tables import AMOUNT, COUNT, PEOPLE, PERCENT, RATIO, TEXT, Column, ReportTable
 
 
@@ -8,14 +10,15 @@ def table(*columns: Column, rows: list) -> ReportTable:
 
 
 def test_cells_print_as_the_dashboard_prints_them():
-    printed = table(
-        Column("group", "Group", TEXT),
-        Column("people", "People", PEOPLE),
-        Column("share", "Share", PERCENT),
-        Column("ratio", "Ratio", RATIO),
-        Column("granted", "Granted", AMOUNT),
-        rows=[["a", None, None, None, "0.00"], ["b", 12, 12.5, 1.25, "1250.00"]],
-    ).text_rows()
+    with translation.override("en"):
+        printed = table(
+            Column("group", "Group", TEXT),
+            Column("people", "People", PEOPLE),
+            Column("share", "Share", PERCENT),
+            Column("ratio", "Ratio", RATIO),
+            Column("granted", "Granted", AMOUNT),
+            rows=[["a", None, None, None, "0.00"], ["b", 12, 12.5, 1.25, "1250.00"]],
+        ).text_rows()
     assert printed == [["a", "< 5", "unknown", "unknown", "0.00"], ["b", "12", "12.5 %", "1.25", "1250.00"]]
 
 
