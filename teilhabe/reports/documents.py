@@ -140,6 +140,8 @@ def data_json(report, content: dict) -> bytes:
             "corrects": report.corrects.reference if report.corrects_id else None,
             "language": report.language,
             "made_at": content.get("made_at"),
+            # The monitoring figures are those at made_at; the evaluation's stop at the period's last day.
+            "evaluation_until": period_parse(report.period).end.isoformat(),
             "small_cell_k": content.get("k"),
         },
         "tables": [

@@ -227,3 +227,5 @@ def test_the_evaluation_stops_at_the_periods_last_day(
         for period, report in reports.items()
     }
     assert responses == {str(current): 6, str(current.next(-1)): 0}
+    document = json.loads(package(reports[str(current.next(-1))])["data/data.json"])
+    assert document["report"]["evaluation_until"] == current.next(-1).end.isoformat()
