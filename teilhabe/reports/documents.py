@@ -62,6 +62,12 @@ def file_urls(report) -> dict[str, str]:
     }
 
 
+def _has_bars(table: ReportTable) -> bool:
+    """A chart only where it shows something: a bar of zeros (or only suppressed counts) says nothing the table
+    does not."""
+    return any(isinstance(row[1], int | float) and row[1] > 0 for row in table.rows)
+
+
 def render_report_pdf(report, content: dict, *, audit: dict | None) -> bytes:
     """The report as a tagged PDF in its language; ``audit`` (count, hash) is printed once it is frozen."""
     from teilhabe.core.pdf import render_pdf
@@ -72,12 +78,16 @@ def render_report_pdf(report, content: dict, *, audit: dict | None) -> bytes:
         tables = [
             {
                 "table": table,
-                "rows": table.text_rows(),
+                "rows": [
+                    [{"text": text, "numeric": column.numeric} for text, column in zip(row, table.columns, strict=True)]
+                    for row in table.text_rows()
+                ],
+                "wide": len(table.columns) > 4,
                 "chart": (
                     "data:image/svg+xml;base64,"
                     + base64.b64encode(bar_chart_svg(table, rtl=rtl).encode("utf-8")).decode("ascii")
                 )
-                if table.chart and table.rows
+                if table.chart and _has_bars(table)
                 else None,
                 "chart_height": chart_height(table),
             }
@@ -130,6 +140,8 @@ def data_json(report, content: dict) -> bytes:
             "corrects": report.corrects.reference if report.corrects_id else None,
             "language": report.language,
             "made_at": content.get("made_at"),
+            # The monitoring figures are those at made_at; the evaluation's stop at the period's last day.
+            "evaluation_until": period_parse(report.period).end.isoformat(),
             "small_cell_k": content.get("k"),
         },
         "tables": [

@@ -230,7 +230,9 @@ def report_make(*, report_id: int) -> str:
     try:
         with translation.override(report.language):
             tables = report_tables(
-                report.process, on_table=lambda done, of: _progress(report_id, 2 + 48 * done // of, "tables")
+                report.process,
+                until=period_parse(report.period).end,
+                on_table=lambda done, of: _progress(report_id, 2 + 48 * done // of, "tables"),
             )
         made_at = timezone.now()
         report.made_at = made_at

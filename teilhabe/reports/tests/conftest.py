@@ -3,7 +3,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from teilhabe.administration.models import Department
 from teilhabe.contributions.models import Contribution, Status
@@ -76,16 +76,9 @@ def make_report(django_capture_on_commit_callbacks, **kwargs):
     return report
 
 
-def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+def pdf_text(pdf: bytes, tmp_path: Path, *, layout: bool = False) -> str:
+    """The PDF's text; with ``layout`` as laid out on the page (a table's row on one line)."""
     source = tmp_path / "text.pdf"
     source.write_bytes(pdf)
-    return subprocess.run(["pdftotext", source, "-"], check=True, capture_output=True, text=True, timeout=60).stdout
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """These tests read the interface's English source texts: requests without a language choice get English, and
-    so do messages made outside a request. The German pages are checked by the browser tests."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+    command = ["pdftotext", *(["-layout"] if layout else []), source, "-"]
+    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=60).stdout

@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from teilhabe.reports.models import CouncilReport, ReportState
 
@@ -37,6 +38,7 @@ def test_the_command_writes_pdf_data_and_oparl(figures, committee, period, tmp_p
 )
 def test_bad_options_are_clear_errors_and_make_nothing(figures, committee, period, tmp_path, options, message):
     arguments = {"process": figures.slug, "committee": committee.name, "period": period, "language": "de", **options}
-    with pytest.raises(CommandError, match=message):
+    # The messages are the active language's: English here, to match them.
+    with translation.override("en"), pytest.raises(CommandError, match=message):
         call_command("council_report", output=str(tmp_path / "out"), **arguments)
     assert not CouncilReport.objects.exists()
