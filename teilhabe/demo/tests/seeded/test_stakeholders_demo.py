@@ -13,8 +13,7 @@ from teilhabe.stakeholders.models import Organisation, OrganisationType, Represe
 
 
 @pytest.mark.slow
-def test_the_demo_registry_shows_gaps(db):
-    call_command("seed_demo", stdout=io.StringIO())
+def test_the_demo_registry_shows_gaps(demo):
     fictional = Organisation.objects.filter(is_fictional=True)
     assert 55 <= fictional.count() <= 65
     assert all("(fiktiv)" in name for name in fictional.values_list("name", flat=True))
