@@ -214,7 +214,8 @@ def crawl(page, *, origin: str, where: str, language: str, seeds: list[str], ext
     queue = deque(seeds)
     seen: set[str] = set()
     per_type: Counter = Counter()
-    while queue and sum(per_type.values()) < MAX_PAGES_PER_CRAWL:
+    checked = 0  # pages axe looked at; downloads and pages skipped as seen do not use up the budget
+    while queue and checked < MAX_PAGES_PER_CRAWL:
         path = queue.popleft()
         kind = page_type(path)
         if path in seen or per_type[kind] >= visits_allowed(kind):
@@ -234,6 +235,7 @@ def crawl(page, *, origin: str, where: str, language: str, seeds: list[str], ext
             result.skipped.setdefault(kind, []).append(f"{path} ({content_type or 'no content type'})")
             continue
         result.visited.setdefault(kind, []).append(path)
+        checked += 1
         result.findings += axe_check(page, where, source)
         result.problems += document_direction_problems(page, language)
         result.problems += description_problems(page)
