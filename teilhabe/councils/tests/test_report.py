@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from teilhabe.conftest import make_contribution
+from teilhabe.core.tests.pdf_objects import pdf_objects
 from teilhabe.councils import services
 from teilhabe.councils.report import annual_report
 from teilhabe.councils.tests.test_positions import answer, draft, vote
@@ -82,16 +83,7 @@ def test_the_command_writes_a_tagged_pdf(space, year_of_work, tmp_path):
 
 
 def _objects(data: bytes) -> str:
-    import re
-    import zlib
-
-    found = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            found.append(zlib.decompress(stream).decode("latin-1"))
-        except zlib.error:
-            continue
-    return data.decode("latin-1") + "".join(found)
+    return pdf_objects(data)
 
 
 @pytest.mark.parametrize(

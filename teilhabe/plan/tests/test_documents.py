@@ -4,11 +4,9 @@ download pages and who may fetch them."""
 import csv
 import datetime
 import io
-import re
 import shutil
 import subprocess
 import zipfile
-import zlib
 
 import pytest
 from django.core.cache import cache
@@ -18,6 +16,7 @@ from openpyxl import load_workbook
 
 from teilhabe.accounts.models import Role
 from teilhabe.conftest import make_contribution
+from teilhabe.core.tests.pdf_objects import pdf_objects
 from teilhabe.plan import services
 from teilhabe.plan.documents import COLUMNS, plan_document
 from teilhabe.plan.models import Measure, MeasureStatus, Section
@@ -157,14 +156,7 @@ def test_documents_are_cached_until_the_plan_changes(adopted, coordinator, djang
 
 
 def _pdf_objects(data: bytes) -> str:
-    """The PDF's objects as text, those in compressed object streams too (where the catalogue with /Lang is)."""
-    parts = [data]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, flags=re.DOTALL):
-        try:
-            parts.append(zlib.decompress(stream))
-        except zlib.error:
-            continue
-    return b"\n".join(parts).decode("latin-1")
+    return pdf_objects(data)
 
 
 def _pdf_facts(data: bytes, tmp_path) -> tuple[str, str, str]:

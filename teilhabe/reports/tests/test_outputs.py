@@ -5,10 +5,8 @@ import csv
 import hashlib
 import io
 import json
-import re
 import subprocess
 import zipfile
-import zlib
 from pathlib import Path
 
 import jsonschema
@@ -16,6 +14,7 @@ import pytest
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from teilhabe.core.tests.pdf_objects import pdf_objects
 from teilhabe.monitoring import metrics
 from teilhabe.reports.documents import tables_of
 from teilhabe.reports.tests.conftest import make_report, pdf_text
@@ -172,14 +171,7 @@ def test_a_broken_paper_fails_the_validation(report):
 
 
 def _pdf_objects(data: bytes) -> str:
-    """The PDF's objects as text, those in compressed object streams too (where the catalogue with /Lang is)."""
-    parts = [data]
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, flags=re.DOTALL):
-        try:
-            parts.append(zlib.decompress(stream))
-        except zlib.error:
-            continue
-    return b"\n".join(parts).decode("latin-1")
+    return pdf_objects(data)
 
 
 @pytest.mark.parametrize("language", ["de", "ar"])
